@@ -1,0 +1,36 @@
+// Public C++ API: run a saved Core ML model (.mlpackage or .mlmodel) on the CPU with the
+// reference runtime. The runtime reads only what is on disk, never the converter's state.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/tensor.h"
+
+namespace ts2coreml::runtime {
+
+struct FeatureInfo {
+  std::string name;
+  DType dtype = DType::Float32;
+  Shape shape;  // as declared in the model description (-1 for unknown dims)
+};
+
+class Model {
+ public:
+  virtual ~Model() = default;
+  // Opens `path` (.mlpackage directory or .mlmodel file); throws ts2coreml::Error.
+  static std::unique_ptr<Model> load(const std::string& path);
+
+  virtual const std::vector<FeatureInfo>& inputs() const = 0;
+  virtual const std::vector<FeatureInfo>& outputs() const = 0;
+  // Runs the model. Inputs of another numeric dtype than declared are cast; a wrong shape is an
+  // error. Returns one tensor per declared output.
+  virtual std::map<std::string, Tensor> predict(const std::map<std::string, Tensor>& inputs) = 0;
+  // Summary used by `inspect`: spec version, kind, inputs/outputs, op or layer counts,
+  // control-flow ops.
+  virtual std::string summary() const = 0;
+};
+
+}  // namespace ts2coreml::runtime
