@@ -27,23 +27,34 @@ size_t elementSize(DType dtype) {
 
 std::string_view dtypeName(DType dtype) {
   switch (dtype) {
-    case DType::Bool: return "bool";
-    case DType::UInt8: return "uint8";
-    case DType::Int8: return "int8";
-    case DType::Int16: return "int16";
-    case DType::Int32: return "int32";
-    case DType::Int64: return "int64";
-    case DType::Float16: return "float16";
-    case DType::BFloat16: return "bfloat16";
-    case DType::Float32: return "float32";
-    case DType::Float64: return "float64";
+    case DType::Bool:
+      return "bool";
+    case DType::UInt8:
+      return "uint8";
+    case DType::Int8:
+      return "int8";
+    case DType::Int16:
+      return "int16";
+    case DType::Int32:
+      return "int32";
+    case DType::Int64:
+      return "int64";
+    case DType::Float16:
+      return "float16";
+    case DType::BFloat16:
+      return "bfloat16";
+    case DType::Float32:
+      return "float32";
+    case DType::Float64:
+      return "float64";
   }
   return "?";
 }
 
 std::optional<DType> dtypeFromName(std::string_view name) {
-  for (DType dtype : {DType::Bool, DType::UInt8, DType::Int8, DType::Int16, DType::Int32, DType::Int64,
-                      DType::Float16, DType::BFloat16, DType::Float32, DType::Float64}) {
+  for (DType dtype :
+       {DType::Bool, DType::UInt8, DType::Int8, DType::Int16, DType::Int32, DType::Int64,
+        DType::Float16, DType::BFloat16, DType::Float32, DType::Float64}) {
     if (dtypeName(dtype) == name) return dtype;
   }
   if (name == "fp32" || name == "float") return DType::Float32;
@@ -64,32 +75,53 @@ bool isIntegral(DType dtype) {
 
 std::optional<DType> dtypeFromTorchScalarType(int64_t code) {
   switch (code) {
-    case 0: return DType::UInt8;
-    case 1: return DType::Int8;
-    case 2: return DType::Int16;
-    case 3: return DType::Int32;
-    case 4: return DType::Int64;
-    case 5: return DType::Float16;
-    case 6: return DType::Float32;
-    case 7: return DType::Float64;
-    case 11: return DType::Bool;
-    case 15: return DType::BFloat16;
-    default: return std::nullopt;
+    case 0:
+      return DType::UInt8;
+    case 1:
+      return DType::Int8;
+    case 2:
+      return DType::Int16;
+    case 3:
+      return DType::Int32;
+    case 4:
+      return DType::Int64;
+    case 5:
+      return DType::Float16;
+    case 6:
+      return DType::Float32;
+    case 7:
+      return DType::Float64;
+    case 11:
+      return DType::Bool;
+    case 15:
+      return DType::BFloat16;
+    default:
+      return std::nullopt;
   }
 }
 
 int64_t torchScalarType(DType dtype) {
   switch (dtype) {
-    case DType::UInt8: return 0;
-    case DType::Int8: return 1;
-    case DType::Int16: return 2;
-    case DType::Int32: return 3;
-    case DType::Int64: return 4;
-    case DType::Float16: return 5;
-    case DType::Float32: return 6;
-    case DType::Float64: return 7;
-    case DType::Bool: return 11;
-    case DType::BFloat16: return 15;
+    case DType::UInt8:
+      return 0;
+    case DType::Int8:
+      return 1;
+    case DType::Int16:
+      return 2;
+    case DType::Int32:
+      return 3;
+    case DType::Int64:
+      return 4;
+    case DType::Float16:
+      return 5;
+    case DType::Float32:
+      return 6;
+    case DType::Float64:
+      return 7;
+    case DType::Bool:
+      return 11;
+    case DType::BFloat16:
+      return 15;
   }
   return -1;
 }

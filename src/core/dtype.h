@@ -38,7 +38,9 @@ std::optional<DType> dtypeFromStorageName(std::string_view name);
 // emulating fp16 arithmetic in the runtime.
 uint16_t floatToHalf(float value);
 float halfToFloat(uint16_t bits);
-inline float roundToHalf(float value) { return halfToFloat(floatToHalf(value)); }
+inline float roundToHalf(float value) {
+  return halfToFloat(floatToHalf(value));
+}
 uint16_t floatToBFloat16(float value);
 float bfloat16ToFloat(uint16_t bits);
 

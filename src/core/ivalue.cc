@@ -28,10 +28,14 @@ IValue IValue::tuple(std::vector<IValue> items) {
 
 double IValue::toNumber() const {
   switch (kind()) {
-    case Kind::Int: return static_cast<double>(toInt());
-    case Kind::Double: return toDouble();
-    case Kind::Bool: return toBool() ? 1.0 : 0.0;
-    default: throw std::runtime_error("expected a number, got " + repr());
+    case Kind::Int:
+      return static_cast<double>(toInt());
+    case Kind::Double:
+      return toDouble();
+    case Kind::Bool:
+      return toBool() ? 1.0 : 0.0;
+    default:
+      throw std::runtime_error("expected a number, got " + repr());
   }
 }
 
@@ -73,11 +77,16 @@ std::string quote(const std::string& s) {
 
 std::string IValue::repr() const {
   switch (kind()) {
-    case Kind::None: return "None";
-    case Kind::Bool: return toBool() ? "True" : "False";
-    case Kind::Int: return std::to_string(toInt());
-    case Kind::Double: return formatDouble(toDouble());
-    case Kind::String: return quote(toString());
+    case Kind::None:
+      return "None";
+    case Kind::Bool:
+      return toBool() ? "True" : "False";
+    case Kind::Int:
+      return std::to_string(toInt());
+    case Kind::Double:
+      return formatDouble(toDouble());
+    case Kind::String:
+      return quote(toString());
     case Kind::Tensor: {
       const Tensor& t = toTensor();
       return "Tensor<" + std::string(dtypeName(t.dtype())) + " " + shapeToString(t.shape()) + ">";
@@ -103,9 +112,12 @@ std::string IValue::repr() const {
       }
       return out + "}";
     }
-    case Kind::Object: return "<" + toObject()->className + ">";
-    case Kind::Device: return "device(" + quote(toDevice().name) + ")";
-    case Kind::Global: return toGlobal().module + "." + toGlobal().name;
+    case Kind::Object:
+      return "<" + toObject()->className + ">";
+    case Kind::Device:
+      return "device(" + quote(toDevice().name) + ")";
+    case Kind::Global:
+      return toGlobal().module + "." + toGlobal().name;
   }
   return "?";
 }
@@ -113,12 +125,17 @@ std::string IValue::repr() const {
 bool IValue::operator==(const IValue& other) const {
   if (kind() != other.kind()) return false;
   switch (kind()) {
-    case Kind::None: return true;
-    case Kind::Bool: return toBool() == other.toBool();
-    case Kind::Int: return toInt() == other.toInt();
-    case Kind::Double: return toDouble() == other.toDouble() ||
-                              (std::isnan(toDouble()) && std::isnan(other.toDouble()));
-    case Kind::String: return toString() == other.toString();
+    case Kind::None:
+      return true;
+    case Kind::Bool:
+      return toBool() == other.toBool();
+    case Kind::Int:
+      return toInt() == other.toInt();
+    case Kind::Double:
+      return toDouble() == other.toDouble() ||
+             (std::isnan(toDouble()) && std::isnan(other.toDouble()));
+    case Kind::String:
+      return toString() == other.toString();
     case Kind::Tensor: {
       const Tensor& a = toTensor();
       const Tensor& b = other.toTensor();
@@ -126,12 +143,17 @@ bool IValue::operator==(const IValue& other) const {
              a.strides() == b.strides() && a.dtype() == b.dtype();
     }
     case Kind::List:
-    case Kind::Tuple: return items() == other.items();
-    case Kind::Dict: return toDict()->items == other.toDict()->items;
-    case Kind::Object: return toObject() == other.toObject();
-    case Kind::Device: return toDevice().name == other.toDevice().name;
+    case Kind::Tuple:
+      return items() == other.items();
+    case Kind::Dict:
+      return toDict()->items == other.toDict()->items;
+    case Kind::Object:
+      return toObject() == other.toObject();
+    case Kind::Device:
+      return toDevice().name == other.toDevice().name;
     case Kind::Global:
-      return toGlobal().module == other.toGlobal().module && toGlobal().name == other.toGlobal().name;
+      return toGlobal().module == other.toGlobal().module &&
+             toGlobal().name == other.toGlobal().name;
   }
   return false;
 }

@@ -28,7 +28,8 @@ struct DictValue {
 };
 // A TorchScript object (module or script class) from `GLOBAL cls, NEWOBJ, state, BUILD`.
 struct ObjectValue {
-  std::string className;  // qualified, e.g. "__torch__.torch.nn.modules.conv.___torch_mangle_9.Conv2d"
+  std::string
+      className;  // qualified, e.g. "__torch__.torch.nn.modules.conv.___torch_mangle_9.Conv2d"
   // Set when the BUILD state was a dict (the usual case for modules).
   std::vector<std::pair<std::string, IValue>> attributes;
   // Set instead when the class defines __getstate__/__setstate__ (state is whatever it returned).
@@ -46,7 +47,20 @@ struct GlobalRef {
 
 class IValue {
  public:
-  enum class Kind { None, Bool, Int, Double, String, Tensor, List, Tuple, Dict, Object, Device, Global };
+  enum class Kind {
+    None,
+    Bool,
+    Int,
+    Double,
+    String,
+    Tensor,
+    List,
+    Tuple,
+    Dict,
+    Object,
+    Device,
+    Global
+  };
 
   IValue() = default;
   IValue(bool v) : value_(v) {}
@@ -87,10 +101,18 @@ class IValue {
   double toNumber() const;
   const std::string& toString() const { return std::get<std::string>(value_); }
   const Tensor& toTensor() const { return std::get<Tensor>(value_); }
-  const std::shared_ptr<ListValue>& toList() const { return std::get<std::shared_ptr<ListValue>>(value_); }
-  const std::shared_ptr<TupleValue>& toTuple() const { return std::get<std::shared_ptr<TupleValue>>(value_); }
-  const std::shared_ptr<DictValue>& toDict() const { return std::get<std::shared_ptr<DictValue>>(value_); }
-  const std::shared_ptr<ObjectValue>& toObject() const { return std::get<std::shared_ptr<ObjectValue>>(value_); }
+  const std::shared_ptr<ListValue>& toList() const {
+    return std::get<std::shared_ptr<ListValue>>(value_);
+  }
+  const std::shared_ptr<TupleValue>& toTuple() const {
+    return std::get<std::shared_ptr<TupleValue>>(value_);
+  }
+  const std::shared_ptr<DictValue>& toDict() const {
+    return std::get<std::shared_ptr<DictValue>>(value_);
+  }
+  const std::shared_ptr<ObjectValue>& toObject() const {
+    return std::get<std::shared_ptr<ObjectValue>>(value_);
+  }
   const DeviceValue& toDevice() const { return std::get<DeviceValue>(value_); }
   const GlobalRef& toGlobal() const { return std::get<GlobalRef>(value_); }
   // Items of a list or a tuple.

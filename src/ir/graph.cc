@@ -35,14 +35,18 @@ Value* Node::addOutput(TypePtr type) {
   return outputs_.back().get();
 }
 
-void Node::removeOutput(size_t i) { outputs_.erase(outputs_.begin() + static_cast<long>(i)); }
+void Node::removeOutput(size_t i) {
+  outputs_.erase(outputs_.begin() + static_cast<long>(i));
+}
 
 Block* Node::addBlock() {
   blocks_.push_back(std::make_unique<Block>(this));
   return blocks_.back().get();
 }
 
-void Node::removeBlock(size_t i) { blocks_.erase(blocks_.begin() + static_cast<long>(i)); }
+void Node::removeBlock(size_t i) {
+  blocks_.erase(blocks_.begin() + static_cast<long>(i));
+}
 
 std::string Node::describe() const {
   std::string text = "op " + kind_;
@@ -56,7 +60,9 @@ Value* Block::addParam(TypePtr type, std::string name) {
   return params_.back().get();
 }
 
-void Block::removeParam(size_t i) { params_.erase(params_.begin() + static_cast<long>(i)); }
+void Block::removeParam(size_t i) {
+  params_.erase(params_.begin() + static_cast<long>(i));
+}
 
 Node* Block::appendNode(std::string kind) {
   nodes_.push_back(std::make_unique<Node>(std::move(kind), this));
@@ -91,9 +97,13 @@ std::unique_ptr<Node> Block::releaseNode(const Node* node) {
   return owned;
 }
 
-void Block::eraseNode(const Node* node) { releaseNode(node); }
+void Block::eraseNode(const Node* node) {
+  releaseNode(node);
+}
 
-void Block::removeReturn(size_t i) { returns_.erase(returns_.begin() + static_cast<long>(i)); }
+void Block::removeReturn(size_t i) {
+  returns_.erase(returns_.begin() + static_cast<long>(i));
+}
 
 void Graph::renumber() {
   int next = 0;

@@ -30,11 +30,12 @@ class Node;
 
 class Value {
  public:
-  Value(TypePtr type, Node* producer, Block* paramOf) : type_(std::move(type)), producer_(producer), paramOf_(paramOf) {}
+  Value(TypePtr type, Node* producer, Block* paramOf)
+      : type_(std::move(type)), producer_(producer), paramOf_(paramOf) {}
   const TypePtr& type() const { return type_; }
   void setType(TypePtr type) { type_ = std::move(type); }
-  Node* producer() const { return producer_; }  // null for block params / graph inputs
-  Block* paramOf() const { return paramOf_; }   // the block whose param this is, else null
+  Node* producer() const { return producer_; }       // null for block params / graph inputs
+  Block* paramOf() const { return paramOf_; }        // the block whose param this is, else null
   const std::string& name() const { return name_; }  // debug name hint, may be empty
   void setName(std::string name) { name_ = std::move(name); }
   // Id unique within the graph, used by the printer ("%12") and to build unique names.
@@ -136,7 +137,9 @@ class Graph {
   Graph() : top_(std::make_unique<Block>(nullptr)) {}
   Block* top() const { return top_.get(); }
   // Graph inputs are the top block's params; outputs are its returns.
-  Value* addInput(TypePtr type, std::string name) { return top_->addParam(std::move(type), std::move(name)); }
+  Value* addInput(TypePtr type, std::string name) {
+    return top_->addParam(std::move(type), std::move(name));
+  }
   const std::vector<std::unique_ptr<Value>>& inputs() const { return top_->params(); }
   const std::vector<Value*>& outputs() const { return top_->returns(); }
   // Names of the outputs in the converted model ("output", "output_0", ...); same length as

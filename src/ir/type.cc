@@ -3,14 +3,14 @@
 namespace ts2coreml::ir {
 
 // Types are small immutable values; builders below create fresh instances.
-#define TS2C_SIMPLE_TYPE(fn, kindValue)        \
-  TypePtr Type::fn() {                         \
-    static const TypePtr instance = [] {       \
+#define TS2C_SIMPLE_TYPE(fn, kindValue)         \
+  TypePtr Type::fn() {                          \
+    static const TypePtr instance = [] {        \
       auto t = std::shared_ptr<Type>(new Type); \
-      t->kind_ = kindValue;                    \
-      return t;                                \
-    }();                                       \
-    return instance;                           \
+      t->kind_ = kindValue;                     \
+      return t;                                 \
+    }();                                        \
+    return instance;                            \
   }
 TS2C_SIMPLE_TYPE(intType, TypeKind::Int)
 TS2C_SIMPLE_TYPE(floatType, TypeKind::Float)
@@ -74,17 +74,28 @@ std::string Type::str() const {
       if (shape_) text += " " + shapeToString(*shape_);
       return text + ">";
     }
-    case TypeKind::Int: return "int";
-    case TypeKind::Float: return "float";
-    case TypeKind::Bool: return "bool";
-    case TypeKind::Str: return "str";
-    case TypeKind::None: return "NoneType";
-    case TypeKind::Device: return "Device";
-    case TypeKind::Number: return "Scalar";
-    case TypeKind::Any: return "Any";
-    case TypeKind::List: return "List[" + elements_[0]->str() + "]";
-    case TypeKind::Optional: return "Optional[" + elements_[0]->str() + "]";
-    case TypeKind::Dict: return "Dict[" + elements_[0]->str() + ", " + elements_[1]->str() + "]";
+    case TypeKind::Int:
+      return "int";
+    case TypeKind::Float:
+      return "float";
+    case TypeKind::Bool:
+      return "bool";
+    case TypeKind::Str:
+      return "str";
+    case TypeKind::None:
+      return "NoneType";
+    case TypeKind::Device:
+      return "Device";
+    case TypeKind::Number:
+      return "Scalar";
+    case TypeKind::Any:
+      return "Any";
+    case TypeKind::List:
+      return "List[" + elements_[0]->str() + "]";
+    case TypeKind::Optional:
+      return "Optional[" + elements_[0]->str() + "]";
+    case TypeKind::Dict:
+      return "Dict[" + elements_[0]->str() + ", " + elements_[1]->str() + "]";
     case TypeKind::Tuple: {
       std::string text = "Tuple[";
       for (size_t i = 0; i < elements_.size(); ++i) {
@@ -93,7 +104,8 @@ std::string Type::str() const {
       }
       return text + "]";
     }
-    case TypeKind::Class: return className_;
+    case TypeKind::Class:
+      return className_;
   }
   return "?";
 }

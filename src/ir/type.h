@@ -72,6 +72,8 @@ class Type {
   std::string className_;
 };
 
-inline bool sameType(const TypePtr& a, const TypePtr& b) { return *a == *b; }
+inline bool sameType(const TypePtr& a, const TypePtr& b) {
+  return *a == *b;
+}
 
 }  // namespace ts2coreml::ir

@@ -1,0 +1,158 @@
+#include "lower/lowering.h"
+
+#include <set>
+
+#include "core/error.h"
+
+namespace ts2coreml::lower {
+
+namespace {
+
+DType milDType(DType dtype) {
+  if (dtype == DType::Int64 || dtype == DType::Int16 || dtype == DType::Int8 ||
+      dtype == DType::UInt8) {
+    return DType::Int32;
+  }
+  if (dtype == DType::Float64 || dtype == DType::BFloat16) return DType::Float32;
+  return dtype;
+}
+
+}  // namespace
+
+ir::TypePtr milTypeOf(const ir::TypePtr& torchType) {
+  switch (torchType->kind()) {
+    case ir::TypeKind::Int:
+      return milScalar(DType::Int32);
+    case ir::TypeKind::Float:
+    case ir::TypeKind::Number:
+      return milScalar(DType::Float32);
+    case ir::TypeKind::Bool:
+      return milScalar(DType::Bool);
+    case ir::TypeKind::Tensor: {
+      DType dtype = milDType(torchType->dtype().value_or(DType::Float32));
+      return ir::Type::tensor(dtype, torchType->shape());
+    }
+    default:
+      return torchType;
+  }
+}
+
+ir::Value* LoweringContext::get(const ir::Value* torchValue) {
+  auto it = values_.find(torchValue);
+  if (it != values_.end()) return it->second;
+  std::optional<IValue> value = constant(torchValue);
+  if (!value) throw Error("internal: value used before it was lowered");
+  ir::Value* mil = nullptr;
+  if (value->isTensor()) {
+    mil = builder_.constTensor(value->toTensor());
+  } else if (value->isBool()) {
+    mil = builder_.constBool(value->toBool());
+  } else if (value->isInt()) {
+    mil = builder_.constInt(value->toInt());
+  } else if (value->isDouble()) {
+    mil = builder_.constFloat(value->toDouble());
+  } else if (value->isString()) {
+    mil = builder_.constString(value->toString());
+  } else if (value->isList() || value->isTuple()) {
+    std::vector<int64_t> ints;
+    for (const IValue& item : value->items()) {
+      if (!item.isInt()) throw Error("constant list " + value->repr() + " has no MIL form");
+      ints.push_back(item.toInt());
+    }
+    mil = builder_.constIntVector(ints);
+  } else {
+    throw Error("constant " + value->repr() + " has no MIL form");
+  }
+  values_[torchValue] = mil;
+  return mil;
+}
+
+std::optional<IValue> LoweringContext::constant(const ir::Value* torchValue) const {
+  const ir::Node* producer = torchValue->producer();
+  if (producer && producer->kind() == "prim::Constant") return producer->attribute("value");
+  return std::nullopt;
+}
+
+bool LoweringContext::isNone(const ir::Value* torchValue) const {
+  auto value = constant(torchValue);
+  return value && value->isNone();
+}
+
+int64_t LoweringContext::constantInt(const ir::Node& node, size_t input) const {
+  auto value = constant(node.input(input));
+  if (!value || !(value->isInt() || value->isBool())) {
+    fail(node, "argument " + std::to_string(input) + " must be a constant int");
+  }
+  return value->isBool() ? value->toBool() : value->toInt();
+}
+
+bool LoweringContext::constantBool(const ir::Node& node, size_t input) const {
+  auto value = constant(node.input(input));
+  if (!value || !value->isBool())
+    fail(node, "argument " + std::to_string(input) + " must be a constant bool");
+  return value->toBool();
+}
+
+std::vector<int64_t> LoweringContext::constantInts(const ir::Node& node, size_t input) const {
+  auto value = constant(node.input(input));
+  if (value && value->isInt()) return {value->toInt()};
+  if (!value || !(value->isList() || value->isTuple())) {
+    fail(node, "argument " + std::to_string(input) + " must be a constant int list");
+  }
+  std::vector<int64_t> ints;
+  for (const IValue& item : value->items()) ints.push_back(item.toInt());
+  return ints;
+}
+
+void LoweringContext::fail(const ir::Node& node, const std::string& what) const {
+  throw Error(node.describe() + ": " + what);
+}
+
+void LoweringContext::lowerBlock(const ir::Block& torchBlock) {
+  const auto& registry = loweringRegistry();
+  for (const auto& node : torchBlock.nodes()) {
+    if (node->kind() == "prim::Constant") continue;  // materialised on first use
+    auto it = registry.find(node->kind());
+    if (it == registry.end()) fail(*node, "no lowering to Core ML for this op");
+    it->second(*this, *node);
+  }
+}
+
+std::vector<std::string> unsupportedOps(const ir::Graph& torchGraph) {
+  const auto& registry = loweringRegistry();
+  std::vector<std::string> missing;
+  std::set<std::string> seen;
+  ir::forEachNode(torchGraph.top(), [&](ir::Node* node) {
+    if (node->kind() == "prim::Constant" || registry.count(node->kind())) return;
+    if (seen.insert(node->kind()).second) missing.push_back(node->describe());
+  });
+  return missing;
+}
+
+std::unique_ptr<ir::Graph> lowerToMil(const ir::Graph& torchGraph) {
+  std::vector<std::string> missing = unsupportedOps(torchGraph);
+  if (!missing.empty()) {
+    std::string message =
+        std::to_string(missing.size()) + " unsupported op" + (missing.size() > 1 ? "s" : "") + ": ";
+    for (size_t i = 0; i < missing.size(); ++i) message += (i ? "; " : "") + missing[i];
+    throw Error(message);
+  }
+  auto milGraph = std::make_unique<ir::Graph>();
+  LoweringContext context(*milGraph);
+  for (const auto& input : torchGraph.inputs()) {
+    ir::Value* milInput = milGraph->addInput(milTypeOf(input->type()), input->name());
+    context.bind(input.get(), milInput);
+  }
+  context.lowerBlock(*torchGraph.top());
+  for (ir::Value* output : torchGraph.outputs()) {
+    const ir::Node* producer = output->producer();
+    if (producer && producer->kind() == "prim::TupleConstruct") {
+      for (ir::Value* item : producer->inputs()) milGraph->top()->addReturn(context.get(item));
+    } else {
+      milGraph->top()->addReturn(context.get(output));
+    }
+  }
+  return milGraph;
+}
+
+}  // namespace ts2coreml::lower

@@ -1,0 +1,62 @@
+// Torch-level IR (aten::*, prim::*) -> MIL-level IR (mil.*). One lowering function per op name,
+// registered in one table (registry.cc); each op family lives in its own file.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ir/graph.h"
+#include "lower/mil_builder.h"
+
+namespace ts2coreml::lower {
+
+class LoweringContext;
+using LoweringFn = std::function<void(LoweringContext&, const ir::Node&)>;
+
+// The table of supported ops: "aten::conv2d" -> lowering. Defined in registry.cc.
+const std::unordered_map<std::string, LoweringFn>& loweringRegistry();
+
+class LoweringContext {
+ public:
+  LoweringContext(ir::Graph& milGraph) : builder_(milGraph, milGraph.top()) {}
+
+  MilBuilder& builder() { return builder_; }
+
+  // The MIL value standing for a torch-level value (constants are materialised on demand).
+  ir::Value* get(const ir::Value* torchValue);
+  void bind(const ir::Value* torchValue, ir::Value* milValue) { values_[torchValue] = milValue; }
+
+  // The compile-time value of a torch-level input, if it is a prim::Constant.
+  std::optional<IValue> constant(const ir::Value* torchValue) const;
+  // Helpers that throw a located Error when the input is not a constant of that kind.
+  int64_t constantInt(const ir::Node& node, size_t input) const;
+  bool constantBool(const ir::Node& node, size_t input) const;
+  std::vector<int64_t> constantInts(const ir::Node& node, size_t input) const;
+  bool isNone(const ir::Value* torchValue) const;
+
+  // Lowers every node of `torchBlock` into the builder's current block.
+  void lowerBlock(const ir::Block& torchBlock);
+
+  [[noreturn]] void fail(const ir::Node& node, const std::string& what) const;
+
+ private:
+  MilBuilder builder_;
+  std::unordered_map<const ir::Value*, ir::Value*> values_;
+};
+
+// Every op in `torchGraph` (recursively) that has no lowering, each once, with a location.
+std::vector<std::string> unsupportedOps(const ir::Graph& torchGraph);
+
+// Lowers a torch-level graph whose inputs have known tensor types. Graph outputs that are tuples
+// (prim::TupleConstruct) become several outputs. Throws Error listing every unsupported op.
+std::unique_ptr<ir::Graph> lowerToMil(const ir::Graph& torchGraph);
+
+// MIL type of a torch-level type: int -> int32 scalar, float -> fp32 scalar, bool -> bool
+// scalar, tensors keep dtype (int64 -> int32, float64 -> fp32) and shape.
+ir::TypePtr milTypeOf(const ir::TypePtr& torchType);
+
+}  // namespace ts2coreml::lower

@@ -1,0 +1,29 @@
+// Each op family registers its lowerings into the one table (see registry.cc).
+#pragma once
+
+#include <string>
+#include <unordered_map>
+
+#include "lower/lowering.h"
+
+namespace ts2coreml::lower {
+
+using LoweringTable = std::unordered_map<std::string, LoweringFn>;
+
+void registerControlFlowOps(LoweringTable& table);
+void registerConvolutionOps(LoweringTable& table);
+void registerActivationOps(LoweringTable& table);
+void registerElementwiseOps(LoweringTable& table);
+void registerReductionOps(LoweringTable& table);
+void registerScalarOps(LoweringTable& table);
+
+// Shared helpers for op families.
+// Casts `value` to `dtype` with mil.cast unless it already has it (constants are re-made).
+ir::Value* castTo(LoweringContext& ctx, ir::Value* value, DType dtype);
+// The dtype two operands are computed in (torch promotion restricted to Core ML's types).
+DType promotedDType(const ir::Value* a, const ir::Value* b);
+DType dtypeOf(const ir::Value* milValue);
+// MIL's dtype string for cast: "fp32", "fp16", "int32", "bool".
+std::string milDTypeString(DType dtype);
+
+}  // namespace ts2coreml::lower

@@ -1,0 +1,70 @@
+// aten::conv1d/conv2d/conv3d and aten::_convolution (the traced form) -> mil.conv.
+#include "lower/op_families.h"
+
+namespace ts2coreml::lower {
+
+namespace {
+
+struct ConvArgs {
+  size_t input = 0, weight = 1, bias = 2, stride = 3, padding = 4, dilation = 5, groups = 6;
+};
+
+void emitConv(LoweringContext& ctx, const ir::Node& node, const ConvArgs& args) {
+  MilBuilder& b = ctx.builder();
+  ir::Value* x = ctx.get(node.input(args.input));
+  ir::Value* weight = ctx.get(node.input(args.weight));
+  const auto& weightShape = weight->type()->shape();
+  if (!weightShape || weightShape->size() < 3) ctx.fail(node, "weight must have a known shape");
+  const size_t spatial = weightShape->size() - 2;
+
+  auto expand = [&](std::vector<int64_t> values) {
+    if (values.size() == 1) values.assign(spatial, values[0]);
+    return values;
+  };
+  std::vector<int64_t> strides = expand(ctx.constantInts(node, args.stride));
+  std::vector<int64_t> dilations = expand(ctx.constantInts(node, args.dilation));
+  int64_t groups = ctx.constantInt(node, args.groups);
+
+  std::vector<NamedInput> inputs{{"x", x}, {"weight", weight}};
+  if (!ctx.isNone(node.input(args.bias)))
+    inputs.emplace_back("bias", ctx.get(node.input(args.bias)));
+  inputs.emplace_back("strides", b.constIntVector(strides));
+  auto padding = ctx.constant(node.input(args.padding));
+  if (padding && padding->isString()) {  // conv2d(..., padding="same"|"valid")
+    inputs.emplace_back("pad_type", b.constString(padding->toString()));
+  } else {
+    std::vector<int64_t> pads = expand(ctx.constantInts(node, args.padding));
+    std::vector<int64_t> pairs;
+    for (int64_t p : pads) pairs.insert(pairs.end(), {p, p});
+    inputs.emplace_back("pad_type", b.constString("custom"));
+    inputs.emplace_back("pad", b.constIntVector(pairs));
+  }
+  inputs.emplace_back("dilations", b.constIntVector(dilations));
+  inputs.emplace_back("groups", b.constInt(groups));
+  ir::TypePtr type = milTypeOf(node.output()->type());
+  ctx.bind(node.output(), b.op("conv", inputs, {type})->output());
+}
+
+void lowerConv(LoweringContext& ctx, const ir::Node& node) {
+  emitConv(ctx, node, ConvArgs{});
+}
+
+// _convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
+//              groups, benchmark, deterministic, cudnn_enabled[, allow_tf32])
+void lowerUnderscoreConvolution(LoweringContext& ctx, const ir::Node& node) {
+  if (ctx.constantBool(node, 6)) ctx.fail(node, "transposed convolution is not supported yet");
+  ConvArgs args;
+  args.groups = 8;
+  emitConv(ctx, node, args);
+}
+
+}  // namespace
+
+void registerConvolutionOps(LoweringTable& table) {
+  table["aten::conv1d"] = lowerConv;
+  table["aten::conv2d"] = lowerConv;
+  table["aten::conv3d"] = lowerConv;
+  table["aten::_convolution"] = lowerUnderscoreConvolution;
+}
+
+}  // namespace ts2coreml::lower

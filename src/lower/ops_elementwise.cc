@@ -1,0 +1,114 @@
+// Binary arithmetic, comparison and logical ops on tensors and on scalars (rank-0 tensors).
+#include "lower/op_families.h"
+
+namespace ts2coreml::lower {
+
+namespace {
+
+ir::TypePtr resultType(const ir::Node& node, DType dtype) {
+  const ir::TypePtr torchType = milTypeOf(node.output()->type());
+  return ir::Type::tensor(dtype, torchType->isTensor() ? torchType->shape() : Shape{});
+}
+
+// out = op(x, y) computed in the promoted dtype (or in float32 when `forceFloat`).
+ir::Value* binary(LoweringContext& ctx, const ir::Node& node, const std::string& op, ir::Value* x,
+                  ir::Value* y, bool forceFloat = false) {
+  DType dtype = promotedDType(x, y);
+  if (forceFloat && !isFloatingPoint(dtype)) dtype = DType::Float32;
+  x = castTo(ctx, x, dtype);
+  y = castTo(ctx, y, dtype);
+  return ctx.builder().op1(op, {{"x", x}, {"y", y}}, resultType(node, dtype));
+}
+
+// add/sub with `alpha`: y is scaled first when alpha is not 1.
+LoweringFn arithmeticWithAlpha(const std::string& op) {
+  return [op](LoweringContext& ctx, const ir::Node& node) {
+    ir::Value* x = ctx.get(node.input(0));
+    ir::Value* y = ctx.get(node.input(1));
+    if (node.inputs().size() > 2) {
+      auto alpha = ctx.constant(node.input(2));
+      if (!alpha) ctx.fail(node, "alpha must be a constant");
+      if (alpha->toNumber() != 1.0) {
+        ir::Value* a = alpha->isDouble() ? ctx.builder().constFloat(alpha->toDouble())
+                                         : ctx.builder().constInt(alpha->toInt());
+        y = binary(ctx, node, "mul", y, a);
+      }
+    }
+    ctx.bind(node.output(), binary(ctx, node, op, x, y));
+  };
+}
+
+LoweringFn plainBinary(const std::string& op, bool forceFloat = false) {
+  return [op, forceFloat](LoweringContext& ctx, const ir::Node& node) {
+    ctx.bind(node.output(),
+             binary(ctx, node, op, ctx.get(node.input(0)), ctx.get(node.input(1)), forceFloat));
+  };
+}
+
+LoweringFn comparison(const std::string& op) {
+  return [op](LoweringContext& ctx, const ir::Node& node) {
+    ir::Value* x = ctx.get(node.input(0));
+    ir::Value* y = ctx.get(node.input(1));
+    DType dtype = promotedDType(x, y);
+    x = castTo(ctx, x, dtype);
+    y = castTo(ctx, y, dtype);
+    ctx.bind(node.output(),
+             ctx.builder().op1(op, {{"x", x}, {"y", y}}, resultType(node, DType::Bool)));
+  };
+}
+
+LoweringFn logical(const std::string& op) {
+  return [op](LoweringContext& ctx, const ir::Node& node) {
+    ir::Value* x = castTo(ctx, ctx.get(node.input(0)), DType::Bool);
+    ir::Value* y = castTo(ctx, ctx.get(node.input(1)), DType::Bool);
+    ctx.bind(node.output(),
+             ctx.builder().op1(op, {{"x", x}, {"y", y}}, resultType(node, DType::Bool)));
+  };
+}
+
+// torch.div: true division unless a rounding mode is given.
+void lowerDiv(LoweringContext& ctx, const ir::Node& node) {
+  std::string mode;
+  if (node.inputs().size() > 2) {
+    auto rounding = ctx.constant(node.input(2));
+    if (rounding && rounding->isString()) mode = rounding->toString();
+  }
+  ir::Value* x = ctx.get(node.input(0));
+  ir::Value* y = ctx.get(node.input(1));
+  if (mode == "floor") {
+    ctx.bind(node.output(), binary(ctx, node, "floor_div", x, y));
+  } else if (mode.empty()) {
+    ctx.bind(node.output(), binary(ctx, node, "real_div", x, y, /*forceFloat=*/true));
+  } else {
+    ctx.fail(node, "rounding_mode '" + mode + "' is not supported");
+  }
+}
+
+}  // namespace
+
+void registerElementwiseOps(LoweringTable& table) {
+  table["aten::add"] = arithmeticWithAlpha("add");
+  table["aten::sub"] = arithmeticWithAlpha("sub");
+  table["aten::mul"] = plainBinary("mul");
+  table["aten::div"] = lowerDiv;
+  table["aten::true_divide"] = plainBinary("real_div", true);
+  table["aten::floordiv"] = plainBinary("floor_div");
+  table["aten::floor_divide"] = plainBinary("floor_div");
+  table["aten::remainder"] = plainBinary("mod");
+  table["aten::pow"] = plainBinary("pow", true);
+  table["aten::maximum"] = plainBinary("maximum");
+  table["aten::minimum"] = plainBinary("minimum");
+  table["aten::lt"] = comparison("less");
+  table["aten::le"] = comparison("less_equal");
+  table["aten::gt"] = comparison("greater");
+  table["aten::ge"] = comparison("greater_equal");
+  table["aten::eq"] = comparison("equal");
+  table["aten::ne"] = comparison("not_equal");
+  table["aten::__and__"] = logical("logical_and");
+  table["aten::__or__"] = logical("logical_or");
+  table["aten::__xor__"] = logical("logical_xor");
+  table["aten::logical_and"] = logical("logical_and");
+  table["aten::logical_or"] = logical("logical_or");
+}
+
+}  // namespace ts2coreml::lower

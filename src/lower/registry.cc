@@ -1,0 +1,19 @@
+#include "lower/op_families.h"
+
+namespace ts2coreml::lower {
+
+const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
+  static const LoweringTable table = [] {
+    LoweringTable t;
+    registerControlFlowOps(t);
+    registerConvolutionOps(t);
+    registerActivationOps(t);
+    registerElementwiseOps(t);
+    registerReductionOps(t);
+    registerScalarOps(t);
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace ts2coreml::lower

@@ -1,0 +1,220 @@
+#include "passes/shape_inference.h"
+
+#include <functional>
+#include <unordered_map>
+
+namespace ts2coreml::passes {
+
+namespace {
+
+using Rule = std::function<std::optional<ir::TypePtr>(const OpOperands&, size_t)>;
+
+std::optional<DType> dtypeOf(const ir::TypePtr& type) {
+  switch (type->kind()) {
+    case ir::TypeKind::Tensor:
+      return type->dtype();
+    case ir::TypeKind::Int:
+      return DType::Int64;
+    case ir::TypeKind::Float:
+      return DType::Float32;
+    case ir::TypeKind::Bool:
+      return DType::Bool;
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<Shape> shapeOf(const ir::TypePtr& type) {
+  if (type->isTensor()) return type->shape();
+  return Shape{};  // scalars broadcast like rank-0 tensors
+}
+
+// torch's promotion for a tensor op: tensors decide unless a scalar is of a higher category.
+std::optional<DType> promote(const ir::TypePtr& a, const ir::TypePtr& b) {
+  auto x = dtypeOf(a), y = dtypeOf(b);
+  if (!x || !y) return std::nullopt;
+  bool aTensor = a->isTensor(), bTensor = b->isTensor();
+  if (aTensor && !bTensor) {
+    if (isFloatingPoint(*y) && !isFloatingPoint(*x)) return DType::Float32;
+    return x;
+  }
+  if (bTensor && !aTensor) {
+    if (isFloatingPoint(*x) && !isFloatingPoint(*y)) return DType::Float32;
+    return y;
+  }
+  if (*x == *y) return x;
+  if (isFloatingPoint(*x) != isFloatingPoint(*y)) return isFloatingPoint(*x) ? x : y;
+  return elementSize(*x) >= elementSize(*y) ? x : y;
+}
+
+Rule sameAsInput() {
+  return
+      [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> { return ops.types.at(0); };
+}
+
+Rule binaryArithmetic(bool trueDivision) {
+  return [trueDivision](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    if (ops.types.size() < 2 || (!ops.types[0]->isTensor() && !ops.types[1]->isTensor())) {
+      return std::nullopt;
+    }
+    auto dtype = promote(ops.types[0], ops.types[1]);
+    if (dtype && trueDivision && !isFloatingPoint(*dtype)) dtype = DType::Float32;
+    auto a = shapeOf(ops.types[0]), b = shapeOf(ops.types[1]);
+    std::optional<Shape> shape;
+    if (a && b) shape = broadcastShapes(*a, *b);
+    return ir::Type::tensor(dtype, shape);
+  };
+}
+
+Rule comparison() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    if (ops.types.size() < 2 || (!ops.types[0]->isTensor() && !ops.types[1]->isTensor())) {
+      return std::nullopt;
+    }
+    auto a = shapeOf(ops.types[0]), b = shapeOf(ops.types[1]);
+    std::optional<Shape> shape;
+    if (a && b) shape = broadcastShapes(*a, *b);
+    return ir::Type::tensor(DType::Bool, shape);
+  };
+}
+
+std::optional<std::vector<int64_t>> intsOf(const std::optional<IValue>& value, size_t spatial) {
+  if (!value) return std::nullopt;
+  std::vector<int64_t> ints;
+  if (value->isInt()) {
+    ints.assign(spatial, value->toInt());
+  } else if (value->isList() || value->isTuple()) {
+    for (const IValue& item : value->items()) {
+      if (!item.isInt()) return std::nullopt;
+      ints.push_back(item.toInt());
+    }
+    if (ints.size() == 1) ints.assign(spatial, ints[0]);
+  } else {
+    return std::nullopt;
+  }
+  if (ints.size() != spatial) return std::nullopt;
+  return ints;
+}
+
+// conv{1,2,3}d(input, weight, bias, stride, padding, dilation, groups) and _convolution.
+Rule convolution(size_t groupsIndex) {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const auto& input = ops.types.at(0);
+    const auto& weight = ops.types.at(1);
+    if (!input->shape() || !weight->shape()) return ir::Type::tensor(input->dtype());
+    const Shape& x = *input->shape();
+    const Shape& w = *weight->shape();
+    if (w.size() < 3 || x.size() != w.size()) return ir::Type::tensor(input->dtype());
+    size_t spatial = w.size() - 2;
+    auto stride = intsOf(ops.constants.at(3), spatial);
+    auto dilation = intsOf(ops.constants.at(5), spatial);
+    Shape out{x[0], w[0]};
+    const auto& padding = ops.constants.at(4);
+    if (padding && padding->isString()) {
+      for (size_t i = 0; i < spatial; ++i) {
+        int64_t k = (w[2 + i] - 1) * (dilation ? (*dilation)[i] : 1) + 1;
+        out.push_back(padding->toString() == "same" ? x[2 + i] : x[2 + i] - k + 1);
+      }
+      return ir::Type::tensor(input->dtype(), out);
+    }
+    auto pad = intsOf(padding, spatial);
+    if (!stride || !dilation || !pad) return ir::Type::tensor(input->dtype());
+    for (size_t i = 0; i < spatial; ++i) {
+      int64_t k = (w[2 + i] - 1) * (*dilation)[i] + 1;
+      out.push_back(x[2 + i] < 0 ? -1 : (x[2 + i] + 2 * (*pad)[i] - k) / (*stride)[i] + 1);
+    }
+    return ir::Type::tensor(input->dtype(), out);
+  };
+}
+
+// mean/sum: (self, dtype) reduces everything; (self, dim, keepdim, dtype) reduces dims.
+Rule reduction() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const auto& input = ops.types.at(0);
+    auto dtype = input->dtype();
+    if (ops.types.size() <= 2) return ir::Type::tensor(dtype, Shape{});
+    if (!input->shape() || !ops.constants.at(1) || !ops.constants.at(2))
+      return ir::Type::tensor(dtype);
+    const IValue& dimsValue = *ops.constants[1];
+    if (dimsValue.isNone()) return ir::Type::tensor(dtype, Shape{});
+    const Shape& shape = *input->shape();
+    std::vector<bool> reduced(shape.size(), false);
+    auto dims = intsOf(dimsValue, dimsValue.isInt() ? 1 : dimsValue.items().size());
+    if (!dims) return ir::Type::tensor(dtype);
+    for (int64_t d : *dims) {
+      if (d < 0) d += static_cast<int64_t>(shape.size());
+      if (d < 0 || d >= static_cast<int64_t>(shape.size())) return std::nullopt;
+      reduced[static_cast<size_t>(d)] = true;
+    }
+    bool keep = ops.constants[2]->isBool() && ops.constants[2]->toBool();
+    Shape out;
+    for (size_t i = 0; i < shape.size(); ++i) {
+      if (!reduced[i])
+        out.push_back(shape[i]);
+      else if (keep)
+        out.push_back(1);
+    }
+    return ir::Type::tensor(dtype, out);
+  };
+}
+
+const std::unordered_map<std::string, Rule>& rules() {
+  static const std::unordered_map<std::string, Rule> table = [] {
+    std::unordered_map<std::string, Rule> t;
+    for (const char* name :
+         {"relu",    "relu_",       "sigmoid",    "tanh",      "exp",      "log",
+          "sqrt",    "rsqrt",       "abs",        "neg",       "floor",    "ceil",
+          "sin",     "cos",         "erf",        "sign",      "silu",     "gelu",
+          "dropout", "contiguous",  "clone",      "detach",    "hardtanh", "leaky_relu",
+          "softmax", "log_softmax", "batch_norm", "layer_norm"}) {
+      t[std::string("aten::") + name] = sameAsInput();
+    }
+    t["aten::add"] = binaryArithmetic(false);
+    t["aten::sub"] = binaryArithmetic(false);
+    t["aten::mul"] = binaryArithmetic(false);
+    t["aten::maximum"] = binaryArithmetic(false);
+    t["aten::minimum"] = binaryArithmetic(false);
+    t["aten::div"] = binaryArithmetic(true);
+    t["aten::true_divide"] = binaryArithmetic(true);
+    for (const char* name : {"lt", "le", "gt", "ge", "eq", "ne"}) {
+      t[std::string("aten::") + name] = comparison();
+    }
+    t["aten::conv1d"] = convolution(6);
+    t["aten::conv2d"] = convolution(6);
+    t["aten::conv3d"] = convolution(6);
+    t["aten::_convolution"] = convolution(8);
+    t["aten::mean"] = reduction();
+    t["aten::sum"] = reduction();
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+std::optional<Shape> broadcastShapes(const Shape& a, const Shape& b) {
+  Shape out(std::max(a.size(), b.size()), 1);
+  for (size_t i = 0; i < out.size(); ++i) {
+    int64_t x = i < a.size() ? a[a.size() - 1 - i] : 1;
+    int64_t y = i < b.size() ? b[b.size() - 1 - i] : 1;
+    int64_t& o = out[out.size() - 1 - i];
+    if (x == y || y == 1)
+      o = x;
+    else if (x == 1)
+      o = y;
+    else if (x < 0 || y < 0)
+      o = -1;
+    else
+      return std::nullopt;
+  }
+  return out;
+}
+
+std::optional<ir::TypePtr> inferTensorType(const std::string& kind, const OpOperands& operands,
+                                           size_t index) {
+  auto it = rules().find(kind);
+  if (it == rules().end() || operands.types.empty()) return std::nullopt;
+  return it->second(operands, index);
+}
+
+}  // namespace ts2coreml::passes

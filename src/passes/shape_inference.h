@@ -1,0 +1,28 @@
+// Output tensor types (dtype and shape) of aten ops from their input types and constant
+// arguments. Shapes known here let `x.size(1)`, `x.dim()` and shape-dependent `if`s fold, and give
+// the backends static shapes.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/ivalue.h"
+#include "ir/type.h"
+
+namespace ts2coreml::passes {
+
+struct OpOperands {
+  std::vector<ir::TypePtr> types;                // one per input
+  std::vector<std::optional<IValue>> constants;  // the input's value when it is a constant
+};
+
+// The refined type of output `index` of `kind`, or nullopt when this op has no rule (the caller
+// keeps the schema's declared type).
+std::optional<ir::TypePtr> inferTensorType(const std::string& kind, const OpOperands& operands,
+                                           size_t index = 0);
+
+// numpy/torch broadcasting of two shapes; nullopt when they are incompatible or unknown.
+std::optional<Shape> broadcastShapes(const Shape& a, const Shape& b);
+
+}  // namespace ts2coreml::passes

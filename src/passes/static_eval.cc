@@ -1,0 +1,362 @@
+#include "passes/static_eval.h"
+
+#include <cmath>
+#include <functional>
+#include <unordered_map>
+
+#include "core/error.h"
+
+namespace ts2coreml::passes {
+
+namespace {
+
+using Args = std::vector<IValue>;
+using Evaluator = std::function<std::optional<IValue>(const Args&)>;
+
+bool isNumber(const IValue& v) {
+  return v.isInt() || v.isDouble() || v.isBool();
+}
+bool allNumbers(const Args& args, size_t n) {
+  if (args.size() < n) return false;
+  for (size_t i = 0; i < n; ++i) {
+    if (!isNumber(args[i])) return false;
+  }
+  return true;
+}
+bool anyDouble(const Args& args, size_t n) {
+  for (size_t i = 0; i < n && i < args.size(); ++i) {
+    if (args[i].isDouble()) return true;
+  }
+  return false;
+}
+int64_t asInt(const IValue& v) {
+  return v.isBool() ? v.toBool() : v.toInt();
+}
+
+// Python semantics for int floor division and modulo.
+int64_t floorDiv(int64_t a, int64_t b) {
+  if (b == 0) throw Error("integer division by zero");
+  int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+int64_t floorMod(int64_t a, int64_t b) {
+  return a - floorDiv(a, b) * b;
+}
+
+Evaluator arithmetic(std::function<int64_t(int64_t, int64_t)> onInts,
+                     std::function<double(double, double)> onDoubles) {
+  return [=](const Args& a) -> std::optional<IValue> {
+    if (!allNumbers(a, 2)) return std::nullopt;
+    if (anyDouble(a, 2) || !onInts) return IValue(onDoubles(a[0].toNumber(), a[1].toNumber()));
+    return IValue(onInts(asInt(a[0]), asInt(a[1])));
+  };
+}
+
+Evaluator comparison(std::function<bool(double, double)> onNumbers,
+                     std::function<bool(const std::string&, const std::string&)> onStrings) {
+  return [=](const Args& a) -> std::optional<IValue> {
+    if (a.size() < 2) return std::nullopt;
+    if (allNumbers(a, 2)) {
+      if (a[0].isInt() && a[1].isInt()) {
+        // Compare exactly: large int64 values lose precision as doubles.
+        int64_t x = a[0].toInt(), y = a[1].toInt();
+        return IValue(onNumbers(x < y ? -1.0 : (x > y ? 1.0 : 0.0), 0.0));
+      }
+      return IValue(onNumbers(a[0].toNumber(), a[1].toNumber()));
+    }
+    if (a[0].isString() && a[1].isString())
+      return IValue(onStrings(a[0].toString(), a[1].toString()));
+    return std::nullopt;
+  };
+}
+
+int64_t normalizeIndex(int64_t index, size_t size, const char* what) {
+  int64_t n = static_cast<int64_t>(size);
+  if (index < 0) index += n;
+  if (index < 0 || index >= n) throw Error(std::string(what) + " index out of range");
+  return index;
+}
+
+std::optional<IValue> getItem(const Args& a) {
+  if (a.size() != 2) return std::nullopt;
+  if ((a[0].isList() || a[0].isTuple()) && a[1].isInt()) {
+    const auto& items = a[0].items();
+    return items[static_cast<size_t>(normalizeIndex(a[1].toInt(), items.size(), "list"))];
+  }
+  if (a[0].isString() && a[1].isInt()) {
+    const std::string& s = a[0].toString();
+    return IValue(
+        std::string(1, s[static_cast<size_t>(normalizeIndex(a[1].toInt(), s.size(), "string"))]));
+  }
+  if (a[0].isDict()) {
+    for (const auto& [key, value] : a[0].toDict()->items) {
+      if (key == a[1]) return value;
+    }
+    throw Error("key " + a[1].repr() + " is not in the dict");
+  }
+  return std::nullopt;
+}
+
+std::optional<IValue> isOp(const Args& a, bool negate) {
+  if (a.size() != 2) return std::nullopt;
+  // `x is None` is decidable when either side is known to be None or known not to be.
+  if (a[0].isNone() || a[1].isNone()) return IValue((a[0].isNone() && a[1].isNone()) != negate);
+  return std::nullopt;
+}
+
+std::string formatString(const Args& a) {
+  std::string format = a[0].toString();
+  std::string out;
+  size_t next = 1;
+  for (size_t i = 0; i < format.size(); ++i) {
+    if (format[i] == '{' && i + 1 < format.size() && format[i + 1] == '}') {
+      if (next < a.size()) out += a[next].isString() ? a[next].toString() : a[next].repr();
+      ++next;
+      ++i;
+    } else {
+      out += format[i];
+    }
+  }
+  return out;
+}
+
+const std::unordered_map<std::string, Evaluator>& evaluators() {
+  static const std::unordered_map<std::string, Evaluator> table = [] {
+    std::unordered_map<std::string, Evaluator> t;
+    t["aten::add"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() >= 2 && a[0].isString() && a[1].isString())
+        return IValue(a[0].toString() + a[1].toString());
+      if (a.size() >= 2 && a[0].isList() && a[1].isList()) {
+        std::vector<IValue> items = a[0].items();
+        items.insert(items.end(), a[1].items().begin(), a[1].items().end());
+        return IValue::list(items);
+      }
+      return arithmetic(std::plus<int64_t>(), std::plus<double>())(a);
+    };
+    t["aten::sub"] = arithmetic(std::minus<int64_t>(), std::minus<double>());
+    t["aten::mul"] = arithmetic(std::multiplies<int64_t>(), std::multiplies<double>());
+    t["aten::div"] = arithmetic(nullptr, [](double x, double y) { return x / y; });
+    t["aten::floordiv"] =
+        arithmetic(floorDiv, [](double x, double y) { return std::floor(x / y); });
+    t["aten::remainder"] =
+        arithmetic(floorMod, [](double x, double y) { return x - std::floor(x / y) * y; });
+    t["aten::pow"] = arithmetic(nullptr, [](double x, double y) { return std::pow(x, y); });
+    t["aten::min"] = arithmetic([](int64_t x, int64_t y) { return std::min(x, y); },
+                                [](double x, double y) { return std::min(x, y); });
+    t["aten::max"] = arithmetic([](int64_t x, int64_t y) { return std::max(x, y); },
+                                [](double x, double y) { return std::max(x, y); });
+    t["aten::lt"] = comparison(std::less<double>(), std::less<std::string>());
+    t["aten::le"] = comparison(std::less_equal<double>(), std::less_equal<std::string>());
+    t["aten::gt"] = comparison(std::greater<double>(), std::greater<std::string>());
+    t["aten::ge"] = comparison(std::greater_equal<double>(), std::greater_equal<std::string>());
+    t["aten::eq"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() < 2) return std::nullopt;
+      if (a[0].isTensor() || a[1].isTensor()) return std::nullopt;
+      if (allNumbers(a, 2)) return IValue(a[0].toNumber() == a[1].toNumber());
+      return IValue(a[0] == a[1]);
+    };
+    t["aten::ne"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() < 2 || a[0].isTensor() || a[1].isTensor()) return std::nullopt;
+      if (allNumbers(a, 2)) return IValue(a[0].toNumber() != a[1].toNumber());
+      return IValue(!(a[0] == a[1]));
+    };
+    t["aten::neg"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
+      return a[0].isDouble() ? IValue(-a[0].toDouble()) : IValue(-asInt(a[0]));
+    };
+    t["aten::__not__"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() != 1 || !a[0].isBool()) return std::nullopt;
+      return IValue(!a[0].toBool());
+    };
+    t["aten::__and__"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() == 2 && a[0].isBool() && a[1].isBool())
+        return IValue(a[0].toBool() && a[1].toBool());
+      if (a.size() == 2 && a[0].isInt() && a[1].isInt()) return IValue(a[0].toInt() & a[1].toInt());
+      return std::nullopt;
+    };
+    t["aten::__or__"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() == 2 && a[0].isBool() && a[1].isBool())
+        return IValue(a[0].toBool() || a[1].toBool());
+      if (a.size() == 2 && a[0].isInt() && a[1].isInt()) return IValue(a[0].toInt() | a[1].toInt());
+      return std::nullopt;
+    };
+    t["aten::__is__"] = [](const Args& a) { return isOp(a, false); };
+    t["aten::__isnot__"] = [](const Args& a) { return isOp(a, true); };
+    t["aten::len"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() != 1) return std::nullopt;
+      if (a[0].isList() || a[0].isTuple()) return IValue(static_cast<int64_t>(a[0].items().size()));
+      if (a[0].isString()) return IValue(static_cast<int64_t>(a[0].toString().size()));
+      if (a[0].isDict()) return IValue(static_cast<int64_t>(a[0].toDict()->items.size()));
+      return std::nullopt;
+    };
+    t["aten::__getitem__"] = getItem;
+    t["prim::TupleIndex"] = getItem;
+    t["aten::__contains__"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() != 2) return std::nullopt;
+      if (a[0].isList() || a[0].isTuple()) {
+        for (const IValue& item : a[0].items()) {
+          if (item == a[1]) return IValue(true);
+        }
+        return IValue(false);
+      }
+      if (a[0].isDict()) {
+        for (const auto& [key, value] : a[0].toDict()->items) {
+          if (key == a[1]) return IValue(true);
+        }
+        return IValue(false);
+      }
+      return std::nullopt;
+    };
+    t["aten::Int"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
+      return IValue(static_cast<int64_t>(a[0].toNumber()));
+    };
+    t["aten::Float"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
+      return IValue(a[0].toNumber());
+    };
+    t["aten::Bool"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
+      return IValue(a[0].toNumber() != 0.0);
+    };
+    t["aten::str"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() != 1 || a[0].isTensor()) return std::nullopt;
+      return IValue(a[0].isString() ? a[0].toString() : a[0].repr());
+    };
+    t["aten::format"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.empty() || !a[0].isString()) return std::nullopt;
+      for (const IValue& v : a) {
+        if (v.isTensor()) return std::nullopt;
+      }
+      return IValue(formatString(a));
+    };
+    t["aten::floor"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
+      return IValue(static_cast<int64_t>(std::floor(a[0].toNumber())));
+    };
+    t["aten::ceil"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
+      return IValue(static_cast<int64_t>(std::ceil(a[0].toNumber())));
+    };
+    t["prim::ListConstruct"] = [](const Args& a) -> std::optional<IValue> {
+      return IValue::list(a);
+    };
+    t["prim::TupleConstruct"] = [](const Args& a) -> std::optional<IValue> {
+      return IValue::tuple(a);
+    };
+    t["aten::list"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() != 1 || !a[0].isList()) return std::nullopt;
+      return IValue::list(a[0].items());
+    };
+    t["aten::__range_length"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() != 3 || !a[0].isInt() || !a[1].isInt() || !a[2].isInt()) return std::nullopt;
+      int64_t lo = a[0].toInt(), hi = a[1].toInt(), step = a[2].toInt();
+      if (step == 0) throw Error("range() step must not be zero");
+      if (step > 0 && lo < hi) return IValue((hi - lo - 1) / step + 1);
+      if (step < 0 && lo > hi) return IValue((lo - hi - 1) / (-step) + 1);
+      return IValue(int64_t{0});
+    };
+    t["aten::__derive_index"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() != 3 || !a[0].isInt() || !a[1].isInt() || !a[2].isInt()) return std::nullopt;
+      return IValue(a[1].toInt() + a[0].toInt() * a[2].toInt());
+    };
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
+std::optional<IValue> evaluateScalarOp(const std::string& kind, const std::vector<IValue>& args) {
+  for (const IValue& arg : args) {
+    if (arg.isTensor() && kind != "prim::ListConstruct" && kind != "prim::TupleConstruct" &&
+        kind != "aten::__getitem__" && kind != "prim::TupleIndex" && kind != "aten::len") {
+      return std::nullopt;
+    }
+  }
+  auto it = evaluators().find(kind);
+  if (it == evaluators().end()) return std::nullopt;
+  return it->second(args);
+}
+
+std::optional<IValue> evaluateTensorQuery(const std::string& kind,
+                                          const std::vector<ir::TypePtr>& types,
+                                          const std::vector<std::optional<IValue>>& args) {
+  if (types.empty() || !types[0]->isTensor()) return std::nullopt;
+  const auto& shape = types[0]->shape();
+  const auto& dtype = types[0]->dtype();
+  if (kind == "aten::dim" && shape) return IValue(static_cast<int64_t>(shape->size()));
+  if (kind == "aten::size" && shape) {
+    if (types.size() == 1) {
+      std::vector<IValue> dims;
+      for (int64_t d : *shape) {
+        if (d < 0) return std::nullopt;
+        dims.emplace_back(d);
+      }
+      return IValue::list(dims);
+    }
+    if (args.size() > 1 && args[1] && args[1]->isInt()) {
+      int64_t dim = args[1]->toInt();
+      if (dim < 0) dim += static_cast<int64_t>(shape->size());
+      if (dim < 0 || dim >= static_cast<int64_t>(shape->size()))
+        throw Error("size(): dimension out of range");
+      int64_t d = (*shape)[static_cast<size_t>(dim)];
+      if (d >= 0) return IValue(d);
+    }
+    return std::nullopt;
+  }
+  if (kind == "aten::len" && shape && !shape->empty() && (*shape)[0] >= 0)
+    return IValue((*shape)[0]);
+  if (kind == "aten::numel" && shape && shapeNumel(*shape) >= 0) {
+    for (int64_t d : *shape) {
+      if (d < 0) return std::nullopt;
+    }
+    return IValue(shapeNumel(*shape));
+  }
+  if (kind == "prim::dtype" && dtype) return IValue(torchScalarType(*dtype));
+  if (kind == "aten::is_floating_point" && dtype) return IValue(isFloatingPoint(*dtype));
+  if (kind == "prim::device") return IValue(DeviceValue{"cpu"});
+  if (kind == "prim::is_cuda") return IValue(false);
+  return std::nullopt;
+}
+
+ir::TypePtr typeOfValue(const IValue& value) {
+  switch (value.kind()) {
+    case IValue::Kind::None:
+      return ir::Type::noneType();
+    case IValue::Kind::Bool:
+      return ir::Type::boolType();
+    case IValue::Kind::Int:
+      return ir::Type::intType();
+    case IValue::Kind::Double:
+      return ir::Type::floatType();
+    case IValue::Kind::String:
+      return ir::Type::strType();
+    case IValue::Kind::Tensor:
+      return ir::Type::tensor(value.toTensor().dtype(), value.toTensor().shape());
+    case IValue::Kind::Device:
+      return ir::Type::deviceType();
+    case IValue::Kind::List: {
+      const auto& items = value.items();
+      return ir::Type::list(items.empty() ? ir::Type::anyType() : typeOfValue(items[0]));
+    }
+    case IValue::Kind::Tuple: {
+      std::vector<ir::TypePtr> types;
+      for (const IValue& item : value.items()) types.push_back(typeOfValue(item));
+      return ir::Type::tuple(types);
+    }
+    case IValue::Kind::Dict: {
+      const auto& items = value.toDict()->items;
+      if (items.empty()) return ir::Type::dict(ir::Type::anyType(), ir::Type::anyType());
+      return ir::Type::dict(typeOfValue(items[0].first), typeOfValue(items[0].second));
+    }
+    case IValue::Kind::Object:
+      return ir::Type::classType(value.toObject()->className);
+    case IValue::Kind::Global:
+      return ir::Type::anyType();
+  }
+  return ir::Type::anyType();
+}
+
+}  // namespace ts2coreml::passes

@@ -1,0 +1,35 @@
+// TorchScript archive -> torch-level IR. Calls to submodules and archive functions are inlined,
+// module attributes are frozen into constants, and everything that depends only on the module and
+// the declared input shapes is folded while the code is compiled; what depends on tensor values
+// stays prim::If / prim::Loop.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "archive/torchscript_archive.h"
+#include "ir/graph.h"
+#include "ts2coreml/convert.h"
+
+namespace ts2coreml::torchscript {
+
+struct CompileResult {
+  std::unique_ptr<ir::Graph> graph;
+  std::vector<std::string> warnings;
+};
+
+// The forward() parameters (without self) as written in the archive: name and annotation text.
+struct ForwardParameter {
+  std::string name;
+  std::string type;
+  bool hasDefault = false;
+};
+std::vector<ForwardParameter> forwardParameters(const archive::TorchScriptArchive& archive);
+
+// Compiles the root module's forward() for the given input specs (bound by name, or by position
+// when a spec has no name). Throws Error with the source location on failure.
+CompileResult compileForward(const archive::TorchScriptArchive& archive,
+                             const std::vector<InputSpec>& inputs);
+
+}  // namespace ts2coreml::torchscript

@@ -1,0 +1,62 @@
+#include "torchscript/compiler/graph_emitter.h"
+
+#include "passes/shape_inference.h"
+#include "passes/static_eval.h"
+
+namespace ts2coreml::torchscript {
+
+ir::Value* GraphEmitter::constant(const IValue& value) {
+  ir::Node* node = appendNode("prim::Constant");
+  node->setAttribute("value", value);
+  return node->addOutput(passes::typeOfValue(value));
+}
+
+std::optional<IValue> GraphEmitter::constantValue(const ir::Value* v) {
+  const ir::Node* producer = v->producer();
+  if (producer && producer->kind() == "prim::Constant") return producer->attribute("value");
+  return std::nullopt;
+}
+
+ir::Node* GraphEmitter::appendNode(const std::string& kind) {
+  ir::Node* node = block_->appendNode(kind);
+  node->setLocation(location_);
+  return node;
+}
+
+std::vector<ir::Value*> GraphEmitter::emit(const std::string& kind,
+                                           const std::vector<ir::Value*>& inputs,
+                                           const std::vector<ir::TypePtr>& outputTypes) {
+  std::vector<std::optional<IValue>> constants;
+  std::vector<ir::TypePtr> types;
+  bool allConstant = true;
+  for (ir::Value* input : inputs) {
+    constants.push_back(constantValue(input));
+    types.push_back(input->type());
+    allConstant &= constants.back().has_value();
+  }
+  if (outputTypes.size() == 1) {
+    std::optional<IValue> folded;
+    if (allConstant) {
+      std::vector<IValue> args;
+      for (auto& c : constants) args.push_back(*c);
+      folded = passes::evaluateScalarOp(kind, args);
+    }
+    if (!folded) folded = passes::evaluateTensorQuery(kind, types, constants);
+    if (folded) return {constant(*folded)};
+  }
+  ir::Node* node = appendNode(kind);
+  for (ir::Value* input : inputs) node->addInput(input);
+  passes::OpOperands operands{types, constants};
+  for (size_t i = 0; i < outputTypes.size(); ++i) {
+    ir::TypePtr type = outputTypes[i];
+    if (type->isTensor()) {
+      if (auto refined = passes::inferTensorType(kind, operands, i)) type = *refined;
+    }
+    node->addOutput(type);
+  }
+  std::vector<ir::Value*> outputs;
+  for (size_t i = 0; i < node->numOutputs(); ++i) outputs.push_back(node->output(i));
+  return outputs;
+}
+
+}  // namespace ts2coreml::torchscript

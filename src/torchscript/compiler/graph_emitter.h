@@ -1,0 +1,45 @@
+// Appends torch-level nodes to the current block, folding as it goes: an op whose inputs are all
+// constants (or whose answer follows from static tensor types, like x.dim()) becomes a constant.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/graph.h"
+
+namespace ts2coreml::torchscript {
+
+class GraphEmitter {
+ public:
+  explicit GraphEmitter(ir::Graph& graph) : graph_(graph), block_(graph.top()) {}
+
+  ir::Graph& graph() { return graph_; }
+  ir::Block* block() const { return block_; }
+  void setBlock(ir::Block* block) { block_ = block; }
+  void setLocation(const ir::SourceLocation& location) { location_ = location; }
+  const ir::SourceLocation& location() const { return location_; }
+
+  // A prim::Constant in the current block.
+  ir::Value* constant(const IValue& value);
+  // The value of `v` if it is a prim::Constant.
+  static std::optional<IValue> constantValue(const ir::Value* v);
+
+  // Appends `kind(inputs)` with the given output types unless it folds to constants. Tensor
+  // output types are refined by shape inference.
+  std::vector<ir::Value*> emit(const std::string& kind, const std::vector<ir::Value*>& inputs,
+                               const std::vector<ir::TypePtr>& outputTypes);
+  ir::Value* emit1(const std::string& kind, const std::vector<ir::Value*>& inputs,
+                   const ir::TypePtr& outputType) {
+    return emit(kind, inputs, {outputType}).at(0);
+  }
+  // Appends a node without folding (control flow, side effects).
+  ir::Node* appendNode(const std::string& kind);
+
+ private:
+  ir::Graph& graph_;
+  ir::Block* block_;
+  ir::SourceLocation location_;
+};
+
+}  // namespace ts2coreml::torchscript

@@ -1,0 +1,33 @@
+#include "torchscript/compiler/sugared_value.h"
+
+namespace ts2coreml::torchscript {
+
+std::string SugaredValue::describe() const {
+  switch (kind) {
+    case Kind::Value:
+      return value ? value->type()->str() : "value";
+    case Kind::Module:
+      return "module " + name;
+    case Kind::Function:
+      return "function " + name;
+    case Kind::BoundMethod:
+      return "method " + name;
+    case Kind::Namespace:
+      return "namespace " + name;
+    case Kind::ClassRef:
+      return "class " + name;
+    case Kind::Builtin:
+      return "builtin " + name;
+    case Kind::List:
+      return "list of " + std::to_string(items.size());
+    case Kind::Tuple:
+      return "tuple of " + std::to_string(items.size());
+    case Kind::Dict:
+      return "dict of " + std::to_string(entries.size());
+    case Kind::Uninitialized:
+      return "uninitialized value";
+  }
+  return "value";
+}
+
+}  // namespace ts2coreml::torchscript

@@ -1,0 +1,61 @@
+#include "passes/shape_inference.h"
+
+#include <gtest/gtest.h>
+
+namespace ts2coreml::passes {
+namespace {
+
+TEST(ShapeInference, Broadcasting) {
+  EXPECT_EQ(broadcastShapes({2, 1, 4}, {3, 1}).value(), (Shape{2, 3, 4}));
+  EXPECT_EQ(broadcastShapes({}, {5}).value(), (Shape{5}));
+  EXPECT_FALSE(broadcastShapes({2, 3}, {4, 3}).has_value());
+}
+
+TEST(ShapeInference, Conv2dOutputShape) {
+  // 1x3x64x64 input, 8x3x3x3 kernel, stride 2, padding 1, dilation 1 -> 1x8x32x32
+  // (floor((64 + 2 - 3) / 2) + 1 = 32, as torch computes it).
+  OpOperands ops;
+  ops.types = {ir::Type::tensor(DType::Float32, Shape{1, 3, 64, 64}),
+               ir::Type::tensor(DType::Float32, Shape{8, 3, 3, 3}),
+               ir::Type::tensor(DType::Float32, Shape{8}),
+               ir::Type::list(ir::Type::intType()),
+               ir::Type::list(ir::Type::intType()),
+               ir::Type::list(ir::Type::intType()),
+               ir::Type::intType()};
+  ops.constants = {std::nullopt,
+                   std::nullopt,
+                   std::nullopt,
+                   IValue::list({IValue(2), IValue(2)}),
+                   IValue::list({IValue(1), IValue(1)}),
+                   IValue::list({IValue(1), IValue(1)}),
+                   IValue(1)};
+  auto type = inferTensorType("aten::conv2d", ops);
+  ASSERT_TRUE(type);
+  EXPECT_EQ((*type)->shape().value(), (Shape{1, 8, 32, 32}));
+}
+
+TEST(ShapeInference, MeanOverAllAndOverDims) {
+  auto x = ir::Type::tensor(DType::Float32, Shape{2, 3, 4});
+  OpOperands all{{x, ir::Type::noneType()}, {std::nullopt, IValue()}};
+  EXPECT_EQ((*inferTensorType("aten::mean", all))->shape().value(), Shape{});
+  OpOperands dims{
+      {x, ir::Type::list(ir::Type::intType()), ir::Type::boolType(), ir::Type::noneType()},
+      {std::nullopt, IValue::list({IValue(-1)}), IValue(true), IValue()}};
+  EXPECT_EQ((*inferTensorType("aten::mean", dims))->shape().value(), (Shape{2, 3, 1}));
+}
+
+TEST(ShapeInference, ComparisonGivesBoolAndScalarPromotion) {
+  OpOperands cmp{{ir::Type::tensor(DType::Float32, Shape{2, 2}), ir::Type::intType()},
+                 {std::nullopt, IValue(0)}};
+  auto type = *inferTensorType("aten::lt", cmp);
+  EXPECT_EQ(type->dtype(), DType::Bool);
+  OpOperands add{{ir::Type::tensor(DType::Int64, Shape{2}), ir::Type::floatType()},
+                 {std::nullopt, IValue(0.5)}};
+  EXPECT_EQ((*inferTensorType("aten::add", add))->dtype(), DType::Float32);
+  OpOperands div{{ir::Type::tensor(DType::Int64, Shape{2}), ir::Type::intType()},
+                 {std::nullopt, IValue(2)}};
+  EXPECT_EQ((*inferTensorType("aten::div", div))->dtype(), DType::Float32);
+}
+
+}  // namespace
+}  // namespace ts2coreml::passes

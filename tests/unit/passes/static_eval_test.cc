@@ -1,0 +1,69 @@
+#include "passes/static_eval.h"
+
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "core/error.h"
+
+namespace ts2coreml::passes {
+namespace {
+
+IValue eval(const std::string& kind, std::vector<IValue> args) {
+  auto result = evaluateScalarOp(kind, args);
+  EXPECT_TRUE(result.has_value()) << kind;
+  return result.value_or(IValue());
+}
+
+TEST(StaticEval, IntArithmeticFollowsPython) {
+  EXPECT_EQ(eval("aten::add", {IValue(2), IValue(3)}).toInt(), 5);
+  EXPECT_EQ(eval("aten::floordiv", {IValue(-7), IValue(2)}).toInt(), -4);  // Python: -7 // 2 == -4
+  EXPECT_EQ(eval("aten::remainder", {IValue(-7), IValue(2)}).toInt(), 1);  // Python: -7 % 2 == 1
+  EXPECT_DOUBLE_EQ(eval("aten::div", {IValue(7), IValue(2)}).toDouble(), 3.5);
+  EXPECT_DOUBLE_EQ(eval("aten::mul", {IValue(2), IValue(1.5)}).toDouble(), 3.0);
+  EXPECT_THROW(evaluateScalarOp("aten::floordiv", {IValue(1), IValue(0)}), Error);
+}
+
+TEST(StaticEval, ComparisonsOfLargeIntsAreExact) {
+  const int64_t big = std::numeric_limits<int64_t>::max();
+  EXPECT_FALSE(eval("aten::lt", {IValue(big), IValue(big - 1)}).toBool());
+  EXPECT_TRUE(eval("aten::gt", {IValue(big), IValue(big - 1)}).toBool());
+}
+
+TEST(StaticEval, StringsAndNone) {
+  EXPECT_TRUE(eval("aten::eq", {IValue("relu"), IValue("relu")}).toBool());
+  EXPECT_FALSE(eval("aten::eq", {IValue("relu"), IValue("gelu")}).toBool());
+  EXPECT_TRUE(eval("aten::__is__", {IValue(), IValue()}).toBool());
+  EXPECT_TRUE(eval("aten::__isnot__", {IValue(3), IValue()}).toBool());
+  EXPECT_EQ(eval("aten::format", {IValue("expected {}D input"), IValue(3)}).toString(),
+            "expected 3D input");
+}
+
+TEST(StaticEval, ContainersAndRanges) {
+  IValue list = IValue::list({IValue(4), IValue(5), IValue(6)});
+  EXPECT_EQ(eval("aten::len", {list}).toInt(), 3);
+  EXPECT_EQ(eval("aten::__getitem__", {list, IValue(-1)}).toInt(), 6);
+  EXPECT_THROW(evaluateScalarOp("aten::__getitem__", {list, IValue(3)}), Error);
+  EXPECT_EQ(eval("aten::__range_length", {IValue(0), IValue(10), IValue(3)}).toInt(), 4);
+  EXPECT_EQ(eval("aten::__range_length", {IValue(5), IValue(0), IValue(-2)}).toInt(), 3);
+}
+
+TEST(StaticEval, TensorArgumentsAreNotFolded) {
+  EXPECT_FALSE(evaluateScalarOp("aten::add", {IValue(Tensor(DType::Float32, {2})), IValue(1)}));
+}
+
+TEST(StaticEval, TensorQueriesUseStaticShapes) {
+  auto type = ir::Type::tensor(DType::Float32, Shape{1, 3, 8, 8});
+  auto dim = evaluateTensorQuery("aten::dim", {type}, {std::nullopt});
+  ASSERT_TRUE(dim);
+  EXPECT_EQ(dim->toInt(), 4);
+  auto size1 =
+      evaluateTensorQuery("aten::size", {type, ir::Type::intType()}, {std::nullopt, IValue(-3)});
+  ASSERT_TRUE(size1);
+  EXPECT_EQ(size1->toInt(), 3);
+  auto unknown = ir::Type::tensor(DType::Float32, Shape{-1, 3});
+  EXPECT_FALSE(evaluateTensorQuery("aten::size", {unknown}, {std::nullopt}));
+}
+
+}  // namespace
+}  // namespace ts2coreml::passes
