@@ -2,8 +2,8 @@
 #include "ts2coreml/convert.h"
 
 #include "archive/torchscript_archive.h"
-#include "backends/mlprogram/mlprogram_writer.h"
-#include "backends/neuralnetwork/nn_writer.h"
+#include "backends/mlprogram/mlprogram_backend.h"
+#include "backends/neuralnetwork/neuralnetwork_backend.h"
 #include "core/error.h"
 #include "ir/printer.h"
 #include "ir/verifier.h"
@@ -63,18 +63,16 @@ ConversionReport convertFile(const std::string& archivePath, const std::string& 
   passes::eliminateDeadCode(*mil);
   ir::verifyGraph(*mil, "lowered MIL program");
 
-  backends::ModelMetadata metadata;
-  metadata.userDefined["ts2coreml.version"] = TS2COREML_VERSION;
-  metadata.userDefined["ts2coreml.source"] = "torchscript";
-  metadata.userDefined["ts2coreml.source_archive_version"] = std::to_string(archive.version());
+  std::map<std::string, std::string> userDefined;
+  userDefined["ts2coreml.source_archive_version"] = std::to_string(archive.version());
   std::string path = trimTrailingSlashes(outputPath);
   if (options.format == ModelFormat::MLProgram) {
     backends::MLProgramOptions backendOptions;
-    backendOptions.metadata = metadata;
+    backendOptions.metadata.userDefined = userDefined;
     backends::writeMLPackage(*mil, path, backendOptions);
   } else {
     backends::NeuralNetworkOptions backendOptions;
-    backendOptions.metadata = metadata;
+    backendOptions.userDefined = userDefined;
     backendOptions.fp16Weights = precision == Precision::Float16;
     backends::writeNeuralNetwork(*mil, path, backendOptions);
   }

@@ -28,8 +28,10 @@ struct ForwardParameter {
 std::vector<ForwardParameter> forwardParameters(const archive::TorchScriptArchive& archive);
 
 // Compiles the root module's forward() for the given input specs (bound by name, or by position
-// when a spec has no name). Throws Error with the source location on failure.
+// when a spec has no name). A parameter without a spec is an error, unless
+// `allowUnknownShapes` (used by `inspect`) makes it a tensor of unknown shape.
+// Throws Error with the source location on failure.
 CompileResult compileForward(const archive::TorchScriptArchive& archive,
-                             const std::vector<InputSpec>& inputs);
+                             const std::vector<InputSpec>& inputs, bool allowUnknownShapes = false);
 
 }  // namespace ts2coreml::torchscript

@@ -6,7 +6,12 @@
 namespace ts2coreml::torchscript {
 
 ir::Value* GraphEmitter::constant(const IValue& value) {
-  ir::Node* node = appendNode("prim::Constant");
+  // Constants go to the start of the top block: visible in every nested block, and a value
+  // cached by the compiler (a module weight) stays valid wherever it is used next.
+  ir::Block* top = graph_.top();
+  const ir::Node* first = top->nodes().empty() ? nullptr : top->nodes().front().get();
+  ir::Node* node =
+      first ? top->insertNodeBefore(first, "prim::Constant") : top->appendNode("prim::Constant");
   node->setAttribute("value", value);
   return node->addOutput(passes::typeOfValue(value));
 }

@@ -20,7 +20,7 @@ class GraphEmitter {
   void setLocation(const ir::SourceLocation& location) { location_ = location; }
   const ir::SourceLocation& location() const { return location_; }
 
-  // A prim::Constant in the current block.
+  // A prim::Constant (placed at the start of the top block).
   ir::Value* constant(const IValue& value);
   // The value of `v` if it is a prim::Constant.
   static std::optional<IValue> constantValue(const ir::Value* v);

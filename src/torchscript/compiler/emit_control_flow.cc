@@ -1,0 +1,356 @@
+// if / for / while. A condition known at conversion time selects its branch (or unrolls the loop)
+// right here; a condition that depends on tensor values becomes prim::If / prim::Loop, whose
+// blocks carry the variables the branches or the loop body assign.
+#include <algorithm>
+#include <limits>
+#include <set>
+
+#include "core/error.h"
+#include "torchscript/compiler/module_compiler.h"
+
+namespace ts2coreml::torchscript {
+
+namespace {
+
+// Loops with a constant trip count up to this size are unrolled (their bodies become straight-line
+// code that folds further); longer ones stay loops.
+constexpr int64_t kUnrollLimit = 64;
+// A while loop whose condition stays known at conversion time is unrolled up to this many times.
+constexpr int kStaticWhileLimit = 10000;
+
+// Names assigned anywhere in `statements` (nested blocks included), in order of appearance.
+void collectAssigned(const Expr& target, std::vector<std::string>& names) {
+  if (target.kind == ExprKind::Name) {
+    names.push_back(static_cast<const NameExpr&>(target).id);
+  } else if (target.kind == ExprKind::Tuple) {
+    for (const auto& item : static_cast<const TupleExpr&>(target).elements)
+      collectAssigned(*item, names);
+  } else if (target.kind == ExprKind::List) {
+    for (const auto& item : static_cast<const ListExpr&>(target).elements)
+      collectAssigned(*item, names);
+  }
+}
+
+void collectAssigned(const std::vector<StmtPtr>& statements, std::vector<std::string>& names) {
+  for (const auto& statement : statements) {
+    switch (statement->kind) {
+      case StmtKind::Assign:
+        for (const auto& target : static_cast<const AssignStmt&>(*statement).targets)
+          collectAssigned(*target, names);
+        break;
+      case StmtKind::AnnAssign:
+        collectAssigned(*static_cast<const AnnAssignStmt&>(*statement).target, names);
+        break;
+      case StmtKind::AugAssign:
+        collectAssigned(*static_cast<const AugAssignStmt&>(*statement).target, names);
+        break;
+      case StmtKind::If: {
+        const auto& s = static_cast<const IfStmt&>(*statement);
+        collectAssigned(s.body, names);
+        collectAssigned(s.orelse, names);
+        break;
+      }
+      case StmtKind::For: {
+        const auto& s = static_cast<const ForStmt&>(*statement);
+        collectAssigned(*s.target, names);
+        collectAssigned(s.body, names);
+        break;
+      }
+      case StmtKind::While:
+        collectAssigned(static_cast<const WhileStmt&>(*statement).body, names);
+        break;
+      case StmtKind::With:
+        collectAssigned(static_cast<const WithStmt&>(*statement).body, names);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+std::vector<std::string> uniqueNames(std::vector<std::string> names) {
+  std::vector<std::string> out;
+  std::set<std::string> seen;
+  for (auto& name : names) {
+    if (seen.insert(name).second) out.push_back(std::move(name));
+  }
+  return out;
+}
+
+// The type both branches of an `if` (or a loop's entry and back edge) can be described by.
+std::optional<ir::TypePtr> unifyTypes(const ir::TypePtr& a, const ir::TypePtr& b) {
+  if (*a == *b) return a;
+  if (a->isTensor() && b->isTensor()) {
+    std::optional<DType> dtype = a->dtype() == b->dtype() ? a->dtype() : std::nullopt;
+    std::optional<Shape> shape;
+    if (a->shape() && b->shape() && a->shape()->size() == b->shape()->size()) {
+      shape = *a->shape();
+      for (size_t i = 0; i < shape->size(); ++i) {
+        if ((*shape)[i] != (*b->shape())[i]) (*shape)[i] = -1;
+      }
+    }
+    return ir::Type::tensor(dtype, shape);
+  }
+  if (a->kind() == ir::TypeKind::None) return ir::Type::optional(b);
+  if (b->kind() == ir::TypeKind::None) return ir::Type::optional(a);
+  if (a->kind() == ir::TypeKind::Optional && unifyTypes(a->element(), b)) return a;
+  if (b->kind() == ir::TypeKind::Optional && unifyTypes(b->element(), a)) return b;
+  if (a->kind() == b->kind() &&
+      (a->kind() == ir::TypeKind::List || a->kind() == ir::TypeKind::Tuple))
+    return a;
+  return std::nullopt;
+}
+
+bool sameValue(const SValue& a, const SValue& b) {
+  if (a == b) return true;
+  if (a->kind != b->kind) return false;
+  if (a->isValue()) return a->value == b->value;
+  if (a->kind == SugaredValue::Kind::Module) return a->object == b->object;
+  return false;
+}
+
+}  // namespace
+
+void ModuleCompiler::emitIf(const IfStmt& statement, Environment& env) {
+  SValue test = emitExpr(*statement.test, env);
+  if (auto constant = constantOf(test)) {
+    bool taken = constant->isBool() ? constant->toBool() : !constant->isNone();
+    if (!constant->isBool() && !constant->isNone() && !constant->isInt()) {
+      fail(statement, "condition of type " + test->describe() + " is not supported");
+    }
+    if (constant->isInt()) taken = constant->toInt() != 0;
+    emitStatements(taken ? statement.body : statement.orelse, env);
+    return;
+  }
+  ir::Value* condition = materialize(test);
+  if (condition->type()->kind() != ir::TypeKind::Bool) {
+    condition = materialize(
+        emitOperator("aten::Bool", CallArguments{{SugaredValue::ofValue(condition)}, {}}, &env));
+  }
+  ir::Node* node = emitter_.appendNode("prim::If");
+  node->addInput(condition);
+  ir::Block* outer = emitter_.block();
+  Environment thenEnv(&env), elseEnv(&env);
+  Environment* envs[2] = {&thenEnv, &elseEnv};
+  const std::vector<StmtPtr>* bodies[2] = {&statement.body, &statement.orelse};
+  std::optional<BlockRaises> raised[2];
+  ++dynamicDepth_;
+  for (int b = 0; b < 2; ++b) {
+    emitter_.setBlock(node->addBlock());
+    try {
+      emitStatements(*bodies[b], *envs[b]);
+    } catch (const BlockRaises& raise) {
+      raised[b] = raise;
+    }
+  }
+  --dynamicDepth_;
+  emitter_.setBlock(outer);
+
+  if (raised[0] && raised[1]) {
+    outer->eraseNode(node);
+    throw *raised[0];
+  }
+  if (raised[0] || raised[1]) {
+    // The model would raise on one path; Core ML has no exceptions, so the check is dropped and
+    // the other path runs unconditionally.
+    int live = raised[0] ? 1 : 0;
+    const BlockRaises& raise = raised[0] ? *raised[0] : *raised[1];
+    warn("dropped a runtime check that raises " + raise.message + " at " +
+         raise.location.describe());
+    ir::Block* liveBlock = node->block(static_cast<size_t>(live));
+    while (!liveBlock->nodes().empty()) {
+      outer->adoptNode(liveBlock->releaseNode(liveBlock->nodes().front().get()), node);
+    }
+    outer->eraseNode(node);
+    for (const auto& name : envs[live]->assignedNames()) env.assign(name, envs[live]->local(name));
+    return;
+  }
+
+  std::vector<std::string> names = thenEnv.assignedNames();
+  for (const auto& name : elseEnv.assignedNames()) names.push_back(name);
+  for (const auto& name : uniqueNames(names)) {
+    SValue thenValue = thenEnv.lookup(name);
+    SValue elseValue = elseEnv.lookup(name);
+    if (!thenValue || !elseValue) continue;  // defined on one path only: not usable after the if
+    if (sameValue(thenValue, elseValue)) {
+      env.assign(name, thenValue);
+      continue;
+    }
+    ir::Value* values[2];
+    for (int b = 0; b < 2; ++b) {
+      emitter_.setBlock(node->block(static_cast<size_t>(b)));
+      values[b] = materialize(b == 0 ? thenValue : elseValue);
+    }
+    emitter_.setBlock(outer);
+    auto type = unifyTypes(values[0]->type(), values[1]->type());
+    if (!type) {
+      fail(statement, "variable '" + name + "' is " + values[0]->type()->str() +
+                          " in one branch and " + values[1]->type()->str() + " in the other");
+    }
+    node->block(0)->addReturn(values[0]);
+    node->block(1)->addReturn(values[1]);
+    ir::Value* merged = node->addOutput(*type);
+    merged->setName(name);
+    env.assign(name, SugaredValue::ofValue(merged));
+  }
+}
+
+// Emits a prim::Loop. `tripCount` null means a while loop (unbounded trip count); `condition`
+// recomputes the loop condition at the end of the body (null: always true).
+void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
+                              ir::Value* initialCondition, const std::vector<StmtPtr>& body,
+                              const Expr* loopTarget, const Expr* condition, Environment& env) {
+  std::vector<std::string> assigned;
+  collectAssigned(body, assigned);
+  std::vector<std::string> carried;
+  for (const auto& name : uniqueNames(assigned)) {
+    SValue value = env.lookup(name);
+    if (value && (value->isValue() || value->kind == SugaredValue::Kind::Tuple))
+      carried.push_back(name);
+    if (value && value->kind == SugaredValue::Kind::List) {
+      fail(statement, "list '" + name +
+                          "' is changed inside a data-dependent loop; this is not supported yet");
+    }
+  }
+  if (!tripCount) tripCount = emitter_.constant(IValue(std::numeric_limits<int64_t>::max()));
+
+  // The carried types may have to be generalised when the body changes them (e.g. a shape that
+  // grows); the loop is then emitted once more with the general types.
+  std::vector<ir::TypePtr> types;
+  std::vector<ir::Value*> initial;
+  for (const auto& name : carried) {
+    initial.push_back(materialize(env.lookup(name)));
+    types.push_back(initial.back()->type());
+  }
+  ir::Block* outer = emitter_.block();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    ir::Node* node = emitter_.appendNode("prim::Loop");
+    node->addInput(tripCount);
+    node->addInput(initialCondition);
+    for (ir::Value* value : initial) node->addInput(value);
+    ir::Block* block = node->addBlock();
+    ir::Value* iteration = block->addParam(ir::Type::intType(), "i");
+    Environment bodyEnv(&env);
+    for (size_t i = 0; i < carried.size(); ++i) {
+      bodyEnv.assign(carried[i], SugaredValue::ofValue(block->addParam(types[i], carried[i])));
+    }
+    if (loopTarget) emitAssignTarget(*loopTarget, SugaredValue::ofValue(iteration), bodyEnv);
+    emitter_.setBlock(block);
+    ++dynamicDepth_;
+    try {
+      emitStatements(body, bodyEnv);
+    } catch (const BlockRaises& raise) {
+      --dynamicDepth_;
+      emitter_.setBlock(outer);
+      fail(statement, "the loop body always raises " + raise.message);
+    }
+    ir::Value* next =
+        condition ? materialize(emitExpr(*condition, bodyEnv)) : emitter_.constant(IValue(true));
+    block->addReturn(next);
+    bool changed = false;
+    std::vector<ir::Value*> results;
+    for (size_t i = 0; i < carried.size(); ++i) {
+      ir::Value* value = materialize(bodyEnv.lookup(carried[i]));
+      results.push_back(value);
+      if (!(*value->type() == *types[i])) {
+        auto unified = unifyTypes(types[i], value->type());
+        if (!unified) {
+          fail(statement, "loop variable '" + carried[i] + "' changes type from " +
+                              types[i]->str() + " to " + value->type()->str());
+        }
+        if (!(**unified == *types[i])) {
+          types[i] = *unified;
+          changed = true;
+        }
+      }
+    }
+    --dynamicDepth_;
+    emitter_.setBlock(outer);
+    if (changed && attempt == 0) {
+      outer->eraseNode(node);
+      continue;
+    }
+    for (ir::Value* value : results) block->addReturn(value);
+    for (size_t i = 0; i < carried.size(); ++i) {
+      ir::Value* output = node->addOutput(types[i]);
+      output->setName(carried[i]);
+      env.assign(carried[i], SugaredValue::ofValue(output));
+    }
+    return;
+  }
+}
+
+void ModuleCompiler::emitFor(const ForStmt& statement, Environment& env) {
+  const Expr& iter = *statement.iter;
+  bool isRange =
+      iter.kind == ExprKind::Call &&
+      static_cast<const CallExpr&>(iter).func->kind == ExprKind::Name &&
+      static_cast<const NameExpr&>(*static_cast<const CallExpr&>(iter).func).id == "range" &&
+      !env.lookup("range");
+  if (!isRange) {
+    SValue sequence = emitExpr(iter, env);
+    if (sequence->kind == SugaredValue::Kind::List || sequence->kind == SugaredValue::Kind::Tuple) {
+      std::vector<SValue> items = sequence->items;  // iterate over a snapshot
+      for (const SValue& item : items) {
+        emitAssignTarget(*statement.target, item, env);
+        emitStatements(statement.body, env);
+      }
+      return;
+    }
+    if (auto constant = constantOf(sequence);
+        constant && (constant->isList() || constant->isTuple())) {
+      for (const IValue& item : constant->items()) {
+        emitAssignTarget(*statement.target, fromIValue(item), env);
+        emitStatements(statement.body, env);
+      }
+      return;
+    }
+    fail(statement, "a for loop over " + sequence->describe() + " is not supported yet");
+  }
+  const auto& call = static_cast<const CallExpr&>(iter);
+  std::vector<SValue> bounds;
+  for (const auto& arg : call.args) bounds.push_back(emitExpr(*arg, env));
+  SValue start =
+      bounds.size() >= 2 ? bounds[0] : SugaredValue::ofValue(emitter_.constant(IValue(int64_t{0})));
+  SValue stop = bounds.size() >= 2 ? bounds[1] : bounds.at(0);
+  SValue step =
+      bounds.size() >= 3 ? bounds[2] : SugaredValue::ofValue(emitter_.constant(IValue(int64_t{1})));
+  SValue trips = emitOperator("aten::__range_length", CallArguments{{start, stop, step}, {}}, &env);
+  auto tripConstant = constantOf(trips);
+  if (tripConstant && tripConstant->isInt() && tripConstant->toInt() <= kUnrollLimit) {
+    int64_t first = constantOf(start)->toInt(), stride = constantOf(step)->toInt();
+    for (int64_t i = 0; i < tripConstant->toInt(); ++i) {
+      emitAssignTarget(*statement.target,
+                       SugaredValue::ofValue(emitter_.constant(IValue(first + i * stride))), env);
+      emitStatements(statement.body, env);
+    }
+    return;
+  }
+  bool simpleRange = bounds.size() == 1;
+  // For range(a, b, s) the loop variable is a + i * s.
+  const Expr* target = simpleRange ? statement.target.get() : nullptr;
+  if (!simpleRange)
+    fail(statement, "range() with a start or step in a data-dependent loop is not supported yet");
+  emitLoop(statement, materialize(trips), emitter_.constant(IValue(true)), statement.body, target,
+           nullptr, env);
+}
+
+void ModuleCompiler::emitWhile(const WhileStmt& statement, Environment& env) {
+  for (int iteration = 0;; ++iteration) {
+    SValue test = emitExpr(*statement.test, env);
+    auto constant = constantOf(test);
+    if (!constant) {
+      // From here on the condition depends on the data: the remaining iterations are a loop.
+      emitLoop(statement, nullptr, materialize(test), statement.body, nullptr, statement.test.get(),
+               env);
+      return;
+    }
+    if (!constant->isBool()) fail(statement, "while condition must be a bool");
+    if (!constant->toBool()) return;
+    if (iteration >= kStaticWhileLimit)
+      fail(statement, "while loop does not terminate at conversion time");
+    emitStatements(statement.body, env);
+  }
+}
+
+}  // namespace ts2coreml::torchscript

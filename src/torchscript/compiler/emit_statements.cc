@@ -1,0 +1,154 @@
+// Statements: assignment and unpacking, expression statements, return, raise/assert, with.
+#include "core/error.h"
+#include "torchscript/compiler/module_compiler.h"
+
+namespace ts2coreml::torchscript {
+
+void ModuleCompiler::emitStatements(const std::vector<StmtPtr>& statements, Environment& env) {
+  for (const auto& statement : statements) {
+    emitStatement(*statement, env);
+    if (returned_) return;  // printed code returns only at the end of a function body
+  }
+}
+
+void ModuleCompiler::emitAssignTarget(const Expr& target, const SValue& value, Environment& env) {
+  switch (target.kind) {
+    case ExprKind::Name:
+      env.assign(static_cast<const NameExpr&>(target).id, value);
+      return;
+    case ExprKind::Tuple:
+    case ExprKind::List: {
+      const auto& targets = target.kind == ExprKind::Tuple
+                                ? static_cast<const TupleExpr&>(target).elements
+                                : static_cast<const ListExpr&>(target).elements;
+      std::vector<SValue> items;
+      if (value->kind == SugaredValue::Kind::Tuple || value->kind == SugaredValue::Kind::List) {
+        items = value->items;
+      } else if (value->isValue() && value->value->type()->kind() == ir::TypeKind::Tuple) {
+        ir::Node* unpack = emitter_.appendNode("prim::TupleUnpack");
+        unpack->addInput(value->value);
+        for (const auto& type : value->value->type()->elements()) {
+          items.push_back(SugaredValue::ofValue(unpack->addOutput(type)));
+        }
+      } else if (value->isValue() && value->value->type()->kind() == ir::TypeKind::List) {
+        if (auto constant = GraphEmitter::constantValue(value->value)) {
+          for (const IValue& item : constant->items()) items.push_back(fromIValue(item));
+        } else {
+          ir::Node* unpack = emitter_.appendNode("prim::ListUnpack");
+          unpack->addInput(value->value);
+          for (size_t i = 0; i < targets.size(); ++i) {
+            items.push_back(
+                SugaredValue::ofValue(unpack->addOutput(value->value->type()->element())));
+          }
+        }
+      } else {
+        fail(target, "cannot unpack " + value->describe());
+      }
+      if (items.size() != targets.size()) {
+        fail(target, "cannot unpack " + std::to_string(items.size()) + " values into " +
+                         std::to_string(targets.size()) + " names");
+      }
+      for (size_t i = 0; i < targets.size(); ++i) emitAssignTarget(*targets[i], items[i], env);
+      return;
+    }
+    case ExprKind::Attribute:
+      fail(target,
+           "assigning to a module attribute (prim::SetAttr) is not supported: module state must "
+           "not change while the model runs");
+    case ExprKind::Subscript: {
+      const auto& sub = static_cast<const SubscriptExpr&>(target);
+      SValue container = emitExpr(*sub.value, env);
+      SValue key = emitExpr(*sub.index, env);
+      emitOperator("aten::_set_item", CallArguments{{container, key, value}, {}}, &env);
+      return;
+    }
+    default:
+      fail(target, "unsupported assignment target");
+  }
+}
+
+void ModuleCompiler::emitStatement(const Stmt& statement, Environment& env) {
+  emitter_.setLocation(locate(statement));
+  switch (statement.kind) {
+    case StmtKind::Assign: {
+      const auto& assign = static_cast<const AssignStmt&>(statement);
+      SValue value = emitExpr(*assign.value, env);
+      for (const auto& target : assign.targets) emitAssignTarget(*target, value, env);
+      return;
+    }
+    case StmtKind::AnnAssign: {
+      const auto& assign = static_cast<const AnnAssignStmt&>(statement);
+      if (!assign.value) return;
+      SValue value = emitExpr(*assign.value, env);
+      if (value->kind == SugaredValue::Kind::List && !value->elementType) {
+        ir::TypePtr type = parseType(*assign.annotation);
+        if (type->kind() == ir::TypeKind::List) value->elementType = type->element();
+      }
+      emitAssignTarget(*assign.target, value, env);
+      return;
+    }
+    case StmtKind::AugAssign: {
+      const auto& assign = static_cast<const AugAssignStmt&>(statement);
+      static const std::map<std::string, std::string> ops = {{"+", "aten::add"},
+                                                             {"-", "aten::sub"},
+                                                             {"*", "aten::mul"},
+                                                             {"/", "aten::div"},
+                                                             {"//", "aten::floordiv"}};
+      auto it = ops.find(assign.op);
+      if (it == ops.end())
+        fail(statement, "augmented assignment '" + assign.op + "=' is not supported");
+      SValue result = emitOperator(
+          it->second,
+          CallArguments{{emitExpr(*assign.target, env), emitExpr(*assign.value, env)}, {}}, &env);
+      emitAssignTarget(*assign.target, result, env);
+      return;
+    }
+    case StmtKind::Expr:
+      emitExpr(*static_cast<const ExprStmt&>(statement).value, env);
+      return;
+    case StmtKind::If:
+      emitIf(static_cast<const IfStmt&>(statement), env);
+      return;
+    case StmtKind::For:
+      emitFor(static_cast<const ForStmt&>(statement), env);
+      return;
+    case StmtKind::While:
+      emitWhile(static_cast<const WhileStmt&>(statement), env);
+      return;
+    case StmtKind::Return: {
+      const auto& ret = static_cast<const ReturnStmt&>(statement);
+      returnValue_ = ret.value ? emitExpr(*ret.value, env)
+                               : SugaredValue::ofValue(emitter_.constant(IValue()));
+      returned_ = true;
+      return;
+    }
+    case StmtKind::Pass:
+      return;
+    case StmtKind::With: {
+      const auto& with = static_cast<const WithStmt&>(statement);
+      for (const auto& item : with.items) emitExpr(*item, env);
+      emitStatements(with.body, env);
+      return;
+    }
+    case StmtKind::Raise:
+      throw BlockRaises{"raise statement", locate(statement)};
+    case StmtKind::Assert: {
+      const auto& assertion = static_cast<const AssertStmt&>(statement);
+      auto test = constantOf(emitExpr(*assertion.test, env));
+      if (test && test->isBool()) {
+        if (!test->toBool()) throw BlockRaises{"AssertionError", locate(statement)};
+        return;
+      }
+      warn("dropped a runtime assert at " + locate(statement).describe() +
+           " (Core ML has no exceptions)");
+      return;
+    }
+    case StmtKind::Break:
+    case StmtKind::Continue:
+      fail(statement, "break/continue are not expected in serialized TorchScript");
+    default:
+      fail(statement, "unsupported statement");
+  }
+}
+
+}  // namespace ts2coreml::torchscript

@@ -1,0 +1,113 @@
+// The compiler proper (internal). One ModuleCompiler compiles the root module's forward() into
+// one graph; calls to methods and functions of the archive are compiled inline, each with its own
+// Environment, while emitting into the same GraphEmitter.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "archive/torchscript_archive.h"
+#include "torchscript/compiler/class_table.h"
+#include "torchscript/compiler/environment.h"
+#include "torchscript/compiler/graph_emitter.h"
+#include "torchscript/compiler/sugared_value.h"
+
+namespace ts2coreml::torchscript {
+
+struct CallArguments {
+  std::vector<SValue> positional;
+  std::vector<std::pair<std::string, SValue>> keywords;
+};
+
+// Raised internally when a statement always raises (prim::RaiseException on a taken path).
+struct BlockRaises {
+  std::string message;
+  ir::SourceLocation location;
+};
+
+class ModuleCompiler {
+ public:
+  ModuleCompiler(const archive::TorchScriptArchive& archive, ClassTable& classes, ir::Graph& graph,
+                 std::vector<std::string>& warnings);
+
+  // Compiles `method` of `self` with `args` inline into the current block.
+  SValue inlineMethod(const SValue& self, const std::string& methodName, const CallArguments& args);
+  SValue inlineFunction(const FunctionInfo& function, const SValue& self,
+                        const CallArguments& args);
+
+  GraphEmitter& emitter() { return emitter_; }
+  void warn(const std::string& message);
+
+  // --- statements (emit_statements.cc) ---
+  // Throws BlockRaises when the statements always raise.
+  void emitStatements(const std::vector<StmtPtr>& statements, Environment& env);
+  void emitStatement(const Stmt& statement, Environment& env);
+  void emitAssignTarget(const Expr& target, const SValue& value, Environment& env);
+
+  // --- control flow (emit_control_flow.cc) ---
+  void emitIf(const IfStmt& statement, Environment& env);
+  void emitFor(const ForStmt& statement, Environment& env);
+  void emitWhile(const WhileStmt& statement, Environment& env);
+  void emitLoop(const Stmt& statement, ir::Value* tripCount, ir::Value* initialCondition,
+                const std::vector<StmtPtr>& body, const Expr* loopTarget, const Expr* condition,
+                Environment& env);
+
+  // --- expressions (emit_expressions.cc) ---
+  SValue emitExpr(const Expr& expr, Environment& env);
+  ir::Value* emitValue(const Expr& expr, Environment& env) {
+    return materialize(emitExpr(expr, env));
+  }
+  SValue resolveName(const std::string& name, const Environment& env, const Expr& where);
+  SValue getAttribute(const SValue& base, const std::string& attribute, const Expr& where);
+
+  // --- calls (emit_calls.cc) ---
+  SValue emitCall(const CallExpr& call, Environment& env);
+  SValue callValue(const SValue& callee, const CallArguments& args, const Expr& where);
+  SValue callBuiltin(const std::string& name, const CallArguments& args, const CallExpr& call,
+                     Environment& env);
+
+  // --- operator calls through the schema table (emit_operators.cc) ---
+  SValue emitOperator(const std::string& qualifiedName, const CallArguments& args,
+                      Environment* env);
+
+  // --- values (materialize.cc) ---
+  // The IR value for a compile-time value (lists/tuples of values become constants when all
+  // items are constant, else ListConstruct/TupleConstruct nodes).
+  ir::Value* materialize(const SValue& value);
+  // A module attribute or a constant from the archive as a compile-time value.
+  SValue fromIValue(const IValue& value);
+  std::optional<IValue> constantOf(const SValue& value);
+
+  // --- types (type_annotations.cc) ---
+  ir::TypePtr parseType(const Expr& annotation);
+
+  // Location of an AST node in the serialized code (and the Python source when known).
+  ir::SourceLocation locate(const Expr& expr) const;
+  ir::SourceLocation locate(const Stmt& stmt) const;
+  [[noreturn]] void fail(const Expr& where, const std::string& what) const;
+  [[noreturn]] void fail(const Stmt& where, const std::string& what) const;
+
+  const ClassTable& classes() const { return classes_; }
+
+ private:
+  const archive::TorchScriptArchive& archive_;
+  ClassTable& classes_;
+  GraphEmitter emitter_;
+  std::vector<std::string>& warnings_;
+  IValue constantsTable_;
+  // Constants made from module attributes, so a weight used twice is one constant.
+  std::map<std::pair<const ObjectValue*, std::string>, SValue> attributeCache_;
+  // The code file of the function being compiled (for locations).
+  std::vector<const SourceFile*> fileStack_;
+  int inlineDepth_ = 0;
+  // Set by a `return` statement of the function being compiled.
+  SValue returnValue_;
+  bool returned_ = false;
+  // Depth of data-dependent control flow (prim::If / prim::Loop blocks) being emitted.
+  int dynamicDepth_ = 0;
+  friend class FileScope;
+};
+
+}  // namespace ts2coreml::torchscript
