@@ -1,6 +1,7 @@
 // Expressions: names, constants, attributes, subscripts, literals of containers.
 #include <cmath>
 #include <limits>
+#include <set>
 
 #include "core/error.h"
 #include "torchscript/compiler/module_compiler.h"

@@ -65,8 +65,7 @@ class ModuleCompiler {
   // --- calls (emit_calls.cc) ---
   SValue emitCall(const CallExpr& call, Environment& env);
   SValue callValue(const SValue& callee, const CallArguments& args, const Expr& where);
-  SValue callBuiltin(const std::string& name, const CallArguments& args, const CallExpr& call,
-                     Environment& env);
+  SValue callBuiltin(const std::string& name, const CallExpr& call, Environment& env);
 
   // --- operator calls through the schema table (emit_operators.cc) ---
   SValue emitOperator(const std::string& qualifiedName, const CallArguments& args,

@@ -38,6 +38,9 @@ struct SugaredValue {
   std::vector<SValue> items;                       // List / Tuple
   std::vector<std::pair<IValue, SValue>> entries;  // Dict
   ir::TypePtr elementType;                         // List / Dict value type when annotated
+  // Depth of data-dependent control flow where a List/Dict was made: mutating it deeper would
+  // make its contents depend on the data.
+  int createdAtDepth = 0;
 
   static SValue ofValue(ir::Value* v) {
     auto s = std::make_shared<SugaredValue>();
