@@ -1,0 +1,45 @@
+// A TorchScript archive written by torch.jit.save: its records (under one top folder), pickles
+// with tensors as views into the memory-mapped file, code files and their debug records.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "archive/debug_records.h"
+#include "archive/zip_archive.h"
+#include "core/ivalue.h"
+
+namespace ts2coreml::archive {
+
+class TorchScriptArchive {
+ public:
+  // Throws Error naming the file and the problem (not a zip, truncated, no data.pkl, ...).
+  static TorchScriptArchive open(const std::string& path);
+
+  const std::string& path() const { return zip_->path(); }
+  const std::string& prefix() const { return prefix_; }  // "model/"
+  int64_t version() const { return version_; }
+  std::string byteorder() const { return "little"; }  // big-endian archives are refused at open
+
+  // Names are relative to the prefix, e.g. "code/__torch__.py".
+  bool has(const std::string& relative) const;
+  std::shared_ptr<Buffer> read(const std::string& relative) const;
+  std::string readText(const std::string& relative) const;
+  std::vector<std::string> codeFiles() const;
+
+  IValue loadData() const;       // data.pkl: the module object tree
+  IValue loadConstants() const;  // constants.pkl: the CONSTANTS.cN tuple
+  std::optional<IValue> loadTracedInputs() const;
+  std::vector<DebugRange> debugRanges(const std::string& codeFile) const;
+
+ private:
+  IValue loadPickle(const std::string& name, const std::string& recordDir) const;
+
+  std::shared_ptr<ZipArchive> zip_;
+  std::string prefix_;
+  int64_t version_ = 0;
+};
+
+}  // namespace ts2coreml::archive
