@@ -72,7 +72,7 @@ ConversionReport convertFile(const std::string& archivePath, const std::string& 
     backends::writeMLPackage(*mil, path, backendOptions);
   } else {
     backends::NeuralNetworkOptions backendOptions;
-    backendOptions.userDefined = userDefined;
+    backendOptions.metadata.userDefined = userDefined;
     backendOptions.fp16Weights = precision == Precision::Float16;
     backends::writeNeuralNetwork(*mil, path, backendOptions);
   }

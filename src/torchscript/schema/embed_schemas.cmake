@@ -1,0 +1,20 @@
+# cmake -DINPUT=data/op_schemas.txt -DOUTPUT=<file>.cc -P embed_schemas.cmake
+# Writes the schema table as C++ raw string chunks (see embedded_schemas.h). Chunks stay far
+# below the string-literal limits of every compiler (MSVC: 16 KiB per piece).
+file(READ "${INPUT}" text)
+string(LENGTH "${text}" length)
+set(chunk_size 12000)
+set(out "// Generated from ${INPUT} by embed_schemas.cmake; do not edit.\n")
+string(APPEND out "#include \"torchscript/schema/embedded_schemas.h\"\n\n")
+string(APPEND out "namespace ts2coreml::torchscript::schema {\n\nconst char* const kOpSchemaChunks[] = {\n")
+set(count 0)
+set(offset 0)
+while(offset LESS length)
+  string(SUBSTRING "${text}" ${offset} ${chunk_size} piece)
+  string(APPEND out "    R\"ts2coreml(${piece})ts2coreml\",\n")
+  math(EXPR offset "${offset} + ${chunk_size}")
+  math(EXPR count "${count} + 1")
+endwhile()
+string(APPEND out "};\nconst size_t kOpSchemaChunkCount = ${count};\n\n}  // namespace ts2coreml::torchscript::schema\n")
+file(WRITE "${OUTPUT}.tmp" "${out}")
+file(RENAME "${OUTPUT}.tmp" "${OUTPUT}")
