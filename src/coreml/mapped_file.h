@@ -1,0 +1,31 @@
+// A read-only memory map of a whole file. Tensors read from weight.bin are views into the map;
+// they keep it alive through Buffer::wrap's shared owner.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+namespace ts2coreml::coreml {
+
+class MappedFile {
+ public:
+  // Throws Error naming the file when it cannot be opened or mapped.
+  static std::shared_ptr<const MappedFile> open(const std::string& path);
+  ~MappedFile();
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+
+  const uint8_t* data() const { return data_; }
+  size_t size() const { return size_; }
+  const std::string& path() const { return path_; }
+
+ private:
+  MappedFile() = default;
+  const uint8_t* data_ = nullptr;
+  size_t size_ = 0;
+  std::string path_;
+};
+
+}  // namespace ts2coreml::coreml

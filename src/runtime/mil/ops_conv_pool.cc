@@ -1,0 +1,88 @@
+// conv, conv_transpose and the pooling ops, with MIL's defaults (strides and dilations 1,
+// pad_type "valid", pad 0, groups 1).
+#include "runtime/kernels/convolution.h"
+#include "runtime/kernels/pooling.h"
+#include "runtime/mil/op_context.h"
+#include "runtime/mil/op_registry.h"
+
+namespace ts2coreml::runtime::mil {
+
+namespace {
+
+std::vector<int64_t> ones(size_t n) {
+  return std::vector<int64_t>(n, 1);
+}
+
+Shape spatialDims(const Tensor& t) {
+  return Shape(t.shape().begin() + 2, t.shape().end());
+}
+
+kernels::ConvParams convParams(const OpContext& ctx, const Tensor& x, const Shape& kernel,
+                               bool transpose) {
+  const size_t spatial = kernel.size();
+  kernels::ConvParams p;
+  p.strides = ctx.intsArg("strides", ones(spatial));
+  p.dilations = ctx.intsArg("dilations", ones(spatial));
+  p.groups = ctx.intArg("groups", 1);
+  const std::string padType = ctx.stringArg("pad_type", std::string("valid"));
+  const std::vector<int64_t> pad = ctx.intsArg("pad", std::vector<int64_t>(2 * spatial, 0));
+  if (transpose && padType != "custom" && padType != "valid") {
+    ctx.fail("conv_transpose pad_type '" + padType + "' is not supported (use custom or valid)");
+  }
+  p.padding = kernels::resolvePadding(padType, spatialDims(x),
+                                      std::vector<int64_t>(kernel.begin(), kernel.end()), p.strides,
+                                      p.dilations, pad);
+  return p;
+}
+
+void convOp(OpContext& ctx) {
+  const Tensor& x = ctx.tensor("x");
+  const Tensor& weight = ctx.tensor("weight");
+  if (x.rank() < 3) ctx.fail("x must have rank >= 3, got " + shapeToString(x.shape()));
+  ctx.setOutput(kernels::conv(x, weight, ctx.optionalTensor("bias"),
+                              convParams(ctx, x, spatialDims(weight), false)));
+}
+
+void convTransposeOp(OpContext& ctx) {
+  const Tensor& x = ctx.tensor("x");
+  const Tensor& weight = ctx.tensor("weight");
+  if (x.rank() < 3) ctx.fail("x must have rank >= 3, got " + shapeToString(x.shape()));
+  std::optional<Shape> outputSpatial;
+  if (auto shape = ctx.optionalInts("output_shape")) {
+    // Either the spatial dims or the full output shape [N, C_out, *D].
+    const size_t spatial = static_cast<size_t>(x.rank() - 2);
+    outputSpatial = Shape(shape->end() - static_cast<std::ptrdiff_t>(spatial), shape->end());
+  }
+  ctx.setOutput(kernels::convTranspose(x, weight, ctx.optionalTensor("bias"),
+                                       convParams(ctx, x, spatialDims(weight), true),
+                                       outputSpatial));
+}
+
+template <kernels::PoolOp Op>
+void poolOp(OpContext& ctx) {
+  const Tensor& x = ctx.tensor("x");
+  if (x.rank() < 3) ctx.fail("x must have rank >= 3, got " + shapeToString(x.shape()));
+  kernels::PoolParams p;
+  p.kernel = ctx.intsArg("kernel_sizes");
+  const size_t spatial = p.kernel.size();
+  p.strides = ctx.intsArg("strides", ones(spatial));
+  const std::string padType = ctx.stringArg("pad_type", std::string("valid"));
+  const std::vector<int64_t> pad = ctx.intsArg("pad", std::vector<int64_t>(2 * spatial, 0));
+  p.padding =
+      kernels::resolvePadding(padType, spatialDims(x), p.kernel, p.strides, ones(spatial), pad);
+  p.ceilMode = ctx.boolArg("ceil_mode", false);
+  p.excludePaddingFromAverage = ctx.boolArg("exclude_padding_from_average", false);
+  ctx.setOutput(kernels::pool(Op, x, p));
+}
+
+}  // namespace
+
+void registerConvPoolOps(MilOpTable& table) {
+  table["conv"] = convOp;
+  table["conv_transpose"] = convTransposeOp;
+  table["max_pool"] = poolOp<kernels::PoolOp::Max>;
+  table["avg_pool"] = poolOp<kernels::PoolOp::Average>;
+  table["l2_pool"] = poolOp<kernels::PoolOp::L2>;
+}
+
+}  // namespace ts2coreml::runtime::mil

@@ -1,0 +1,40 @@
+// Model::load: opens what is on disk exactly as Core ML would and picks the interpreter.
+#include <filesystem>
+
+#include "core/error.h"
+#include "coreml/mlpackage.h"
+#include "coreml/model_file.h"
+#include "runtime/mil/mlprogram_model.h"
+#include "runtime/neuralnetwork/nn_model.h"
+#include "ts2coreml/runtime.h"
+
+namespace ts2coreml::runtime {
+
+std::unique_ptr<Model> Model::load(const std::string& path) {
+  namespace fs = std::filesystem;
+  CoreML::Specification::Model spec;
+  std::string weightsDir;
+  if (fs::is_directory(path)) {
+    coreml::PackageLayout layout = coreml::readPackage(path);
+    spec = coreml::readModelFile(layout.modelFile);
+    if (fs::is_directory(layout.weightsDir)) weightsDir = layout.weightsDir;
+  } else {
+    if (!fs::exists(path)) throw Error("model '" + path + "' does not exist");
+    spec = coreml::readModelFile(path);
+    fs::path sibling = fs::path(path).parent_path() / "weights";
+    if (fs::is_directory(sibling)) weightsDir = sibling.string();
+  }
+  switch (spec.Type_case()) {
+    case CoreML::Specification::Model::kMlProgram:
+      return makeMLProgramModel(std::move(spec), path, weightsDir);
+    case CoreML::Specification::Model::kNeuralNetwork:
+      return makeNeuralNetworkModel(std::move(spec), path);
+    default:
+      throw Error("'" + path +
+                  "' is a Core ML model of a kind the runtime does not run (model type field " +
+                  std::to_string(static_cast<int>(spec.Type_case())) +
+                  "); it runs ML programs and neural networks");
+  }
+}
+
+}  // namespace ts2coreml::runtime
