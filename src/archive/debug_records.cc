@@ -83,10 +83,16 @@ std::vector<DebugRange> decodeDebugRecords(const IValue& root, size_t codeSize) 
 }
 
 std::optional<DebugRange> findDebugRange(const std::vector<DebugRange>& ranges, size_t byteOffset) {
+  // torch's records are consecutive, but nested ranges (if any) resolve to the innermost one.
+  const DebugRange* best = nullptr;
   for (const auto& range : ranges) {
-    if (byteOffset >= range.start && byteOffset < range.end) return range;
+    if (byteOffset >= range.start && byteOffset < range.end &&
+        (!best || range.end - range.start < best->end - best->start)) {
+      best = &range;
+    }
   }
-  return std::nullopt;
+  if (!best) return std::nullopt;
+  return *best;
 }
 
 }  // namespace ts2coreml::archive

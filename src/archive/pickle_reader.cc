@@ -10,6 +10,11 @@ namespace ts2coreml::archive {
 
 namespace {
 
+// Classes the TorchScript compiler defines live in the `__torch__` namespace.
+bool isScriptClassModule(const std::string& module) {
+  return module == "__torch__" || module.rfind("__torch__.", 0) == 0;
+}
+
 // A value on the VM stack: an IValue, a MARK, or a global callable from the allow-list.
 struct StackItem {
   enum class Kind { Value, Mark, Global } kind = Kind::Value;
@@ -78,6 +83,15 @@ class PickleReader {
         case '}':
           push(IValue(std::make_shared<DictValue>()));
           break;
+        case 'd': {  // DICT: key/value pairs since the mark
+          std::vector<IValue> items = popToMark();
+          if (items.size() % 2) fail("odd number of DICT values");
+          auto dict = std::make_shared<DictValue>();
+          for (size_t i = 0; i < items.size(); i += 2)
+            dict->items.emplace_back(std::move(items[i]), std::move(items[i + 1]));
+          push(IValue(dict));
+          break;
+        }
         case 's': {
           IValue value = popValue(), key = popValue();
           dictOnTop().items.emplace_back(std::move(key), std::move(value));
@@ -155,7 +169,7 @@ class PickleReader {
                       // it)
           popValue();
           if (stack_.empty() || stack_.back().kind != StackItem::Kind::Global ||
-              stack_.back().module.rfind("__torch__", 0) != 0) {
+              !isScriptClassModule(stack_.back().module)) {
             fail("NEWOBJ of something that is not a TorchScript class");
           }
           auto object = std::make_shared<ObjectValue>();
@@ -275,7 +289,7 @@ class PickleReader {
       allowed = name == "OrderedDict";
     else if (module == "torch")
       allowed = name == "device" || dtypeFromStorageName(name).has_value();
-    else if (module.rfind("__torch__", 0) == 0)
+    else if (isScriptClassModule(module))
       allowed = true;  // script classes: data only
     if (!allowed) {
       if (module == "torch._utils" && name == "_rebuild_qtensor")
@@ -300,7 +314,7 @@ class PickleReader {
       fail("REDUCE/BUILD on a value that is not callable");
     const std::string& m = callee.module;
     const std::string& n = callee.name;
-    if (m.rfind("__torch__", 0) == 0) {
+    if (isScriptClassModule(m)) {
       auto object = std::make_shared<ObjectValue>();
       object->className = m + "." + n;
       if (!isBuild && argument.isTuple() && !argument.items().empty()) {
@@ -369,9 +383,7 @@ class PickleReader {
       fail("malformed _rebuild_tensor_v2 call");
     }
     const Tensor& storage = args[0].toTensor();
-    Shape shape, strides;
-    for (const IValue& d : args[2].items()) shape.push_back(d.toInt());
-    for (const IValue& s : args[3].items()) strides.push_back(s.toInt());
+    Shape shape = intTuple(args[2], "size"), strides = intTuple(args[3], "stride");
     if (shape.size() != strides.size()) fail("tensor size and stride differ in length");
     try {
       return IValue(
@@ -379,6 +391,17 @@ class PickleReader {
     } catch (const std::exception& e) {
       fail(std::string("tensor of shape ") + shapeToString(shape) + ": " + e.what());
     }
+  }
+
+  Shape intTuple(const IValue& value, const char* what) const {
+    if (!value.isTuple() && !value.isList())
+      fail(std::string("tensor ") + what + " is not a tuple");
+    Shape result;
+    for (const IValue& item : value.items()) {
+      if (!item.isInt()) fail(std::string("tensor ") + what + " holds a non-integer");
+      result.push_back(item.toInt());
+    }
+    return result;
   }
 
   struct Storage {
@@ -400,7 +423,14 @@ class PickleReader {
 
 IValue readPickle(const Buffer& bytes, const std::string& entryName,
                   const StorageLoader& loadStorage) {
-  return PickleReader(bytes, entryName, loadStorage).run();
+  try {
+    return PickleReader(bytes, entryName, loadStorage).run();
+  } catch (const Error&) {
+    throw;
+  } catch (const std::exception& e) {
+    // A value of an unexpected kind deep inside (e.g. a string where an int belongs).
+    throw Error(entryName + ": malformed pickle: " + e.what());
+  }
 }
 
 }  // namespace ts2coreml::archive

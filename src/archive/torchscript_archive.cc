@@ -7,9 +7,6 @@ namespace ts2coreml::archive {
 
 namespace {
 
-// Newest format version this reader knows (torch's kMaxSupportedFileFormatVersion).
-constexpr int64_t kMaxKnownVersion = 10;
-
 std::string trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
     text.pop_back();
@@ -27,6 +24,9 @@ TorchScriptArchive TorchScriptArchive::open(const std::string& path) {
   if (slash == std::string::npos)
     throw Error(path + ": not a TorchScript archive (entries have no top folder)");
   archive.prefix_ = entries.front().name.substr(0, slash + 1);
+  if (archive.has("model.json")) {
+    throw Error(path + ": legacy TorchScript format (model.json, torch < 1.3) is not supported");
+  }
   if (!archive.has("data.pkl")) {
     throw Error(path + ": not a TorchScript archive (no " + archive.prefix_ + "data.pkl)");
   }
@@ -41,10 +41,12 @@ TorchScriptArchive TorchScriptArchive::open(const std::string& path) {
       break;
     }
   }
-  if (archive.version_ > kMaxKnownVersion) {
-    throw Error(path + ": archive format version " + std::to_string(archive.version_) +
-                " is newer than this reader knows (" + std::to_string(kMaxKnownVersion) + ")");
+  if (archive.version_ <= 0) {
+    throw Error(path + ": not a TorchScript archive (no " + archive.prefix_ +
+                ".data/version or version record)");
   }
+  // Newer versions than torch's own kMaxSupportedFileFormatVersion (10) are still read: the
+  // container did not change; whether the code can be compiled is the compiler's question.
   if (archive.has("byteorder") && trimmed(archive.readText("byteorder")) != "little") {
     throw Error(path + ": big-endian archives are not supported");
   }
@@ -78,14 +80,19 @@ std::vector<std::string> TorchScriptArchive::codeFiles() const {
   return files;
 }
 
-IValue TorchScriptArchive::loadPickle(const std::string& name, const std::string& recordDir) const {
+IValue TorchScriptArchive::loadPickle(const std::string& name, const std::string& recordDir,
+                                      bool zeroFillMissingData) const {
   auto bytes = read(name);
-  StorageLoader loader = [this, &recordDir, &name](const std::string& key, DType, int64_t) {
+  StorageLoader loader = [&](const std::string& key, DType dtype, int64_t numel) {
+    const size_t needed = static_cast<size_t>(numel) * elementSize(dtype);
     if (!has(recordDir + key)) {
+      if (zeroFillMissingData) return Buffer::allocate(needed);
       throw Error(path() + ": " + name + ": storage record '" + prefix_ + recordDir + key +
                   "' is missing");
     }
-    return read(recordDir + key);
+    auto record = read(recordDir + key);
+    if (zeroFillMissingData && record->size() < needed) return Buffer::allocate(needed);
+    return record;
   };
   return readPickle(*bytes, path() + ": " + name, loader);
 }
@@ -101,7 +108,7 @@ IValue TorchScriptArchive::loadConstants() const {
 
 std::optional<IValue> TorchScriptArchive::loadTracedInputs() const {
   if (!has("traced_inputs.pkl")) return std::nullopt;
-  return loadPickle("traced_inputs.pkl", "traced_inputs/");
+  return loadPickle("traced_inputs.pkl", "traced_inputs/", /*zeroFillMissingData=*/true);
 }
 
 std::vector<DebugRange> TorchScriptArchive::debugRanges(const std::string& codeFile) const {

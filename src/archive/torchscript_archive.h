@@ -31,11 +31,16 @@ class TorchScriptArchive {
 
   IValue loadData() const;       // data.pkl: the module object tree
   IValue loadConstants() const;  // constants.pkl: the CONSTANTS.cN tuple
+  // traced_inputs.pkl (torch >= 2.0): {"forward": [example inputs]}. torch writes these storage
+  // records empty, so the tensors carry dtype and shape but zero-filled data.
   std::optional<IValue> loadTracedInputs() const;
   std::vector<DebugRange> debugRanges(const std::string& codeFile) const;
 
  private:
-  IValue loadPickle(const std::string& name, const std::string& recordDir) const;
+  // `zeroFillMissingData`: a storage record that is absent or too short becomes zero-filled
+  // (only for traced inputs, whose data torch does not keep).
+  IValue loadPickle(const std::string& name, const std::string& recordDir,
+                    bool zeroFillMissingData = false) const;
 
   std::shared_ptr<ZipArchive> zip_;
   std::string prefix_;

@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -74,7 +75,7 @@ ZipArchive ZipArchive::open(const std::string& path) {
   archive.path_ = path;
   archive.mapping_ = FileMapping::open(path);
   Reader r(archive.mapping_->data(), archive.mapping_->size(), path);
-  if (r.size() < 22) throw Error(path + ": not a zip archive (file too small)");
+  if (r.size() < 22) throw Error(path + ": not a zip archive (no end-of-central-directory record)");
   // The end-of-central-directory record is within the last 64 KiB + 22 bytes (comment size).
   uint64_t eocd = std::numeric_limits<uint64_t>::max();
   uint64_t lowest = r.size() > 65557 ? r.size() - 65557 : 0;
@@ -142,16 +143,33 @@ std::shared_ptr<Buffer> ZipArchive::read(const ZipEntry& entry) const {
     throw Error(path_ + ": " + what + " uses zip compression method " +
                 std::to_string(entry.method) + " (only stored and deflated are supported)");
   }
+  // Deflate cannot expand data by more than ~1032:1; a larger claim is a corrupt directory and
+  // must not make us allocate an absurd buffer.
+  if (entry.size / 1032 > entry.compressedSize + 1)
+    throw Error(path_ + ": corrupt sizes of deflated " + what);
   auto buffer = Buffer::allocate(entry.size);
   z_stream stream{};
-  if (inflateInit2(&stream, -MAX_WBITS) != Z_OK) throw Error("zlib: inflateInit2 failed");
-  stream.next_in = const_cast<Bytef*>(r.at(dataOffset));
-  stream.avail_in = static_cast<uInt>(entry.compressedSize);
-  stream.next_out = buffer->mutableData();
-  stream.avail_out = static_cast<uInt>(entry.size);
-  int status = inflate(&stream, Z_FINISH);
+  if (inflateInit2(&stream, -MAX_WBITS) != Z_OK) throw Error(path_ + ": zlib inflateInit2 failed");
+  // zlib counts in 32-bit chunks; feed large entries piecewise.
+  const uint8_t* in = r.at(dataOffset);
+  uint64_t inLeft = entry.compressedSize, outDone = 0;
+  int status = Z_OK;
+  while (status == Z_OK) {
+    uInt inChunk = static_cast<uInt>(std::min<uint64_t>(inLeft, 1u << 30));
+    uInt outChunk = static_cast<uInt>(std::min<uint64_t>(entry.size - outDone, 1u << 30));
+    stream.next_in = const_cast<Bytef*>(in);
+    stream.avail_in = inChunk;
+    stream.next_out = buffer->mutableData() + outDone;
+    stream.avail_out = outChunk;
+    status = inflate(&stream, Z_NO_FLUSH);
+    uint64_t consumed = inChunk - stream.avail_in, produced = outChunk - stream.avail_out;
+    in += consumed;
+    inLeft -= consumed;
+    outDone += produced;
+    if (status == Z_OK && consumed == 0 && produced == 0) status = Z_BUF_ERROR;
+  }
   inflateEnd(&stream);
-  if (status != Z_STREAM_END || stream.total_out != entry.size) {
+  if (status != Z_STREAM_END || outDone != entry.size) {
     throw Error(path_ + ": corrupt deflated data in " + what);
   }
   return buffer;
