@@ -25,7 +25,10 @@ ir::Node* makeConst(ir::Graph& graph, IValue value, ir::TypePtr type) {
 constexpr int64_t kConvertInPlaceLimit = 64;
 
 void convertBlock(ir::Graph& graph, ir::Block* block, ir::Value*& fp16Name) {
-  for (const auto& param : block->params()) param->setType(toHalf(param->type()));
+  // The top block's params are the model inputs: they keep their interface type.
+  if (block->owner()) {
+    for (const auto& param : block->params()) param->setType(toHalf(param->type()));
+  }
   for (size_t i = 0; i < block->nodes().size(); ++i) {
     ir::Node* node = block->nodes()[i].get();
     if (node->kind() == "mil.const") {
