@@ -16,6 +16,14 @@ std::optional<size_t> argumentByName(const Schema& s, const std::string& name) {
   return std::nullopt;
 }
 
+// Overloads torch's schema matching never picks (isBlockListedSchema): ScalarType is an int to
+// the compiler, so `view.dtype` would capture `view(x, 3)`; the `unary_out` forms of max/min
+// collide with `max.other`.
+bool isBlockListed(const Schema& s) {
+  return (s.name == "aten::view" && s.overload == "dtype") ||
+         ((s.name == "aten::max" || s.name == "aten::min") && s.overload == "unary_out");
+}
+
 }  // namespace
 
 std::optional<OverloadMatch> matchSchema(
@@ -59,6 +67,7 @@ std::optional<OverloadMatch> resolveOverload(
     const std::vector<std::pair<std::string, ir::Value*>>& keywords) {
   for (bool allowConversions : {false, true}) {
     for (const Schema* candidate : candidates) {
+      if (isBlockListed(*candidate)) continue;
       if (auto match = matchSchema(*candidate, positional, keywords, allowConversions))
         return match;
     }

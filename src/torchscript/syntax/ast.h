@@ -1,5 +1,5 @@
 // Syntax tree of the serialized TorchScript code (a restricted Python). Every node keeps its
-// position: line, column and byte offset into the code file (the byte offset finds the node's
+// position: line, column and byte range in the code file (the byte offset finds the node's
 // .debug_pkl record, i.e. the original Python line).
 #pragma once
 
@@ -12,9 +12,12 @@
 namespace ts2coreml::torchscript {
 
 struct SourcePos {
-  int line = 0;
-  int column = 0;
-  size_t offset = 0;
+  int line = 0;       // 1-based
+  int column = 0;     // 1-based, in bytes
+  size_t offset = 0;  // byte offset of the first character
+  // One past the last byte of the node (of its last token; for a compound statement, of the
+  // last token of its body). Equal to `offset` for INDENT/DEDENT/NEWLINE tokens.
+  size_t endOffset = 0;
 };
 
 enum class ExprKind {
@@ -91,8 +94,9 @@ struct UnaryExpr : Expr {
   std::string op;
   ExprPtr operand;
 };
-// Arithmetic, comparison (`==`, `is not`, `in`, ...) and boolean (`and`, `or`) operators; a
-// comparison chain `a < b < c` is parsed as `(a < b) and (b < c)`.
+// Arithmetic, comparison (`==`, `is not`, `in`, `not in`, ...) and boolean (`and`, `or`)
+// operators; a comparison chain `a < b < c` is parsed as `(a < b) and (b < c)` with `b` cloned
+// (printed code never chains, so evaluating `b` twice is not a concern in practice).
 struct BinaryExpr : Expr {
   BinaryExpr() : Expr(ExprKind::BinOp) {}
   std::string op;
@@ -184,8 +188,12 @@ struct AssertStmt : Stmt {
   AssertStmt() : Stmt(StmtKind::Assert) {}
   ExprPtr test, message;
 };
-struct SimpleStmt : Stmt {  // pass, break, continue, del (targets ignored)
+struct SimpleStmt : Stmt {  // pass, break, continue
   explicit SimpleStmt(StmtKind k) : Stmt(k) {}
+};
+struct DelStmt : Stmt {
+  DelStmt() : Stmt(StmtKind::Del) {}
+  std::vector<ExprPtr> targets;
 };
 struct Param {
   std::string name;
@@ -206,8 +214,12 @@ struct ClassDef : Stmt {
   std::vector<StmtPtr> body;
 };
 
+// A top-level file: classes and functions (`op_version_set = N` and imports are dropped).
 struct Module {
   std::vector<StmtPtr> body;
 };
+
+// Deep copy of an expression tree, positions included.
+ExprPtr cloneExpr(const Expr& expr);
 
 }  // namespace ts2coreml::torchscript

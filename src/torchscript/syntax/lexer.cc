@@ -14,6 +14,7 @@ class Lexer {
   Lexer(const std::string& source, const std::string& fileName) : src_(source), file_(fileName) {}
 
   std::vector<Token> run() {
+    tokens_.reserve(src_.size() / 4 + 16);  // printed code averages about 4 bytes per token
     indents_.push_back(0);
     atLineStart_ = true;
     while (i_ < src_.size()) {
@@ -81,7 +82,9 @@ class Lexer {
   [[noreturn]] void fail(const std::string& what) const {
     throw Error(file_ + ":" + std::to_string(line_) + ":" + std::to_string(column_) + ": " + what);
   }
+  // Called once the token's characters are consumed, so the current offset is its end.
   void push(TokenKind kind, std::string text, SourcePos at) {
+    at.endOffset = i_;
     Token token{kind, std::move(text), 0, 0, at};
     tokens_.push_back(std::move(token));
   }
@@ -141,6 +144,7 @@ class Lexer {
       while (i_ < src_.size() && isdigit(static_cast<unsigned char>(src_[i_]))) advance();
     }
     std::string text = src_.substr(start, i_ - start);
+    at.endOffset = i_;
     Token token{TokenKind::Int, text, 0, 0, at};
     if (!isFloat) {
       errno = 0;
@@ -227,22 +231,15 @@ class Lexer {
   }
 
   void lexOperator() {
-    static const char* three[] = {"**=", "//=", ">>=", "<<="};
-    static const char* two[] = {"->", "**", "//", "==", "!=", "<=", ">=", "<<", ">>",
-                                "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^="};
+    static constexpr std::string_view kLongOperators[] = {
+        "**=", "//=", ">>=", "<<=", "->", "**", "//", "==", "!=", "<=", ">=",
+        "<<",  ">>",  "+=",  "-=",  "*=", "/=", "%=", "&=", "|=", "^="};
     SourcePos at = pos();
-    for (const char* op : three) {
-      if (src_.compare(i_, 3, op) == 0) {
-        for (int k = 0; k < 3; ++k) advance();
-        push(TokenKind::Op, op, at);
-        return;
-      }
-    }
-    for (const char* op : two) {
-      if (src_.compare(i_, 2, op) == 0) {
-        advance();
-        advance();
-        push(TokenKind::Op, op, at);
+    std::string_view rest = std::string_view(src_).substr(i_);
+    for (std::string_view op : kLongOperators) {
+      if (rest[0] == op[0] && rest.substr(0, op.size()) == op) {
+        for (size_t k = 0; k < op.size(); ++k) advance();
+        pushOperator(std::string(op), at);
         return;
       }
     }
@@ -252,7 +249,12 @@ class Lexer {
     if (c == '(' || c == '[' || c == '{') ++depth_;
     if ((c == ')' || c == ']' || c == '}') && depth_ > 0) --depth_;
     advance();
-    push(TokenKind::Op, std::string(1, c), at);
+    pushOperator(std::string(1, c), at);
+  }
+  void pushOperator(std::string text, SourcePos at) {
+    uint32_t code = packOperator(text);
+    push(TokenKind::Op, std::move(text), at);
+    tokens_.back().op = code;
   }
 
   const std::string& src_;

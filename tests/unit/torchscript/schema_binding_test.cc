@@ -232,6 +232,15 @@ TEST_F(Binding, ListsTuplesAndTypeVariables) {
             "__is__");
 }
 
+TEST_F(Binding, BlockListedOverloadsAreNeverPicked) {
+  ir::Value* x = tensor();
+  // torch 2.13 scripts x.view(torch.int32) to aten::view(Tensor self, SymInt[] size), never
+  // view.dtype (ScalarType is an int to TorchScript).
+  EXPECT_NE(overload("aten::view", {x, constant(int64_t{3})}), "view.dtype");
+  // max(x, out=y) would be max.unary_out; torch skips it and torch 2.13 rejects the call.
+  EXPECT_EQ(overload("aten::max", {x}, {{"out", tensor()}}), "<none>");
+}
+
 TEST_F(Binding, KeywordInputNamesSelf) {
   ir::Value* x = tensor();
   BoundOperator relu = bind("aten::relu", {}, {{"input", x}});

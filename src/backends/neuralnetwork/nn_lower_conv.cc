@@ -1,0 +1,119 @@
+// conv, pooling and batch_norm: the rank-4 image layers, with their constants stored inline.
+#include "backends/neuralnetwork/nn_lowerings.h"
+
+namespace ts2coreml::backends::nn {
+
+namespace {
+
+// Rank of `x` must be 4 (N, C, H, W): the NN convolution / pooling layers are 2-D only.
+void requireRank4(NNContext& ctx, const ir::Node& node, const ir::Value* x) {
+  int64_t rank = NNContext::rankOf(x);
+  if (rank != 4) {
+    ctx.fail(node, "the neural network backend supports 2-D (rank-4 input) only, got rank " +
+                       std::to_string(rank) + " (use .mlpackage / ML Program)");
+  }
+}
+
+std::vector<uint64_t> unsignedOf(const std::vector<int64_t>& values) {
+  return std::vector<uint64_t>(values.begin(), values.end());
+}
+
+// Sets valid / same padding from MIL's pad_type and pad (the layer types share the messages).
+template <typename Params>
+void setPadding(NNContext& ctx, const ir::Node& node, Params* params) {
+  std::string padType = ctx.constStr(node, "pad_type", "valid");
+  if (padType == "valid") {
+    params->mutable_valid();
+  } else if (padType == "custom") {
+    std::vector<int64_t> pad = ctx.constInts(node, "pad", {0, 0, 0, 0});
+    if (pad.size() != 4) ctx.fail(node, "custom pad must have 4 entries");
+    setBorderAmounts(params->mutable_valid()->mutable_paddingamounts(), pad);
+  } else if (padType == "same") {
+    params->mutable_same()->set_asymmetrymode(spec::SamePadding::BOTTOM_RIGHT_HEAVY);
+  } else if (padType == "same_lower") {
+    params->mutable_same()->set_asymmetrymode(spec::SamePadding::TOP_LEFT_HEAVY);
+  } else {
+    ctx.fail(node, "unknown pad_type '" + padType + "'");
+  }
+}
+
+}  // namespace
+
+void lowerConv(NNContext& ctx, const ir::Node& node) {
+  const ir::Value* x = ctx.input(node, "x");
+  requireRank4(ctx, node, x);
+  Tensor weight = ctx.constFloatTensor(node, "weight");
+  if (weight.rank() != 4) ctx.fail(node, "conv weight must be rank 4");
+  int64_t groups = static_cast<int64_t>(ctx.constNumber(node, "groups", 1));
+
+  auto* layer = ctx.addLayer(node, {x});
+  auto* conv = layer->mutable_convolution();
+  conv->set_outputchannels(static_cast<uint64_t>(weight.dim(0)));
+  conv->set_kernelchannels(static_cast<uint64_t>(weight.dim(1)));
+  conv->set_ngroups(static_cast<uint64_t>(groups));
+  conv->add_kernelsize(static_cast<uint64_t>(weight.dim(2)));
+  conv->add_kernelsize(static_cast<uint64_t>(weight.dim(3)));
+  for (uint64_t s : unsignedOf(ctx.constInts(node, "strides", {1, 1}))) conv->add_stride(s);
+  for (uint64_t d : unsignedOf(ctx.constInts(node, "dilations", {1, 1})))
+    conv->add_dilationfactor(d);
+  setPadding(ctx, node, conv);
+  ctx.fillWeights(conv->mutable_weights(), weight);
+  if (ctx.optionalInput(node, "bias")) {
+    conv->set_hasbias(true);
+    ctx.fillWeights(conv->mutable_bias(), ctx.constFloatTensor(node, "bias"));
+  }
+}
+
+namespace {
+
+void lowerPool(NNContext& ctx, const ir::Node& node, spec::PoolingLayerParams::PoolingType type) {
+  const ir::Value* x = ctx.input(node, "x");
+  requireRank4(ctx, node, x);
+  if (ctx.constFlag(node, "ceil_mode", false)) {
+    ctx.fail(
+        node,
+        "pooling with ceil_mode has no exact neural network layer (use .mlpackage / ML Program)");
+  }
+  std::vector<int64_t> kernel = ctx.constInts(node, "kernel_sizes", {});
+  if (kernel.size() != 2) ctx.fail(node, "kernel_sizes must have 2 entries");
+  auto* pool = ctx.addLayer(node, {x})->mutable_pooling();
+  pool->set_type(type);
+  for (uint64_t k : unsignedOf(kernel)) pool->add_kernelsize(k);
+  for (uint64_t s : unsignedOf(ctx.constInts(node, "strides", {1, 1}))) pool->add_stride(s);
+  setPadding(ctx, node, pool);
+  pool->set_avgpoolexcludepadding(ctx.constFlag(node, "exclude_padding_from_average", false));
+}
+
+}  // namespace
+
+void lowerMaxPool(NNContext& ctx, const ir::Node& node) {
+  lowerPool(ctx, node, spec::PoolingLayerParams::MAX);
+}
+void lowerAvgPool(NNContext& ctx, const ir::Node& node) {
+  lowerPool(ctx, node, spec::PoolingLayerParams::AVERAGE);
+}
+
+void lowerBatchNorm(NNContext& ctx, const ir::Node& node) {
+  const ir::Value* x = ctx.input(node, "x");
+  int64_t rank = NNContext::rankOf(x);
+  if (rank != 4 && rank != 3)
+    ctx.fail(node, "batch_norm needs a rank 3 or 4 input for the neural network backend");
+  Tensor mean = ctx.constFloatTensor(node, "mean");
+  Tensor variance = ctx.constFloatTensor(node, "variance");
+  int64_t channels = mean.numel();
+  auto* layer = ctx.addLayer(node, {x});
+  auto* bn = layer->mutable_batchnorm();
+  bn->set_channels(static_cast<uint64_t>(channels));
+  bn->set_epsilon(static_cast<float>(ctx.constNumber(node, "epsilon", 1e-5)));
+  Tensor ones(DType::Float32, {channels});
+  Tensor zeros(DType::Float32, {channels});
+  for (int64_t i = 0; i < channels; ++i) ones.mutableData<float>()[i] = 1.0f;
+  ctx.fillWeights(bn->mutable_gamma(),
+                  ctx.optionalInput(node, "gamma") ? ctx.constFloatTensor(node, "gamma") : ones);
+  ctx.fillWeights(bn->mutable_beta(),
+                  ctx.optionalInput(node, "beta") ? ctx.constFloatTensor(node, "beta") : zeros);
+  ctx.fillWeights(bn->mutable_mean(), mean);
+  ctx.fillWeights(bn->mutable_variance(), variance);
+}
+
+}  // namespace ts2coreml::backends::nn

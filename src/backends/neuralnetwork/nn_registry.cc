@@ -1,0 +1,101 @@
+// MIL op name -> neural network lowering. An op missing here makes the backend fail with
+// "no layer for MIL op '<op>' (use .mlpackage / ML Program)".
+#include "backends/neuralnetwork/nn_lowerings.h"
+
+namespace ts2coreml::backends::nn {
+
+const std::unordered_map<std::string, LayerLoweringFn>& layerLoweringRegistry() {
+  static const std::unordered_map<std::string, LayerLoweringFn> table = {
+      // elementwise binary, comparisons, logic
+      {"add", lowerAdd},
+      {"sub", lowerSub},
+      {"mul", lowerMul},
+      {"real_div", lowerRealDiv},
+      {"floor_div", lowerFloorDiv},
+      {"mod", lowerMod},
+      {"pow", lowerPow},
+      {"maximum", lowerMaximum},
+      {"minimum", lowerMinimum},
+      {"equal", lowerEqual},
+      {"not_equal", lowerNotEqual},
+      {"less", lowerLess},
+      {"less_equal", lowerLessEqual},
+      {"greater", lowerGreater},
+      {"greater_equal", lowerGreaterEqual},
+      {"logical_and", lowerLogicalAnd},
+      {"logical_or", lowerLogicalOr},
+      {"logical_xor", lowerLogicalXor},
+      {"logical_not", lowerLogicalNot},
+      {"select", lowerSelect},
+      // activations and unary math
+      {"relu", lowerRelu},
+      {"relu6", lowerRelu6},
+      {"sigmoid", lowerSigmoid},
+      {"tanh", lowerTanh},
+      {"softsign", lowerSoftsign},
+      {"softplus", lowerSoftplus},
+      {"leaky_relu", lowerLeakyRelu},
+      {"elu", lowerElu},
+      {"gelu", lowerGelu},
+      {"silu", lowerSilu},
+      {"identity", lowerIdentity},
+      {"cast", lowerCast},
+      {"clip", lowerClip},
+      {"softmax", lowerSoftmax},
+      {"exp", lowerExp},
+      {"log", lowerLog},
+      {"sqrt", lowerSqrt},
+      {"rsqrt", lowerRsqrt},
+      {"inverse", lowerInverse},
+      {"abs", lowerAbs},
+      {"floor", lowerFloor},
+      {"ceil", lowerCeil},
+      {"round", lowerRound},
+      {"sign", lowerSign},
+      {"sin", lowerSin},
+      {"cos", lowerCos},
+      {"erf", lowerErf},
+      // convolution, pooling, normalization, matmul
+      {"conv", lowerConv},
+      {"max_pool", lowerMaxPool},
+      {"avg_pool", lowerAvgPool},
+      {"batch_norm", lowerBatchNorm},
+      {"layer_norm", lowerLayerNorm},
+      {"linear", lowerLinear},
+      {"matmul", lowerMatmul},
+      // reductions
+      {"reduce_mean", lowerReduceMean},
+      {"reduce_sum", lowerReduceSum},
+      {"reduce_max", lowerReduceMax},
+      {"reduce_min", lowerReduceMin},
+      {"reduce_prod", lowerReduceProd},
+      {"reduce_l1_norm", lowerReduceL1},
+      {"reduce_l2_norm", lowerReduceL2},
+      {"reduce_log_sum", lowerReduceLogSum},
+      {"reduce_log_sum_exp", lowerReduceLogSumExp},
+      {"reduce_sum_square", lowerReduceSumSquare},
+      {"reduce_argmax", lowerReduceArgmax},
+      {"reduce_argmin", lowerReduceArgmin},
+      // shapes and data movement
+      {"reshape", lowerReshape},
+      {"transpose", lowerTranspose},
+      {"concat", lowerConcat},
+      {"stack", lowerStack},
+      {"split", lowerSplit},
+      {"expand_dims", lowerExpandDims},
+      {"squeeze", lowerSqueeze},
+      {"slice_by_index", lowerSliceByIndex},
+      {"gather", lowerGather},
+      {"tile", lowerTile},
+      {"shape", lowerShape},
+      {"fill", lowerFill},
+      {"range_1d", lowerRange1d},
+      {"flatten2d", lowerFlatten2d},
+      // control flow
+      {"cond", lowerCond},
+      {"while_loop", lowerWhileLoop},
+  };
+  return table;
+}
+
+}  // namespace ts2coreml::backends::nn

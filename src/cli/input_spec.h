@@ -1,0 +1,31 @@
+// Parsing of the CLI's input descriptions:
+//   convert/inspect --input [NAME:]DIMS[:DTYPE]   e.g. 1x3x64x64, x:1x3x64x64, mask:1x10:bool
+//   run --input [NAME=]FILE.npy
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "ts2coreml/convert.h"
+
+namespace ts2coreml::cli {
+
+// The dtypes an --input spec may name, in the order the help text lists them.
+inline constexpr const char* kSpecDtypes = "float32 (default), float16, int32, int64, bool";
+
+// Parses one `[NAME:]DIMS[:DTYPE]`. DIMS are positive integers joined by 'x'. Throws
+// ts2coreml::Error with a one-line message quoting the spec and the offending part.
+InputSpec parseInputSpec(const std::string& text);
+
+// Parses `[NAME=]FILE` of `run --input`. NAME must be an identifier; anything else before '='
+// is taken as part of the file name (write ./a=b.npy for a file really named that way).
+struct InputFileBinding {
+  std::optional<std::string> name;
+  std::string path;
+};
+InputFileBinding parseInputFileBinding(const std::string& text);
+
+// True for [A-Za-z_][A-Za-z0-9_]*, the names TorchScript parameters and Core ML features have.
+bool isIdentifier(const std::string& text);
+
+}  // namespace ts2coreml::cli
