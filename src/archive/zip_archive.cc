@@ -86,7 +86,12 @@ ZipArchive ZipArchive::open(const std::string& path) {
     }
   }
   if (eocd == std::numeric_limits<uint64_t>::max()) {
-    throw Error(path + ": not a zip archive (no end-of-central-directory record)");
+    // A file that starts like a zip but has no directory at its end was cut short.
+    bool startsLikeZip = r.size() >= 4 && r.u32(0) == 0x04034b50;
+    throw Error(path +
+                (startsLikeZip
+                     ? ": truncated archive: the zip's end-of-central-directory record is missing"
+                     : ": not a zip archive (no end-of-central-directory record)"));
   }
   uint64_t count = r.u16(eocd + 10);
   uint64_t directorySize = r.u32(eocd + 12);

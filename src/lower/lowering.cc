@@ -115,6 +115,12 @@ void LoweringContext::lowerBlock(const ir::Block& torchBlock) {
     auto it = registry.find(node->kind());
     if (it == registry.end()) fail(*node, "no lowering to Core ML for this op");
     it->second(*this, *node);
+    for (size_t i = 0; i < node->numOutputs(); ++i) {
+      const ir::TypePtr& type = node->output(i)->type();
+      if (type->isTensor() && !type->shape()) {
+        fail(*node, "the shape of its result is unknown (check the --input shapes)");
+      }
+    }
   }
 }
 

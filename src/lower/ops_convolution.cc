@@ -16,6 +16,14 @@ void emitConv(LoweringContext& ctx, const ir::Node& node, const ConvArgs& args) 
   const auto& weightShape = weight->type()->shape();
   if (!weightShape || weightShape->size() < 3) ctx.fail(node, "weight must have a known shape");
   const size_t spatial = weightShape->size() - 2;
+  const auto& inputShape = x->type()->shape();
+  if (!inputShape || inputShape->size() != weightShape->size()) {
+    ctx.fail(node, "expects a " + std::to_string(weightShape->size()) +
+                       "-D input (batch, channels, " + std::to_string(spatial) +
+                       " spatial dims), got " +
+                       (inputShape ? shapeToString(*inputShape) : std::string("an unknown shape")) +
+                       " (check the --input shape)");
+  }
 
   auto expand = [&](std::vector<int64_t> values) {
     if (values.size() == 1) values.assign(spatial, values[0]);
