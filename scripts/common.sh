@@ -1,0 +1,19 @@
+# Shared settings of the scripts in scripts/ (sourced, not run).
+# TS2COREML_BUILD_DIR  build folder (default: build)
+# TS2COREML_PYTHON     Python with torch 2.13, numpy, pytest, coremltools (default: .venv/bin/python
+#                      when scripts/setup.sh created it, else python3)
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${TS2COREML_BUILD_DIR:-$REPO_ROOT/build}"
+
+ts2coreml_python() {
+  if [[ -n "${TS2COREML_PYTHON:-}" ]]; then
+    echo "$TS2COREML_PYTHON"
+  elif [[ -x "$REPO_ROOT/.venv/bin/python" ]]; then
+    echo "$REPO_ROOT/.venv/bin/python"
+  else
+    echo python3
+  fi
+}
+
+log() { printf '==> %s\n' "$*" >&2; }

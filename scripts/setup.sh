@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Prepares a Debian 12 machine for ts2coreml and builds it into build/.
+#   1. Debian packages of the build (compiler, CMake, Ninja, the C++ libraries) and of the tests.
+#   2. The Python test tools: torch 2.13 (CPU), numpy, pytest, coremltools. They go into .venv/
+#      unless python3 already has them (Debian's python3 refuses system-wide pip installs).
+#   3. CMake configure + build (Release, Ninja).
+# Idempotent: each step only does what is missing, so a second run is quick and works offline.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$REPO_ROOT"
+
+APT_PACKAGES=(
+  g++ cmake ninja-build pkg-config            # compiler and build system
+  libprotobuf-dev protobuf-compiler           # Core ML model files are protobuf
+  zlib1g-dev                                  # deflated entries of TorchScript zip archives
+  libfmt-dev nlohmann-json3-dev libcli11-dev  # formatting, Manifest.json, command line
+  libeigen3-dev                               # runtime kernels
+  libgtest-dev libgmock-dev                   # unit tests
+  clang-format                                # code style
+  python3 python3-venv python3-pip            # end-to-end tests (pytest)
+  time                                        # /usr/bin/time -v in bench/
+)
+PIP_TORCH="torch==2.13.0"
+PIP_PACKAGES=("numpy==2.4.6" "pytest==9.0.3" "coremltools==9.0")
+
+missing=()
+for package in "${APT_PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+if ((${#missing[@]})); then
+  log "installing Debian packages: ${missing[*]}"
+  sudo=""
+  if [[ "$(id -u)" -ne 0 ]]; then sudo="sudo"; fi
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+else
+  log "Debian packages: all present"
+fi
+
+python_ready() {
+  "$1" - <<'PY' >/dev/null 2>&1
+import importlib, sys
+import torch
+assert torch.__version__.startswith("2.13."), torch.__version__
+for name in ("numpy", "pytest", "coremltools"):
+    importlib.import_module(name)
+PY
+}
+
+PYTHON="$(ts2coreml_python)"
+if python_ready "$PYTHON"; then
+  log "Python test tools: present in $PYTHON"
+else
+  if [[ ! -x .venv/bin/python ]]; then
+    log "creating .venv"
+    python3 -m venv .venv
+  fi
+  PYTHON="$REPO_ROOT/.venv/bin/python"
+  log "installing $PIP_TORCH (CPU build) and ${PIP_PACKAGES[*]} into .venv"
+  "$PYTHON" -m pip install --upgrade pip
+  "$PYTHON" -m pip install "$PIP_TORCH" --index-url https://download.pytorch.org/whl/cpu
+  "$PYTHON" -m pip install "${PIP_PACKAGES[@]}"
+  python_ready "$PYTHON" || { log "Python packages still missing in $PYTHON"; exit 1; }
+fi
+
+log "building into $BUILD_DIR"
+cmake -S "$REPO_ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build "$BUILD_DIR" -j "$(nproc)"
+log "ready: $BUILD_DIR/ts2coreml"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test: setup (packages + build), the C++ unit tests (ctest), then the end-to-end
+# suite (tests/e2e) and the coremltools structure checks (tests/coreml_check) with pytest.
+# Exits non-zero when anything fails; the last line summarizes the three parts.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$REPO_ROOT"
+
+bash scripts/setup.sh
+PYTHON="$(ts2coreml_python)"
+export TS2COREML_BIN="$BUILD_DIR/ts2coreml"
+export TS2COREML_BUILD_DIR="$BUILD_DIR"
+
+declare -A result
+run_part() {
+  local name="$1"
+  shift
+  log "$name: $*"
+  if "$@"; then result[$name]="passed"; else result[$name]="FAILED"; fi
+}
+
+run_part unit ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
+# Separate pytest runs: each folder has its own conftest.py and helper modules.
+run_part e2e "$PYTHON" -m pytest tests/e2e -q
+run_part coreml_check "$PYTHON" -m pytest tests/coreml_check -q
+
+summary="unit tests ${result[unit]}, e2e ${result[e2e]}, coreml_check ${result[coreml_check]}"
+for part in unit e2e coreml_check; do
+  if [[ "${result[$part]}" != "passed" ]]; then
+    echo "FAILED: $summary"
+    exit 1
+  fi
+done
+echo "ALL PASSED: $summary"

@@ -1,0 +1,117 @@
+"""Helpers of the end-to-end suite: run the ts2coreml executable, compare with torch.
+
+Tolerances (ARCHITECTURE.md): fp32 max abs error <= 1e-4 + 1e-3 * max|ref|,
+fp16 max abs error <= 3e-2 * max(1, max|ref|).
+"""
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[2]
+FIXTURE_MODELS = REPO / "tests" / "fixtures" / "models"
+FORMATS = (".mlpackage", ".mlmodel")
+PRECISIONS = ("fp32", "fp16")
+
+
+def cli_path():
+    return Path(os.environ.get("TS2COREML_BIN", REPO / "build" / "ts2coreml")).resolve()
+
+
+def run_cli(*args, timeout=600):
+    """Runs `ts2coreml ARGS...`; returns the CompletedProcess (text stdout/stderr)."""
+    return subprocess.run([str(cli_path()), *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def describe(result):
+    return (f"exit {result.returncode}\n--- stdout\n{result.stdout}\n--- stderr\n"
+            f"{result.stderr}")
+
+
+def check_success(result):
+    assert result.returncode == 0, describe(result)
+    return result
+
+
+def error_line(result):
+    """Asserts the contract for failures: non-zero exit, exactly one stderr line `error: ...`."""
+    assert result.returncode != 0, describe(result)
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, describe(result)
+    assert lines[0].startswith("error: "), describe(result)
+    return lines[0]
+
+
+def convert(archive, output, inputs=("1x3x64x64",), precision=None, extra=()):
+    args = ["convert", archive, "-o", output]
+    for spec in inputs:
+        args += ["--input", spec]
+    if precision:
+        args += ["--precision", precision]
+    return run_cli(*args, *extra)
+
+
+def run_model(model, inputs, output_dir):
+    """Runs a Core ML model on .npy inputs (a list of paths, or NAME=PATH strings) and returns
+    {output name: array} read back from output_dir."""
+    args = ["run", model, "--output-dir", output_dir]
+    for item in inputs:
+        args += ["--input", item]
+    check_success(run_cli(*args))
+    return {path.stem: np.load(path) for path in Path(output_dir).glob("*.npy")}
+
+
+def tolerance(reference, precision):
+    peak = float(np.max(np.abs(reference))) if reference.size else 0.0
+    if precision == "fp16":
+        return 3e-2 * max(1.0, peak)
+    return 1e-4 + 1e-3 * peak
+
+
+def max_abs_error(ours, reference):
+    assert ours.shape == reference.shape, f"shape {ours.shape} != {reference.shape}"
+    return float(np.max(np.abs(ours.astype(np.float64) - reference.astype(np.float64))))
+
+
+def is_close(ours, reference, precision):
+    return max_abs_error(ours, reference) <= tolerance(reference, precision)
+
+
+def assert_close(ours, reference, precision, what=""):
+    error = max_abs_error(ours, reference)
+    limit = tolerance(reference, precision)
+    assert error <= limit, f"{what}: max abs error {error:.3g} > {limit:.3g} ({precision})"
+
+
+class ConversionCache:
+    """Converts each (archive, format, precision) once per session with the CLI.
+
+    A failed conversion is remembered too, so every test that needs it reports the same error
+    without converting again.
+    """
+
+    def __init__(self, work_dir):
+        self.work_dir = Path(work_dir)
+        self._results = {}
+
+    def get(self, archive, fmt, precision):
+        key = (str(archive), fmt, precision)
+        if key not in self._results:
+            stem = Path(archive).stem.replace(".", "_")
+            out_dir = self.work_dir / "converted"
+            out_dir.mkdir(parents=True, exist_ok=True)
+            output = out_dir / f"{stem}_{precision}{fmt}"
+            result = convert(archive, output, precision=precision)
+            self._results[key] = (output, result)
+        output, result = self._results[key]
+        check_success(result)
+        return output
+
+    def run(self, archive, fmt, precision, input_path):
+        model = self.get(archive, fmt, precision)
+        out_dir = self.work_dir / "runs" / f"{model.name}.{Path(input_path).stem}"
+        outputs = run_model(model, [input_path], out_dir)
+        assert set(outputs) == {"output"}, f"outputs written: {sorted(outputs)}"
+        return outputs["output"]
