@@ -44,4 +44,9 @@ inline float roundToHalf(float value) {
 uint16_t floatToBFloat16(float value);
 float bfloat16ToFloat(uint16_t bits);
 
+// One element at `p` of type `dtype` as a double, and the reverse (integers truncate, floats
+// round to nearest even). Used for dtype conversion wherever a tensor is converted or streamed.
+double loadElement(const uint8_t* p, DType dtype);
+void storeElement(uint8_t* p, DType dtype, double value);
+
 }  // namespace ts2coreml

@@ -99,100 +99,6 @@ void* Tensor::mutableRawData() {
 
 namespace {
 
-double readElement(const uint8_t* p, DType dtype) {
-  switch (dtype) {
-    case DType::Bool:
-      return *p ? 1.0 : 0.0;
-    case DType::UInt8:
-      return *p;
-    case DType::Int8:
-      return static_cast<int8_t>(*p);
-    case DType::Int16: {
-      int16_t v;
-      std::memcpy(&v, p, 2);
-      return v;
-    }
-    case DType::Int32: {
-      int32_t v;
-      std::memcpy(&v, p, 4);
-      return v;
-    }
-    case DType::Int64: {
-      int64_t v;
-      std::memcpy(&v, p, 8);
-      return static_cast<double>(v);
-    }
-    case DType::Float16: {
-      uint16_t v;
-      std::memcpy(&v, p, 2);
-      return halfToFloat(v);
-    }
-    case DType::BFloat16: {
-      uint16_t v;
-      std::memcpy(&v, p, 2);
-      return bfloat16ToFloat(v);
-    }
-    case DType::Float32: {
-      float v;
-      std::memcpy(&v, p, 4);
-      return v;
-    }
-    case DType::Float64: {
-      double v;
-      std::memcpy(&v, p, 8);
-      return v;
-    }
-  }
-  return 0;
-}
-
-void writeElement(uint8_t* p, DType dtype, double value) {
-  switch (dtype) {
-    case DType::Bool:
-      *p = value != 0.0;
-      break;
-    case DType::UInt8:
-      *p = static_cast<uint8_t>(static_cast<int64_t>(value));
-      break;
-    case DType::Int8:
-      *p = static_cast<uint8_t>(static_cast<int8_t>(value));
-      break;
-    case DType::Int16: {
-      auto v = static_cast<int16_t>(value);
-      std::memcpy(p, &v, 2);
-      break;
-    }
-    case DType::Int32: {
-      auto v = static_cast<int32_t>(value);
-      std::memcpy(p, &v, 4);
-      break;
-    }
-    case DType::Int64: {
-      auto v = static_cast<int64_t>(value);
-      std::memcpy(p, &v, 8);
-      break;
-    }
-    case DType::Float16: {
-      auto v = floatToHalf(static_cast<float>(value));
-      std::memcpy(p, &v, 2);
-      break;
-    }
-    case DType::BFloat16: {
-      auto v = floatToBFloat16(static_cast<float>(value));
-      std::memcpy(p, &v, 2);
-      break;
-    }
-    case DType::Float32: {
-      auto v = static_cast<float>(value);
-      std::memcpy(p, &v, 4);
-      break;
-    }
-    case DType::Float64:
-      std::memcpy(p, &value, 8);
-      break;
-  }
-}
-
 // Byte offset (relative to the first element) of the element at logical flat index `flat`.
 int64_t stridedOffset(const Shape& shape, const Shape& strides, int64_t flat) {
   int64_t offset = 0;
@@ -209,7 +115,7 @@ int64_t stridedOffset(const Shape& shape, const Shape& strides, int64_t flat) {
 double Tensor::elementAsDouble(int64_t flatIndex) const {
   const auto* base = static_cast<const uint8_t*>(rawData());
   int64_t element = isContiguous() ? flatIndex : stridedOffset(shape_, strides_, flatIndex);
-  return readElement(base + element * static_cast<int64_t>(elementSize(dtype_)), dtype_);
+  return loadElement(base + element * static_cast<int64_t>(elementSize(dtype_)), dtype_);
 }
 
 Tensor Tensor::clone() const {
@@ -244,7 +150,7 @@ Tensor Tensor::to(DType dtype) const {
     for (int64_t i = 0; i < n; ++i) half[i] = floatToHalf(src[i]);
     return out;
   }
-  for (int64_t i = 0; i < n; ++i) writeElement(dst + i * item, dtype, elementAsDouble(i));
+  for (int64_t i = 0; i < n; ++i) storeElement(dst + i * item, dtype, elementAsDouble(i));
   return out;
 }
 

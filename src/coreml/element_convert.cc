@@ -7,100 +7,6 @@ namespace ts2coreml::coreml {
 
 namespace {
 
-double load(const uint8_t* p, DType dtype) {
-  switch (dtype) {
-    case DType::Bool:
-      return *p ? 1.0 : 0.0;
-    case DType::UInt8:
-      return *p;
-    case DType::Int8:
-      return static_cast<int8_t>(*p);
-    case DType::Int16: {
-      int16_t v;
-      std::memcpy(&v, p, 2);
-      return v;
-    }
-    case DType::Int32: {
-      int32_t v;
-      std::memcpy(&v, p, 4);
-      return v;
-    }
-    case DType::Int64: {
-      int64_t v;
-      std::memcpy(&v, p, 8);
-      return static_cast<double>(v);
-    }
-    case DType::Float16: {
-      uint16_t v;
-      std::memcpy(&v, p, 2);
-      return halfToFloat(v);
-    }
-    case DType::BFloat16: {
-      uint16_t v;
-      std::memcpy(&v, p, 2);
-      return bfloat16ToFloat(v);
-    }
-    case DType::Float32: {
-      float v;
-      std::memcpy(&v, p, 4);
-      return v;
-    }
-    case DType::Float64: {
-      double v;
-      std::memcpy(&v, p, 8);
-      return v;
-    }
-  }
-  return 0;
-}
-
-void store(uint8_t* p, DType dtype, double value) {
-  switch (dtype) {
-    case DType::Bool:
-      *p = value != 0.0;
-      break;
-    case DType::UInt8:
-      *p = static_cast<uint8_t>(static_cast<int64_t>(value));
-      break;
-    case DType::Int8:
-      *p = static_cast<uint8_t>(static_cast<int8_t>(value));
-      break;
-    case DType::Int16: {
-      auto v = static_cast<int16_t>(value);
-      std::memcpy(p, &v, 2);
-      break;
-    }
-    case DType::Int32: {
-      auto v = static_cast<int32_t>(value);
-      std::memcpy(p, &v, 4);
-      break;
-    }
-    case DType::Int64: {
-      auto v = static_cast<int64_t>(value);
-      std::memcpy(p, &v, 8);
-      break;
-    }
-    case DType::Float16: {
-      auto v = floatToHalf(static_cast<float>(value));
-      std::memcpy(p, &v, 2);
-      break;
-    }
-    case DType::BFloat16: {
-      auto v = floatToBFloat16(static_cast<float>(value));
-      std::memcpy(p, &v, 2);
-      break;
-    }
-    case DType::Float32: {
-      auto v = static_cast<float>(value);
-      std::memcpy(p, &v, 4);
-      break;
-    }
-    case DType::Float64:
-      std::memcpy(p, &value, 8);
-      break;
-  }
-}
-
 // Converts `count` contiguous source elements into `dst`.
 void convertRun(const uint8_t* src, DType from, uint8_t* dst, DType to, size_t count) {
   if (from == to) {
@@ -117,7 +23,8 @@ void convertRun(const uint8_t* src, DType from, uint8_t* dst, DType to, size_t c
     return;
   }
   const size_t inSize = elementSize(from), outSize = elementSize(to);
-  for (size_t i = 0; i < count; ++i) store(dst + i * outSize, to, load(src + i * inSize, from));
+  for (size_t i = 0; i < count; ++i)
+    storeElement(dst + i * outSize, to, loadElement(src + i * inSize, from));
 }
 
 }  // namespace
