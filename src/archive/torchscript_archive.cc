@@ -1,6 +1,6 @@
 #include "archive/torchscript_archive.h"
 
-#include "archive/pickle_reader.h"
+#include "archive/unpickler.h"
 #include "core/error.h"
 
 namespace ts2coreml::archive {
@@ -13,16 +13,44 @@ std::string trimmed(std::string text) {
   return text;
 }
 
+bool endsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The format version: `.data/version` first (written from version 6 on), then `version`.
+int64_t readVersion(const TorchScriptArchive& archive) {
+  for (const char* name : {".data/version", "version"}) {
+    if (!archive.has(name)) continue;
+    const std::string text = trimmed(archive.readText(name));
+    size_t used = 0;
+    int64_t version = 0;
+    try {
+      version = std::stoll(text, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size() || version <= 0) {
+      throw Error(archive.path() + ": " + archive.prefix() + name + " holds '" + text +
+                  "', not a format version number");
+    }
+    return version;
+  }
+  throw Error(archive.path() + ": not a TorchScript archive (no " + archive.prefix() +
+              ".data/version or " + archive.prefix() + "version record)");
+}
+
 }  // namespace
 
 TorchScriptArchive TorchScriptArchive::open(const std::string& path) {
   TorchScriptArchive archive;
-  archive.zip_ = std::make_shared<ZipArchive>(ZipArchive::open(path));
+  archive.zip_ = std::make_shared<const ZipReader>(ZipReader::open(path));
   const auto& entries = archive.zip_->entries();
-  if (entries.empty()) throw Error(path + ": empty zip archive, not a TorchScript archive");
-  size_t slash = entries.front().name.find('/');
-  if (slash == std::string::npos)
-    throw Error(path + ": not a TorchScript archive (entries have no top folder)");
+  if (entries.empty()) throw Error(path + ": not a TorchScript archive (an empty zip file)");
+  const size_t slash = entries.front().name.find('/');
+  if (slash == std::string::npos || slash == 0) {
+    throw Error(path + ": not a TorchScript archive (its entries are not under one top folder)");
+  }
   archive.prefix_ = entries.front().name.substr(0, slash + 1);
   if (archive.has("model.json")) {
     throw Error(path + ": legacy TorchScript format (model.json, torch < 1.3) is not supported");
@@ -30,25 +58,22 @@ TorchScriptArchive TorchScriptArchive::open(const std::string& path) {
   if (!archive.has("data.pkl")) {
     throw Error(path + ": not a TorchScript archive (no " + archive.prefix_ + "data.pkl)");
   }
-  for (const char* name : {".data/version", "version"}) {
-    if (archive.has(name)) {
-      std::string text = trimmed(archive.readText(name));
-      try {
-        archive.version_ = std::stoll(text);
-      } catch (const std::exception&) {
-        throw Error(path + ": " + name + " holds '" + text + "', not a version number");
-      }
-      break;
-    }
-  }
-  if (archive.version_ <= 0) {
+  if (archive.codeFiles().empty()) {
     throw Error(path + ": not a TorchScript archive (no " + archive.prefix_ +
-                ".data/version or version record)");
+                "code/; a file from torch.save rather than torch.jit.save?)");
   }
-  // Newer versions than torch's own kMaxSupportedFileFormatVersion (10) are still read: the
-  // container did not change; whether the code can be compiled is the compiler's question.
-  if (archive.has("byteorder") && trimmed(archive.readText("byteorder")) != "little") {
-    throw Error(path + ": big-endian archives are not supported");
+  archive.version_ = readVersion(archive);
+  // Versions above torch's own kMaxSupportedFileFormatVersion (10) are still read: the container
+  // did not change; whether the code compiles is the compiler's question.
+  if (archive.has("byteorder")) {
+    archive.byteorder_ = trimmed(archive.readText("byteorder"));
+    if (archive.byteorder_ == "big") {
+      throw Error(path + ": big-endian archive (byteorder record 'big') is not supported");
+    }
+    if (archive.byteorder_ != "little") {
+      throw Error(path + ": unknown byteorder '" + archive.byteorder_ + "' in " + archive.prefix_ +
+                  "byteorder");
+    }
   }
   return archive;
 }
@@ -72,8 +97,7 @@ std::vector<std::string> TorchScriptArchive::codeFiles() const {
   std::vector<std::string> files;
   const std::string code = prefix_ + "code/";
   for (const auto& entry : zip_->entries()) {
-    if (entry.name.rfind(code, 0) == 0 && entry.name.size() > 3 &&
-        entry.name.compare(entry.name.size() - 3, 3, ".py") == 0) {
+    if (entry.name.rfind(code, 0) == 0 && endsWith(entry.name, ".py")) {
       files.push_back(entry.name.substr(prefix_.size()));
     }
   }
@@ -85,16 +109,22 @@ IValue TorchScriptArchive::loadPickle(const std::string& name, const std::string
   auto bytes = read(name);
   StorageLoader loader = [&](const std::string& key, DType dtype, int64_t numel) {
     const size_t needed = static_cast<size_t>(numel) * elementSize(dtype);
-    if (!has(recordDir + key)) {
+    const ZipEntry* entry = zip_->find(prefix_ + recordDir + key);
+    if (!entry) {
       if (zeroFillMissingData) return Buffer::allocate(needed);
       throw Error(path() + ": " + name + ": storage record '" + prefix_ + recordDir + key +
                   "' is missing");
     }
-    auto record = read(recordDir + key);
-    if (zeroFillMissingData && record->size() < needed) return Buffer::allocate(needed);
+    auto record = zip_->read(*entry);
+    if (record->size() < needed) {
+      if (zeroFillMissingData) return Buffer::allocate(needed);
+      throw Error(path() + ": " + name + ": storage record '" + prefix_ + recordDir + key +
+                  "' holds " + std::to_string(record->size()) + " bytes, fewer than its " +
+                  std::to_string(numel) + " " + std::string(dtypeName(dtype)) + " elements need");
+    }
     return record;
   };
-  return readPickle(*bytes, path() + ": " + name, loader);
+  return unpickle(*bytes, path() + ": " + name, loader);
 }
 
 IValue TorchScriptArchive::loadData() const {
@@ -102,7 +132,7 @@ IValue TorchScriptArchive::loadData() const {
 }
 
 IValue TorchScriptArchive::loadConstants() const {
-  if (!has("constants.pkl")) return IValue::tuple({});
+  if (!has("constants.pkl")) return IValue::tuple({});  // archives without constants
   return loadPickle("constants.pkl", "constants/");
 }
 
@@ -112,10 +142,13 @@ std::optional<IValue> TorchScriptArchive::loadTracedInputs() const {
 }
 
 std::vector<DebugRange> TorchScriptArchive::debugRanges(const std::string& codeFile) const {
-  std::string name = codeFile + ".debug_pkl";
+  const std::string name = codeFile + ".debug_pkl";
   if (!has(name)) return {};
+  StorageLoader noTensors = [&](const std::string& key, DType, int64_t) -> std::shared_ptr<Buffer> {
+    throw Error(path() + ": " + name + ": a debug record refers to a tensor storage");
+  };
   try {
-    IValue records = loadPickle(name, "");
+    IValue records = unpickle(*read(name), path() + ": " + name, noTensors);
     return decodeDebugRecords(records, read(codeFile)->size());
   } catch (const Error&) {
     return {};  // debug records only improve messages; a damaged one must not stop a conversion

@@ -92,8 +92,9 @@ std::optional<Conversion> matchArgument(const TypePtr& value, const Argument& ar
     bindings = std::move(trial);
     return Conversion::TupleToList;
   }
-  if (want == TypeKind::Device && have == TypeKind::Str) return Conversion::StrToDevice;
   if (!allowConversions) return std::nullopt;
+  // Only with conversions: otherwise `torch.eq(s, "relu")` on strings would pick eq.device.
+  if (want == TypeKind::Device && have == TypeKind::Str) return Conversion::StrToDevice;
   if (have == TypeKind::Tensor) {
     if (want == TypeKind::Int) return Conversion::IntImplicit;
     if (want == TypeKind::Float) return Conversion::FloatImplicit;

@@ -1,0 +1,51 @@
+#include "archive/mapped_file.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "core/error.h"
+
+namespace ts2coreml::archive {
+
+namespace {
+
+// Closes the descriptor on every path out of open(); the mapping does not need it.
+struct FileDescriptor {
+  int fd;
+  ~FileDescriptor() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const MappedFile> MappedFile::open(const std::string& path) {
+  FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+  if (file.fd < 0) throw Error(path + ": cannot open: " + std::strerror(errno));
+  struct stat info {};
+  if (::fstat(file.fd, &info) != 0) throw Error(path + ": cannot open: " + std::strerror(errno));
+  if (S_ISDIR(info.st_mode)) throw Error(path + ": cannot open: it is a directory");
+  if (!S_ISREG(info.st_mode)) throw Error(path + ": cannot open: not a regular file");
+
+  std::shared_ptr<MappedFile> mapped(new MappedFile);
+  mapped->path_ = path;
+  mapped->size_ = static_cast<size_t>(info.st_size);
+  if (mapped->size_ == 0) return mapped;  // mmap refuses length 0; an empty file has no bytes
+  void* address = ::mmap(nullptr, mapped->size_, PROT_READ, MAP_PRIVATE, file.fd, 0);
+  if (address == MAP_FAILED) {
+    throw Error(path + ": cannot map the file into memory: " + std::strerror(errno));
+  }
+  mapped->data_ = static_cast<const uint8_t*>(address);
+  return mapped;
+}
+
+MappedFile::~MappedFile() {
+  if (data_) ::munmap(const_cast<uint8_t*>(data_), size_);
+}
+
+}  // namespace ts2coreml::archive
