@@ -50,18 +50,27 @@ PY
 }
 
 PYTHON="$(ts2coreml_python)"
+externally_managed() {
+  local stdlib
+  stdlib="$("$1" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')"
+  [[ -e "$stdlib/EXTERNALLY-MANAGED" ]]
+}
 if python_ready "$PYTHON"; then
   log "Python test tools: present in $PYTHON"
 else
-  if [[ ! -x .venv/bin/python ]]; then
-    log "creating .venv"
-    python3 -m venv .venv
+  # torch==2.13.0 resolves to the CPU wheel the machine keeps on disk (pip's configured
+  # find-links); never ask an index for an unpinned torch, which is a multi-GB CUDA build.
+  if ! externally_managed python3; then
+    PYTHON=python3
+  else
+    if [[ ! -x .venv/bin/python ]]; then
+      log "creating .venv (the system python3 does not take pip installs)"
+      python3 -m venv .venv
+    fi
+    PYTHON="$REPO_ROOT/.venv/bin/python"
   fi
-  PYTHON="$REPO_ROOT/.venv/bin/python"
-  log "installing $PIP_TORCH (CPU build) and ${PIP_PACKAGES[*]} into .venv"
-  "$PYTHON" -m pip install --upgrade pip
-  "$PYTHON" -m pip install "$PIP_TORCH" --index-url https://download.pytorch.org/whl/cpu
-  "$PYTHON" -m pip install "${PIP_PACKAGES[@]}"
+  log "installing $PIP_TORCH and ${PIP_PACKAGES[*]} into $PYTHON"
+  "$PYTHON" -m pip install "$PIP_TORCH" "${PIP_PACKAGES[@]}"
   python_ready "$PYTHON" || { log "Python packages still missing in $PYTHON"; exit 1; }
 fi
 
