@@ -316,7 +316,9 @@ void ModuleCompiler::emitFor(const ForStmt& statement, Environment& env) {
   SValue step =
       bounds.size() >= 3 ? bounds[2] : SugaredValue::ofValue(emitter_.constant(IValue(int64_t{1})));
   // range(n) runs n times (none when n <= 0, which the loop's `i < n` test gives for free).
-  SValue trips = bounds.size() == 1 ? stop : emitOperator("aten::__range_length", CallArguments{{start, stop, step}, {}}, &env);
+  SValue trips = bounds.size() == 1 ? stop
+                                    : emitOperator("aten::__range_length",
+                                                   CallArguments{{start, stop, step}, {}}, &env);
   auto tripConstant = constantOf(trips);
   if (tripConstant && tripConstant->isInt() && tripConstant->toInt() <= kUnrollLimit) {
     int64_t first = constantOf(start)->toInt(), stride = constantOf(step)->toInt();
