@@ -42,7 +42,6 @@ ir::Value* castTo(LoweringContext& ctx, ir::Value* value, DType dtype) {
   if (producer && producer->kind() == "mil.const" && producer->attribute("val").isTensor()) {
     return ctx.builder().constTensor(producer->attribute("val").toTensor().to(dtype));
   }
-  Shape shape = value->type()->shape().value_or(Shape{});
   return ctx.builder().op1(
       "cast", {{"x", value}, {"dtype", ctx.builder().constString(milDTypeString(dtype))}},
       ir::Type::tensor(dtype, value->type()->shape()));
