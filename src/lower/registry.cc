@@ -11,6 +11,7 @@ const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
     registerElementwiseOps(t);
     registerReductionOps(t);
     registerScalarOps(t);
+    registerLinearOps(t);
     return t;
   }();
   return table;

@@ -158,6 +158,20 @@ Rule reduction() {
   };
 }
 
+// linear(input [..., in], weight [out, in], bias) -> [..., out].
+Rule linear() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const auto& input = ops.types.at(0);
+    const auto& weight = ops.types.at(1);
+    if (!input->shape() || !weight->shape() || weight->shape()->size() != 2)
+      return ir::Type::tensor(input->dtype());
+    Shape out = *input->shape();
+    if (out.empty()) return ir::Type::tensor(input->dtype());
+    out.back() = (*weight->shape())[0];
+    return ir::Type::tensor(input->dtype(), out);
+  };
+}
+
 const std::unordered_map<std::string, Rule>& rules() {
   static const std::unordered_map<std::string, Rule> table = [] {
     std::unordered_map<std::string, Rule> t;
@@ -183,6 +197,7 @@ const std::unordered_map<std::string, Rule>& rules() {
     t["aten::conv2d"] = convolution(6);
     t["aten::conv3d"] = convolution(6);
     t["aten::_convolution"] = convolution(8);
+    t["aten::linear"] = linear();
     t["aten::mean"] = reduction();
     t["aten::sum"] = reduction();
     return t;

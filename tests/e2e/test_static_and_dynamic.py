@@ -98,3 +98,28 @@ def test_unsupported_op_names_op_and_python_line(tmp_path):
     assert "test_static_and_dynamic.py:" in line, line  # the Python file:line from .debug_pkl
     assert not output.exists()
     assert list(tmp_path.iterdir()) == [archive]
+
+
+class TwoLinear(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(16, 32)
+        self.fc2 = nn.Linear(32, 8)
+
+    def forward(self, x):
+        return self.fc2(torch.relu(self.fc1(x)))
+
+
+@pytest.mark.parametrize("precision", ["fp32", "fp16"])
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f[1:])
+def test_linear_layers_match_torch(tmp_path, fmt, precision):
+    torch.manual_seed(1)
+    module = TwoLinear()
+    archive = save(module, tmp_path / "linear.pt")
+    model = tmp_path / f"linear{fmt}"
+    check_success(convert(archive, model, inputs=["4x16"], precision=precision))
+    x = torch.randn(4, 16)
+    np.save(tmp_path / "x.npy", x.numpy())
+    ours = run_model(model, [tmp_path / "x.npy"], tmp_path / "out")["output"]
+    with torch.no_grad():
+        assert_close(ours, module(x).numpy(), precision)
