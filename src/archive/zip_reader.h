@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "archive/mapped_file.h"
+#include "core/mapped_file.h"
 #include "core/tensor.h"
 
 namespace ts2coreml::archive {

@@ -1,4 +1,4 @@
-#include "archive/mapped_file.h"
+#include "core/mapped_file.h"
 
 #include <gtest/gtest.h>
 

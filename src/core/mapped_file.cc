@@ -1,4 +1,4 @@
-#include "archive/mapped_file.h"
+#include "core/mapped_file.h"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 
-namespace ts2coreml::archive {
+namespace ts2coreml {
 
 namespace {
 
@@ -48,4 +48,4 @@ MappedFile::~MappedFile() {
   if (data_) ::munmap(const_cast<uint8_t*>(data_), size_);
 }
 
-}  // namespace ts2coreml::archive
+}  // namespace ts2coreml

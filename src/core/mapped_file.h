@@ -8,7 +8,7 @@
 #include <memory>
 #include <string>
 
-namespace ts2coreml::archive {
+namespace ts2coreml {
 
 class MappedFile {
  public:
@@ -29,4 +29,4 @@ class MappedFile {
   size_t size_ = 0;
 };
 
-}  // namespace ts2coreml::archive
+}  // namespace ts2coreml
