@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/tensor.h"
 #include "core/mapped_file.h"
+#include "core/tensor.h"
 #include "coreml/weight_blob_format.h"
 
 namespace ts2coreml::coreml {
