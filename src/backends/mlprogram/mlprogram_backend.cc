@@ -3,6 +3,7 @@
 #include "backends/mlprogram/mil_names.h"
 #include "backends/mlprogram/mil_program_writer.h"
 #include "backends/mlprogram/mil_types.h"
+#include "backends/model_metadata.h"
 #include "core/error.h"
 #include "coreml/atomic_output.h"
 #include "coreml/mlpackage.h"
@@ -29,16 +30,7 @@ void fillDescription(const ir::Graph& graph, const MilNamer& names, const MLProg
         featureType(graph.outputs()[i]->type(), /*isInput=*/false, options.specificationVersion,
                     "model output '" + feature->name() + "'");
   }
-  const MLProgramMetadata& meta = options.metadata;
-  auto* metadata = description->mutable_metadata();
-  metadata->set_author(meta.author);
-  metadata->set_license(meta.license);
-  metadata->set_shortdescription(meta.shortDescription);
-  metadata->set_versionstring(meta.versionString);
-  auto& userDefined = *metadata->mutable_userdefined();
-  userDefined["ts2coreml.version"] = TS2COREML_VERSION;
-  userDefined["ts2coreml.source"] = "torchscript";
-  for (const auto& [key, value] : meta.userDefined) userDefined[key] = value;
+  writeMetadata(options.metadata, description->mutable_metadata());
 }
 
 // k of "CoreML<k>"; 0 for other names (not checked).

@@ -2,6 +2,7 @@
 // blob type), the root network with EXACT_ARRAY_MAPPING, and the layers from the lowerings.
 #include <algorithm>
 
+#include "backends/model_metadata.h"
 #include "backends/neuralnetwork/neuralnetwork_backend.h"
 #include "backends/neuralnetwork/nn_context.h"
 #include "core/error.h"
@@ -38,18 +39,6 @@ void describeArray(spec::FeatureDescription* feature, const std::string& name,
       range->set_upperbound(d < 0 ? -1 : d);
     }
   }
-}
-
-void setMetadata(spec::ModelDescription* description, const MLProgramMetadata& meta) {
-  auto* metadata = description->mutable_metadata();
-  metadata->set_author(meta.author);
-  metadata->set_license(meta.license);
-  metadata->set_shortdescription(meta.shortDescription);
-  metadata->set_versionstring(meta.versionString);
-  auto& userDefined = *metadata->mutable_userdefined();
-  userDefined["ts2coreml.version"] = TS2COREML_VERSION;
-  userDefined["ts2coreml.source"] = "torchscript";
-  for (const auto& [key, value] : meta.userDefined) userDefined[key] = value;
 }
 
 std::string outputName(const ir::Graph& graph, size_t i) {
@@ -104,7 +93,7 @@ spec::Model buildNeuralNetworkSpec(const ir::Graph& milGraph, const NeuralNetwor
   if (network->layers_size() == 0)
     throw Error("neural network backend: the model computes nothing (no layers)");
   model.set_specificationversion(ctx.requiredSpecVersion());
-  setMetadata(description, options.metadata);
+  writeMetadata(options.metadata, description->mutable_metadata());
   return model;
 }
 
