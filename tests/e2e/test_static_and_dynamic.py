@@ -123,3 +123,12 @@ def test_linear_layers_match_torch(tmp_path, fmt, precision):
     ours = run_model(model, [tmp_path / "x.npy"], tmp_path / "out")["output"]
     with torch.no_grad():
         assert_close(ours, module(x).numpy(), precision)
+
+
+def test_wrong_input_rank_is_reported_at_the_op(tmp_path):
+    torch.manual_seed(0)
+    archive = save(ActivationSelect("relu"), tmp_path / "act.pt")
+    output = tmp_path / "out.mlpackage"
+    line = error_line(convert(archive, output, inputs=["1x3x8"]))
+    assert "aten::conv2d" in line and "4-D input" in line and "1x3x8" in line, line
+    assert not output.exists()
