@@ -114,16 +114,4 @@ const FunctionInfo* ClassTable::findFunction(const std::string& qualifiedName) {
   return it == functions_.end() ? nullptr : it->second.get();
 }
 
-bool ClassTable::isNamespace(const std::string& qualifiedName) {
-  if (loadFile(qualifiedName)) return true;
-  // A folder of code files, e.g. __torch__.torch for code/__torch__/torch/...
-  std::string prefix = "code/";
-  for (char c : qualifiedName) prefix += c == '.' ? '/' : c;
-  prefix += '/';
-  for (const auto& entry : archive_.codeFiles()) {
-    if (entry.rfind(prefix, 0) == 0) return true;
-  }
-  return false;
-}
-
 }  // namespace ts2coreml::torchscript

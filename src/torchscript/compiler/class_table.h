@@ -45,9 +45,6 @@ class ClassTable {
   // Null when the archive has no such class / function.
   const ClassInfo* findClass(const std::string& qualifiedName);
   const FunctionInfo* findFunction(const std::string& qualifiedName);
-  // True when `qualifiedName` names a code file (a namespace such as
-  // __torch__.torch.nn.functional).
-  bool isNamespace(const std::string& qualifiedName);
 
  private:
   const SourceFile* loadFile(const std::string& moduleName);

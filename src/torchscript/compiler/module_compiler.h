@@ -56,9 +56,6 @@ class ModuleCompiler {
 
   // --- expressions (emit_expressions.cc) ---
   SValue emitExpr(const Expr& expr, Environment& env);
-  ir::Value* emitValue(const Expr& expr, Environment& env) {
-    return materialize(emitExpr(expr, env));
-  }
   SValue resolveName(const std::string& name, const Environment& env, const Expr& where);
   SValue getAttribute(const SValue& base, const std::string& attribute, const Expr& where);
 
@@ -106,7 +103,6 @@ class ModuleCompiler {
   bool returned_ = false;
   // Depth of data-dependent control flow (prim::If / prim::Loop blocks) being emitted.
   int dynamicDepth_ = 0;
-  friend class FileScope;
 };
 
 }  // namespace ts2coreml::torchscript
