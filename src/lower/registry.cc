@@ -12,6 +12,7 @@ const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
     registerReductionOps(t);
     registerScalarOps(t);
     registerLinearOps(t);
+    registerConversionOps(t);
     return t;
   }();
   return table;

@@ -3,6 +3,8 @@
 #include <functional>
 #include <unordered_map>
 
+#include "passes/shape_rules_conversion.h"
+
 namespace ts2coreml::passes {
 
 namespace {
@@ -227,8 +229,9 @@ std::optional<Shape> broadcastShapes(const Shape& a, const Shape& b) {
 
 std::optional<ir::TypePtr> inferTensorType(const std::string& kind, const OpOperands& operands,
                                            size_t index) {
+  if (operands.types.empty()) return std::nullopt;
   auto it = rules().find(kind);
-  if (it == rules().end() || operands.types.empty()) return std::nullopt;
+  if (it == rules().end()) return inferConversionType(kind, operands);
   return it->second(operands, index);
 }
 

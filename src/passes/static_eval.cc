@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "passes/inference_facts.h"
 
 namespace ts2coreml::passes {
 
@@ -276,7 +277,7 @@ std::optional<IValue> evaluateScalarOp(const std::string& kind, const std::vecto
     }
   }
   auto it = evaluators().find(kind);
-  if (it == evaluators().end()) return std::nullopt;
+  if (it == evaluators().end()) return evaluateInferenceFact(kind, args);
   return it->second(args);
 }
 
@@ -284,6 +285,7 @@ std::optional<IValue> evaluateTensorQuery(const std::string& kind,
                                           const std::vector<ir::TypePtr>& types,
                                           const std::vector<std::optional<IValue>>& args) {
   if (types.empty() || !types[0]->isTensor()) return std::nullopt;
+  if (auto fact = tensorInferenceFact(kind)) return fact;
   const auto& shape = types[0]->shape();
   const auto& dtype = types[0]->dtype();
   if (kind == "aten::dim" && shape) return IValue(static_cast<int64_t>(shape->size()));

@@ -44,8 +44,8 @@ bool isTypeMatch(const ir::TypePtr& valueType, const ir::TypePtr& wanted) {
 
 SValue ModuleCompiler::inlineMethod(const SValue& self, const std::string& methodName,
                                     const CallArguments& args) {
-  const ClassInfo* info = classes_.findClass(self->object->className);
-  if (!info) throw Error("class " + self->object->className + " is not in the archive's code/");
+  const ClassInfo* info = classes_.findClass(self->name);
+  if (!info) throw Error("class " + self->name + " is not in the archive's code/");
   auto it = info->methods.find(methodName);
   if (it == info->methods.end()) {
     throw Error(emitter_.location().describe() + ": " + demangle(info->qualifiedName) +
@@ -135,11 +135,11 @@ SValue ModuleCompiler::emitCall(const CallExpr& call, Environment& env) {
   for (const auto& keyword : call.keywords)
     args.keywords.emplace_back(keyword.name, emitExpr(*keyword.value, env));
   emitter_.setLocation(locate(call));
-  return callValue(callee, args, call);
+  return callValue(callee, args, call, &env);
 }
 
 SValue ModuleCompiler::callValue(const SValue& callee, const CallArguments& args,
-                                 const Expr& where) {
+                                 const Expr& where, Environment* env) {
   using Kind = SugaredValue::Kind;
   switch (callee->kind) {
     case Kind::Namespace: {
@@ -158,7 +158,7 @@ SValue ModuleCompiler::callValue(const SValue& callee, const CallArguments& args
         }
         throw BlockRaises{message, locate(where)};
       }
-      return emitOperator(*op, args, nullptr);
+      return emitOperator(*op, args, env);
     }
     case Kind::Function: {
       const FunctionInfo* function = classes_.findFunction(callee->name);
@@ -166,6 +166,11 @@ SValue ModuleCompiler::callValue(const SValue& callee, const CallArguments& args
       return inlineFunction(*function, nullptr, args);
     }
     case Kind::BoundMethod:
+      if (callee->self_->kind == Kind::ClassRef && callee->name == "__new__") {
+        auto object = SugaredValue::make(Kind::Object, callee->self_->name);
+        object->createdAtDepth = dynamicDepth_;
+        return object;
+      }
       return inlineMethod(callee->self_, callee->name, args);
     case Kind::Module:
       return inlineMethod(callee, "forward", args);

@@ -119,6 +119,33 @@ SValue ModuleCompiler::getAttribute(const SValue& base, const std::string& attri
       fail(where,
            "module " + demangle(object->className) + " has no attribute '" + attribute + "'");
     }
+    case Kind::ClassRef:
+      if (attribute == "__new__") {
+        auto bound = SugaredValue::make(Kind::BoundMethod, attribute);
+        bound->self_ = base;
+        return bound;
+      }
+      fail(where, "attribute '" + attribute + "' of class " + demangle(base->name) +
+                      " is not supported");
+    case Kind::Object: {
+      for (const auto& [key, value] : base->entries) {
+        if (key.toString() == attribute) return value;
+      }
+      const ClassInfo* info = classes_.findClass(base->name);
+      if (info && info->methods.count(attribute)) {
+        auto bound = SugaredValue::make(Kind::BoundMethod, attribute);
+        bound->self_ = base;
+        return bound;
+      }
+      if (info) {
+        if (auto constant = info->constants.find(attribute); constant != info->constants.end()) {
+          Environment empty;
+          return emitExpr(*constant->second, empty);
+        }
+      }
+      fail(where, "object of " + demangle(base->name) + " has no attribute '" + attribute +
+                      "' (read before it was set)");
+    }
     case Kind::Value:
       fail(where, "attribute '" + attribute + "' of a " + base->value->type()->str() +
                       " value is not supported");

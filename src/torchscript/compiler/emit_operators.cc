@@ -9,6 +9,13 @@ namespace ts2coreml::torchscript {
 
 namespace {
 
+// Ops that only change autograd or autocast state: a converted model runs inference, so they
+// have no effect (they appear in the __enter__/__exit__ of `with torch.no_grad():`).
+bool isInferenceNoOp(const std::string& name) {
+  return name == "aten::set_grad_enabled" || name == "aten::_set_grad_enabled" ||
+         name == "aten::set_autocast_enabled";
+}
+
 bool isContainer(const SValue& value) {
   return value->kind == SugaredValue::Kind::List || value->kind == SugaredValue::Kind::Tuple ||
          value->kind == SugaredValue::Kind::Dict;
@@ -25,6 +32,7 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
     if (value && value->isInt()) return value->toInt();
     return std::nullopt;
   };
+  if (isInferenceNoOp(name)) return SugaredValue::ofValue(emitter_.constant(IValue()));
 
   // Containers whose elements the compiler tracks one by one.
   if (!pos.empty() && isContainer(pos[0])) {

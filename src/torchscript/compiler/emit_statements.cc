@@ -51,10 +51,27 @@ void ModuleCompiler::emitAssignTarget(const Expr& target, const SValue& value, E
       for (size_t i = 0; i < targets.size(); ++i) emitAssignTarget(*targets[i], items[i], env);
       return;
     }
-    case ExprKind::Attribute:
+    case ExprKind::Attribute: {
+      const auto& attr = static_cast<const AttributeExpr&>(target);
+      SValue object = emitExpr(*attr.value, env);
+      if (object->kind == SugaredValue::Kind::Object) {
+        if (dynamicDepth_ > object->createdAtDepth) {
+          fail(target, "setting attribute '" + attr.attr + "' of a " + demangle(object->name) +
+                           " object inside data-dependent control flow is not supported yet");
+        }
+        for (auto& [key, current] : object->entries) {
+          if (key.toString() == attr.attr) {
+            current = value;
+            return;
+          }
+        }
+        object->entries.emplace_back(IValue(attr.attr), value);
+        return;
+      }
       fail(target,
            "assigning to a module attribute (prim::SetAttr) is not supported: module state must "
            "not change while the model runs");
+    }
     case ExprKind::Subscript: {
       const auto& sub = static_cast<const SubscriptExpr&>(target);
       SValue container = emitExpr(*sub.value, env);
@@ -126,8 +143,19 @@ void ModuleCompiler::emitStatement(const Stmt& statement, Environment& env) {
       return;
     case StmtKind::With: {
       const auto& with = static_cast<const WithStmt&>(statement);
-      for (const auto& item : with.items) emitExpr(*item, env);
+      std::vector<SValue> managers;
+      for (const auto& item : with.items) {
+        SValue manager = emitExpr(*item, env);
+        if (manager->kind == SugaredValue::Kind::Object) {
+          inlineMethod(manager, "__enter__", CallArguments{});
+          managers.push_back(manager);
+        }
+      }
       emitStatements(with.body, env);
+      for (auto it = managers.rbegin(); it != managers.rend(); ++it) {
+        SValue none = SugaredValue::ofValue(emitter_.constant(IValue()));
+        inlineMethod(*it, "__exit__", CallArguments{{none, none, none}, {}});
+      }
       return;
     }
     case StmtKind::Raise:

@@ -61,7 +61,9 @@ class ModuleCompiler {
 
   // --- calls (emit_calls.cc) ---
   SValue emitCall(const CallExpr& call, Environment& env);
-  SValue callValue(const SValue& callee, const CallArguments& args, const Expr& where);
+  // `env` receives the rebinding of tensors mutated by in-place ops (add_, relu_, ...).
+  SValue callValue(const SValue& callee, const CallArguments& args, const Expr& where,
+                   Environment* env);
   SValue callBuiltin(const std::string& name, const CallExpr& call, Environment& env);
 
   // --- operator calls through the schema table (emit_operators.cc) ---

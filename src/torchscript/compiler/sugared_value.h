@@ -29,6 +29,8 @@ struct SugaredValue {
     Tuple,          // a tuple of compile-time values
     Dict,           // a dict with constant keys
     Uninitialized,  // prim::Uninitialized: a value on a path that raises
+    Object,         // an instance of a script class made in code (`Cls.__new__(Cls)`): class
+                    // `name`, attributes in `entries` (mutable: shared by aliases)
   };
   Kind kind = Kind::Value;
   ir::Value* value = nullptr;

@@ -1,0 +1,44 @@
+// dtype conversions (aten::to, type_as) -> mil.cast, and whole-tensor max/min -> reduce_max/min
+// (the two-tensor forms are elementwise maximum/minimum).
+#include "lower/op_families.h"
+
+namespace ts2coreml::lower {
+
+namespace {
+
+void lowerToDType(LoweringContext& ctx, const ir::Node& node) {
+  auto dtype = milTypeOf(node.output()->type())->dtype();
+  if (!dtype) ctx.fail(node, "the target dtype must be a constant");
+  // castTo leaves a value that already has the dtype as it is.
+  ctx.bind(node.output(), castTo(ctx, ctx.get(node.input(0)), *dtype));
+}
+
+LoweringFn extremum(const std::string& reduceOp, const std::string& elementwiseOp) {
+  return [reduceOp, elementwiseOp](LoweringContext& ctx, const ir::Node& node) {
+    ir::Value* x = ctx.get(node.input(0));
+    ir::TypePtr type = milTypeOf(node.output()->type());
+    if (node.inputs().size() == 1) {
+      ctx.bind(node.output(),
+               ctx.builder().op1(reduceOp, {{"x", x}, {"keep_dims", ctx.builder().constBool(false)}},
+                                 type));
+      return;
+    }
+    if (node.inputs().size() == 2 && node.input(1)->type()->isTensor()) {
+      ir::Value* y = castTo(ctx, ctx.get(node.input(1)), dtypeOf(x));
+      ctx.bind(node.output(), ctx.builder().op1(elementwiseOp, {{"x", x}, {"y", y}}, type));
+      return;
+    }
+    ctx.fail(node, "only the whole-tensor and two-tensor forms are supported");
+  };
+}
+
+}  // namespace
+
+void registerConversionOps(LoweringTable& table) {
+  table["aten::to"] = lowerToDType;
+  table["aten::type_as"] = lowerToDType;
+  table["aten::max"] = extremum("reduce_max", "maximum");
+  table["aten::min"] = extremum("reduce_min", "minimum");
+}
+
+}  // namespace ts2coreml::lower

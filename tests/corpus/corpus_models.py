@@ -1,0 +1,796 @@
+"""The TorchScript corpus: small models written for ts2coreml, one per construct that real models
+print (see issue 3). Importable by torch 1.13 and torch 2.13 alike: the fixture generator runs it
+under both, the end-to-end test (tests/e2e/test_corpus.py) converts and checks every entry.
+
+Each entry says how the module is turned into TorchScript (script, trace, mixed, freeze), its
+inputs (name, shape) and named input cases. The cases are chosen so that, together, they take
+every branch and every loop path of the model; the comment on each entry says which case takes
+which path.
+"""
+import enum
+import math
+from typing import Dict, List, NamedTuple, Optional, Tuple
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+ENTRIES = {}
+
+
+class Entry:
+    def __init__(self, name, make, inputs, cases, how="script", formats=("mlpackage", "mlmodel")):
+        self.name = name
+        self.make = make  # () -> nn.Module (or a function for how="script_function")
+        self.inputs = inputs  # [(name, shape)]
+        self.cases = cases  # {case name: (rng) -> [array per input]}
+        self.how = how
+        self.formats = formats
+
+    def input_specs(self):
+        return [f"{name}:{'x'.join(map(str, shape))}" for name, shape in self.inputs]
+
+    def case_arrays(self, case):
+        rng = np.random.default_rng(_stable_seed(self.name, case))
+        return [np.asarray(a, dtype=np.float32) for a in self.cases[case](rng)]
+
+    def to_torchscript(self):
+        torch.manual_seed(0)
+        module = self.make()
+        if isinstance(module, nn.Module):
+            module = module.eval()
+        if self.how == "script":
+            return torch.jit.script(module)
+        if self.how == "trace":
+            example = [torch.from_numpy(a) for a in self.case_arrays(sorted(self.cases)[0])]
+            return torch.jit.trace(module, tuple(example))
+        if self.how == "freeze":
+            return torch.jit.freeze(torch.jit.script(module))
+        if self.how == "mixed":
+            return torch.jit.script(module)  # the module traces its own parts in make()
+        raise ValueError(self.how)
+
+
+def _stable_seed(name, case):
+    seed = 17
+    for ch in f"{name}/{case}":
+        seed = (seed * 131 + ord(ch)) % (2**31)
+    return seed
+
+
+def entry(name, inputs, cases, how="script", formats=("mlpackage", "mlmodel")):
+    def register(make):
+        ENTRIES[name] = Entry(name, make, inputs, cases, how, formats)
+        return make
+
+    return register
+
+
+def normal(*shape, shift=0.0):
+    return lambda rng: [rng.standard_normal(shape) + shift]
+
+
+def positive(*shape):
+    return lambda rng: [np.abs(rng.standard_normal(shape)) + 0.5]
+
+
+def negative(*shape):
+    return lambda rng: [-np.abs(rng.standard_normal(shape)) - 0.5]
+
+
+def signed_cases(*shape):
+    """Two cases: every element positive ("pos"), every element negative ("neg")."""
+    return {"pos": positive(*shape), "neg": negative(*shape)}
+
+
+S = (2, 3, 4)  # the default input shape of the small models
+
+# --- static folding -----------------------------------------------------------------------------
+
+
+class ActivationSelect(nn.Module):
+    """`if self.act == ...` on a string attribute: folds to one activation, no control flow."""
+
+    def __init__(self, act: str):
+        super().__init__()
+        self.act = act
+
+    def forward(self, x):
+        if self.act == "relu":
+            return torch.relu(x)
+        elif self.act == "sigmoid":
+            return torch.sigmoid(x)
+        return torch.tanh(x)
+
+
+@entry("activation_select", [("x", S)], {"any": normal(*S)})
+def _():
+    return ActivationSelect("sigmoid")
+
+
+class OptionalBias(nn.Module):
+    """`self.bias is None` on a module attribute, and an Optional argument left at None."""
+
+    def __init__(self):
+        super().__init__()
+        self.bias: Optional[torch.Tensor] = None
+        self.scale = nn.Parameter(torch.randn(4))
+
+    def forward(self, x, hx: Optional[torch.Tensor] = None):
+        y = x * self.scale
+        if self.bias is not None:
+            y = y + self.bias
+        if hx is None:
+            hx = y * 0.0
+        return y + hx
+
+
+@entry("none_checks", [("x", S)], {"any": normal(*S)})
+def _():
+    return OptionalBias()
+
+
+class ShapeLogic(nn.Module):
+    """Decisions on x.size(), x.shape, x.dim(): all static for declared input shapes."""
+
+    def forward(self, x):
+        if x.dim() == 3 and x.size(-1) == 4:
+            y = x * float(x.shape[1])
+        else:
+            y = x
+        n = x.size(0) * x.size(1)
+        if n > 100:
+            y = y - 1.0
+        return y + x.numel()
+
+
+@entry("shape_logic", [("x", S)], {"any": normal(*S)})
+def _():
+    return ShapeLogic()
+
+
+class StaticLoops(nn.Module):
+    """for over a constant range, over a list literal, and a while on an int: all unrolled."""
+
+    def forward(self, x):
+        for i in range(3):
+            x = x + i
+        for scale in [0.5, 2.0]:
+            x = x * scale
+        k = 0
+        while k < 2:
+            x = torch.tanh(x)
+            k += 1
+        return x
+
+
+@entry("static_loops", [("x", S)], {"any": normal(*S)})
+def _():
+    return StaticLoops()
+
+
+class Block(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        self.fc = nn.Linear(c, c)
+
+    def forward(self, x):
+        return torch.relu(self.fc(x))
+
+
+class ModuleListLoop(nn.Module):
+    """Iterating an nn.ModuleList and enumerate(): unrolled into one op chain."""
+
+    def __init__(self):
+        super().__init__()
+        self.blocks = nn.ModuleList([Block(4) for _ in range(3)])
+
+    def forward(self, x):
+        for i, block in enumerate(self.blocks):
+            x = block(x) + float(i)
+        return x
+
+
+@entry("modulelist_loop", [("x", S)], {"any": normal(*S)})
+def _():
+    return ModuleListLoop()
+
+
+class ModuleDictSelect(nn.Module):
+    """nn.ModuleDict indexed by a constant key, and nn.Sequential."""
+
+    def __init__(self):
+        super().__init__()
+        self.heads = nn.ModuleDict({"a": nn.Linear(4, 4), "b": nn.Linear(4, 2)})
+        self.seq = nn.Sequential(nn.Linear(4, 4), nn.Tanh())
+
+    def forward(self, x):
+        return self.heads["b"](self.seq(x))
+
+
+@entry("moduledict_sequential", [("x", S)], {"any": normal(*S)})
+def _():
+    return ModuleDictSelect()
+
+
+class FinalConstants(nn.Module):
+    """Final class constants, float literal forms (2., 1e-05, whole floats >= 1e10), inf."""
+
+    eps: torch.jit.Final[float] = 1e-05
+    big: torch.jit.Final[float] = 1e10
+
+    def forward(self, x):
+        y = x * 2. + self.eps
+        y = y / (self.big / 1e10)
+        z = y
+        if self.big > math.inf or -math.inf > self.eps:
+            z = z * 0.0
+        return z + 1.0000000000000001e-05
+
+
+@entry("final_and_literals", [("x", S)], {"any": normal(*S)})
+def _():
+    return FinalConstants()
+
+
+class StringsAndDicts(nn.Module):
+    """str methods, escaped strings, a Dict[str, float] attribute, len() of containers."""
+
+    def __init__(self):
+        super().__init__()
+        self.weights: Dict[str, float] = {"first": 0.5, "second\t'q'": 2.0}
+        self.names: List[str] = ["first", "second\t'q'"]
+
+    def forward(self, x):
+        total = 0.0
+        for name in self.names:
+            if name in self.weights and name.startswith("f"):
+                total += self.weights[name]
+        label = "a\"b\n" + str(len(self.names))
+        if len(label) == 6:
+            total += 1.0
+        return x * total
+
+
+@entry("strings_and_dicts", [("x", S)], {"any": normal(*S)})
+def _():
+    return StringsAndDicts()
+
+
+class Point(NamedTuple):
+    a: torch.Tensor
+    b: torch.Tensor
+
+
+class NamedTupleOut(nn.Module):
+    """A NamedTuple built and unpacked inside forward, and a tuple output."""
+
+    def pair(self, x) -> Point:
+        return Point(x + 1.0, x * 2.0)
+
+    def forward(self, x) -> Tuple[torch.Tensor, torch.Tensor]:
+        p = self.pair(x)
+        a, b, = p.a, p.b
+        return a, b - p[0]
+
+
+@entry("namedtuple_tuple_output", [("x", S)], {"any": normal(*S)})
+def _():
+    return NamedTupleOut()
+
+
+class Mode(enum.Enum):
+    FAST = 1
+    SLOW = 2
+
+
+class EnumSelect(nn.Module):
+    """A comparison against an Enum value: static."""
+
+    def __init__(self):
+        super().__init__()
+        self.mode = 2
+
+    def forward(self, x):
+        if self.mode == Mode.SLOW.value:
+            return x * 3.0
+        return x
+
+
+@entry("enum_select", [("x", S)], {"any": normal(*S)})
+def _():
+    return EnumSelect()
+
+
+@torch.jit.interface
+class ScalerInterface(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        pass
+
+
+class Doubler(nn.Module):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x * 2.0
+
+
+class InterfaceCall(nn.Module):
+    """A submodule typed by a module interface: the call goes through the interface."""
+
+    scaler: ScalerInterface
+
+    def __init__(self):
+        super().__init__()
+        self.scaler = Doubler()
+
+    def forward(self, x):
+        return self.scaler.forward(x) + 1.0
+
+
+@entry("interface_call", [("x", S)], {"any": normal(*S)})
+def _():
+    return InterfaceCall()
+
+
+@torch.jit.script
+class Accumulator:
+    def __init__(self, scale: float):
+        self.scale = scale
+        self.count = 0
+
+    def add(self, x: torch.Tensor) -> torch.Tensor:
+        self.count += 1
+        return x * self.scale + float(self.count)
+
+
+class ScriptClassUse(nn.Module):
+    """A plain script class constructed in forward, with mutable int state."""
+
+    def forward(self, x):
+        acc = Accumulator(0.5)
+        y = acc.add(x)
+        return acc.add(y)
+
+
+@entry("script_class", [("x", S)], {"any": normal(*S)})
+def _():
+    return ScriptClassUse()
+
+
+@torch.jit.script
+def scaled_softsign(x: torch.Tensor, scale: float = 2.0) -> torch.Tensor:
+    return x * scale / (torch.abs(x) + 1.0)
+
+
+class FreeFunctionCall(nn.Module):
+    """Free script functions with default and keyword arguments."""
+
+    def forward(self, x):
+        return scaled_softsign(x) + scaled_softsign(x, scale=0.5)
+
+
+@entry("free_functions", [("x", S)], {"any": normal(*S)})
+def _():
+    return FreeFunctionCall()
+
+
+class IsinstanceAndAnnotate(nn.Module):
+    """isinstance on a refined Optional, annotate() of empty containers, unchecked_cast."""
+
+    def __init__(self):
+        super().__init__()
+        self.offset: Optional[float] = 1.5
+
+    def forward(self, x):
+        extra = torch.jit.annotate(List[float], [])
+        offset = self.offset
+        if offset is not None:
+            extra.append(offset)
+        if isinstance(x, torch.Tensor):
+            x = x + extra[0]
+        return x
+
+
+@entry("isinstance_annotate", [("x", S)], {"any": normal(*S)})
+def _():
+    return IsinstanceAndAnnotate()
+
+
+class ChecksAndWith(nn.Module):
+    """A statically false RaiseException (pruned), a data-dependent assert (dropped with a
+    warning), a with block, and print()."""
+
+    def forward(self, x):
+        if x.dim() != 3:
+            raise ValueError("expected a 3-d input")
+        assert bool(x.abs().sum() >= 0.0), "sum of abs is negative"
+        with torch.no_grad():
+            y = x * 2.0
+        print("ran checks")
+        return y
+
+
+@entry("checks_with_print", [("x", S)], {"any": normal(*S)})
+def _():
+    return ChecksAndWith()
+
+
+class ConstantsTable(nn.Module):
+    """A tensor literal in code becomes CONSTANTS.cN in the archive."""
+
+    def forward(self, x):
+        return x * torch.tensor([1.0, -2.0, 0.5, 4.0])
+
+
+@entry("constants_table", [("x", S)], {"any": normal(*S)})
+def _():
+    return ConstantsTable()
+
+
+class KeywordsAndDefaults(nn.Module):
+    """Methods called with keywords and defaults, and tuple returns with trailing commas."""
+
+    def helper(self, x, scale: float = 1.0, shift: float = 0.0) -> Tuple[torch.Tensor]:
+        return (x * scale + shift,)
+
+    def forward(self, x):
+        y, = self.helper(x, shift=1.0)
+        z, = self.helper(y, 3.0, shift=-0.5)
+        return z
+
+
+@entry("keywords_defaults", [("x", S)], {"any": normal(*S)})
+def _():
+    return KeywordsAndDefaults()
+
+
+class InPlaceOps(nn.Module):
+    """add_/mul_ on intermediate tensors become values."""
+
+    def forward(self, x):
+        y = x * 1.0
+        y.add_(2.0)
+        y.mul_(x)
+        y.relu_()
+        return y
+
+
+@entry("inplace_ops", [("x", S)], {"any": normal(*S)})
+def _():
+    return InPlaceOps()
+
+
+class Overloads(nn.Module):
+    """The same helper used with int and float arguments (specialised per call)."""
+
+    def scale(self, x, k: int):
+        return x * k
+
+    def forward(self, x):
+        return self.scale(x, 2) + self.scale(x, -1)
+
+
+@entry("int_float_mixing", [("x", S)], {"any": normal(*S)})
+def _():
+    return Overloads()
+
+
+# --- data-dependent control flow ----------------------------------------------------------------
+
+
+class MeanBranch(nn.Module):
+    """if on a tensor value: "neg" takes the then-branch, "pos" the else-branch."""
+
+    def forward(self, x):
+        if x.mean() < 0:
+            y = torch.relu(x) + 1.0
+        else:
+            y = torch.sigmoid(x) * 3.0
+        return y
+
+
+@entry("if_on_mean", [("x", S)], signed_cases(*S))
+def _():
+    return MeanBranch()
+
+
+class ElifChain(nn.Module):
+    """if/elif/else on a tensor: "neg" (s < -1), "small" (|s| <= 1), "pos" (s > 1)."""
+
+    def forward(self, x):
+        s = x.sum()
+        if s < -1.0:
+            return x * 2.0
+        elif s > 1.0:
+            return x - 1.0
+        else:
+            return torch.tanh(x)
+
+
+@entry("elif_chain_early_return", [("x", S)],
+       {"neg": negative(*S), "pos": positive(*S), "small": lambda rng: [rng.standard_normal(S) * 0.01]})
+def _():
+    return ElifChain()
+
+
+class NestedIf(nn.Module):
+    """Nested data-dependent ifs on two inputs: cases cover all four combinations."""
+
+    def forward(self, x, y):
+        if x.mean() > 0:
+            if y.mean() > 0:
+                z = x + y
+            else:
+                z = x - y
+        else:
+            if y.mean() > 0:
+                z = x * y
+            else:
+                z = -x
+        return z
+
+
+def _two(sx, sy):
+    return lambda rng: [sx * (np.abs(rng.standard_normal(S)) + 0.5),
+                        sy * (np.abs(rng.standard_normal(S)) + 0.5)]
+
+
+@entry("nested_if_two_inputs", [("x", S), ("y", S)],
+       {"pp": _two(1, 1), "pn": _two(1, -1), "np": _two(-1, 1), "nn": _two(-1, -1)})
+def _():
+    return NestedIf()
+
+
+class WhileTensorCond(nn.Module):
+    """while on a tensor condition: iterations depend on the input ("small" loops many times,
+    "large" not at all)."""
+
+    def forward(self, x):
+        while x.abs().max() < 10.0:
+            x = x * 2.0
+        return x
+
+
+@entry("while_tensor_condition", [("x", S)],
+       {"small": lambda rng: [rng.standard_normal(S) * 0.1], "large": lambda rng: [rng.standard_normal(S) * 0.0 + 20.0]})
+def _():
+    return WhileTensorCond()
+
+
+class LoopCarried(nn.Module):
+    """A while loop carrying an int counter and a tensor; the count is returned as a tensor."""
+
+    def forward(self, x):
+        steps = 0
+        while bool(x.sum() > 1.0) and steps < 6:
+            x = x * 0.5
+            steps += 1
+        return x + float(steps)
+
+
+@entry("loop_carried_int", [("x", S)],
+       {"pos": positive(*S), "neg": negative(*S), "huge": lambda rng: [np.full(S, 100.0)]})
+def _():
+    return LoopCarried()
+
+
+class BreakContinue(nn.Module):
+    """break and continue with tensor conditions inside a for loop over a constant range that is
+    long enough not to be unrolled ("pos" breaks early, "neg" never breaks)."""
+
+    def forward(self, x):
+        acc = x * 0.0
+        for i in range(100):
+            if bool(acc.sum() > 50.0):
+                break
+            if i % 2 == 1:
+                continue
+            acc = acc + x
+        return acc
+
+
+@entry("break_continue", [("x", S)], signed_cases(*S))
+def _():
+    return BreakContinue()
+
+
+class DynamicTripCount(nn.Module):
+    """for over range(n) with n computed from the data ("pos" gives n = 3, "neg" n = 0)."""
+
+    def forward(self, x):
+        n = int((x.mean() > 0).int().item()) * 3
+        for _ in range(n):
+            x = torch.tanh(x) + 1.0
+        return x
+
+
+@entry("dynamic_trip_count", [("x", S)], signed_cases(*S))
+def _():
+    return DynamicTripCount()
+
+
+class LoopIndexUse(nn.Module):
+    """The loop index used as a number inside a data-dependent loop."""
+
+    def forward(self, x):
+        k = int((x.mean() > 0).int().item()) + 2
+        y = x * 0.0
+        for i in range(k):
+            y = y + x * float(i)
+        return y
+
+
+@entry("loop_index_value", [("x", S)], signed_cases(*S))
+def _():
+    return LoopIndexUse()
+
+
+class NestedDynamicLoops(nn.Module):
+    """Nested loops whose inner bound is the outer index; the outer bound depends on the data."""
+
+    def forward(self, x):
+        n = int((x.mean() > 0).int().item()) * 2 + 2
+        y = x * 0.0
+        for i in range(n):
+            for j in range(i):
+                y = y + x * 0.1
+        return y
+
+
+@entry("nested_loops_inner_bound", [("x", S)], signed_cases(*S))
+def _():
+    return NestedDynamicLoops()
+
+
+class IfInsideLoop(nn.Module):
+    """A data-dependent if inside a data-dependent while."""
+
+    def forward(self, x):
+        i = 0
+        while i < 4:
+            if x.mean() > 0:
+                x = x - 0.75
+            else:
+                x = x + 0.5
+            i += 1
+        return x
+
+
+@entry("if_inside_loop", [("x", S)], signed_cases(*S))
+def _():
+    return IfInsideLoop()
+
+
+class ConvBlock(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 3, 3, padding=1)
+
+    def forward(self, x):
+        return torch.relu(self.conv(x))
+
+
+class ControlFlowConv(nn.Module):
+    """The documentation's ControlFlowNet shape: conv+relu twice for a negative mean, once else."""
+
+    def __init__(self):
+        super().__init__()
+        self.block = ConvBlock()
+
+    def forward(self, x):
+        if x.mean() < 0:
+            x = self.block(x)
+        return self.block(x)
+
+
+C = (1, 3, 8, 8)
+
+
+@entry("controlflow_conv", [("x", C)], signed_cases(*C))
+def _():
+    return ControlFlowConv()
+
+
+class BranchDifferentValues(nn.Module):
+    """Branches that assign different sets of variables and return a tuple."""
+
+    def forward(self, x):
+        a = x
+        b = x * 0.0
+        if x.sum() > 0:
+            a = x * 2.0
+        else:
+            b = x + 3.0
+        return a, b
+
+
+@entry("branch_tuple_outputs", [("x", S)], signed_cases(*S))
+def _():
+    return BranchDifferentValues()
+
+
+class ScalarFromTensor(nn.Module):
+    """Python scalars taken from tensors (float(), item()) drive arithmetic."""
+
+    def forward(self, x):
+        m = float(x.mean())
+        s = x.sum().item()
+        return x * m + s
+
+
+@entry("scalars_from_tensors", [("x", S)], signed_cases(*S))
+def _():
+    return ScalarFromTensor()
+
+
+# --- tracing, mixing, freezing --------------------------------------------------------------------
+
+
+class TracedMLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(4, 8)
+        self.fc2 = nn.Linear(8, 4)
+
+    def forward(self, x):
+        return self.fc2(torch.relu(self.fc1(x)))
+
+
+@entry("traced_mlp", [("x", S)], {"any": normal(*S)}, how="trace")
+def _():
+    return TracedMLP()
+
+
+class TracedUnrolledLoop(nn.Module):
+    """Tracing bakes the loop in: the archive holds three copies."""
+
+    def forward(self, x):
+        for _ in range(3):
+            x = torch.sigmoid(x) * 2.0
+        return x
+
+
+@entry("traced_unrolled_loop", [("x", S)], {"any": normal(*S)}, how="trace")
+def _():
+    return TracedUnrolledLoop()
+
+
+class MixedTracedBody(nn.Module):
+    """A scripted loop around a traced body (the documentation's ControlFlowNet2)."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = torch.jit.trace(ConvBlock().eval(), torch.randn(C))
+
+    def forward(self, x):
+        n = 1
+        if x.mean() < 0:
+            n = 2
+        for _ in range(n):
+            x = self.body(x)
+        return x
+
+
+@entry("mixed_traced_body", [("x", C)], signed_cases(*C), how="mixed")
+def _():
+    return MixedTracedBody()
+
+
+@entry("frozen_controlflow", [("x", C)], signed_cases(*C), how="freeze")
+def _():
+    return ControlFlowConv()
+
+
+class FrozenLinearChain(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(4, 4)
+        self.b = nn.Linear(4, 4)
+
+    def forward(self, x):
+        return self.b(torch.tanh(self.a(x)))
+
+
+@entry("frozen_linear_chain", [("x", S)], {"any": normal(*S)}, how="freeze")
+def _():
+    return FrozenLinearChain()
