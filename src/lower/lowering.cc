@@ -104,6 +104,13 @@ std::vector<int64_t> LoweringContext::constantInts(const ir::Node& node, size_t 
   return ints;
 }
 
+std::optional<std::vector<ir::Value*>> LoweringContext::tupleItems(
+    const ir::Value* torchValue) const {
+  auto it = tuples_.find(torchValue);
+  if (it == tuples_.end()) return std::nullopt;
+  return it->second;
+}
+
 void LoweringContext::fail(const ir::Node& node, const std::string& what) const {
   throw Error(node.describe() + ": " + what);
 }
@@ -151,9 +158,8 @@ std::unique_ptr<ir::Graph> lowerToMil(const ir::Graph& torchGraph) {
   }
   context.lowerBlock(*torchGraph.top());
   for (ir::Value* output : torchGraph.outputs()) {
-    const ir::Node* producer = output->producer();
-    if (producer && producer->kind() == "prim::TupleConstruct") {
-      for (ir::Value* item : producer->inputs()) milGraph->top()->addReturn(context.get(item));
+    if (auto items = context.tupleItems(output)) {
+      for (ir::Value* item : *items) milGraph->top()->addReturn(item);
     } else {
       milGraph->top()->addReturn(context.get(output));
     }

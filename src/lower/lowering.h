@@ -30,6 +30,13 @@ class LoweringContext {
   ir::Value* get(const ir::Value* torchValue);
   void bind(const ir::Value* torchValue, ir::Value* milValue) { values_[torchValue] = milValue; }
 
+  // Tuples have no MIL type: a torch-level tuple value stands for its lowered items.
+  void bindTuple(const ir::Value* torchValue, std::vector<ir::Value*> items) {
+    tuples_[torchValue] = std::move(items);
+  }
+  // The lowered items of a tuple value (nested tuples flattened), or nullopt if it is none.
+  std::optional<std::vector<ir::Value*>> tupleItems(const ir::Value* torchValue) const;
+
   // The compile-time value of a torch-level input, if it is a prim::Constant.
   std::optional<IValue> constant(const ir::Value* torchValue) const;
   // Helpers that throw a located Error when the input is not a constant of that kind.
@@ -46,6 +53,7 @@ class LoweringContext {
  private:
   MilBuilder builder_;
   std::unordered_map<const ir::Value*, ir::Value*> values_;
+  std::unordered_map<const ir::Value*, std::vector<ir::Value*>> tuples_;
 };
 
 // Every op in `torchGraph` (recursively) that has no lowering, each once, with a location.

@@ -18,6 +18,7 @@ void registerReductionOps(LoweringTable& table);
 void registerScalarOps(LoweringTable& table);
 void registerLinearOps(LoweringTable& table);
 void registerConversionOps(LoweringTable& table);
+void registerTupleOps(LoweringTable& table);
 
 // Shared helpers for op families.
 // Casts `value` to `dtype` with mil.cast unless it already has it (constants are re-made).

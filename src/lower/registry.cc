@@ -13,6 +13,7 @@ const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
     registerScalarOps(t);
     registerLinearOps(t);
     registerConversionOps(t);
+    registerTupleOps(t);
     return t;
   }();
   return table;

@@ -6,6 +6,8 @@
 
 #include "core/error.h"
 #include "passes/inference_facts.h"
+#include "passes/string_methods.h"
+#include "passes/tensor_literals.h"
 
 namespace ts2coreml::passes {
 
@@ -277,7 +279,11 @@ std::optional<IValue> evaluateScalarOp(const std::string& kind, const std::vecto
     }
   }
   auto it = evaluators().find(kind);
-  if (it == evaluators().end()) return evaluateInferenceFact(kind, args);
+  if (it == evaluators().end()) {
+    if (auto fact = evaluateInferenceFact(kind, args)) return fact;
+    if (auto text = evaluateStringMethod(kind, args)) return text;
+    return evaluateTensorLiteral(kind, args);
+  }
   return it->second(args);
 }
 

@@ -198,7 +198,11 @@ SValue ModuleCompiler::callBuiltin(const std::string& name, const CallExpr& call
     }
     return value;
   }
-  if (name == "uninitialized") return SugaredValue::make(SugaredValue::Kind::Uninitialized);
+  if (name == "uninitialized") {
+    auto value = SugaredValue::make(SugaredValue::Kind::Uninitialized);
+    if (!call.args.empty()) value->elementType = parseType(arg(0));
+    return value;
+  }
   if (name == "isinstance") {
     SValue value = emitExpr(arg(0), env);
     ir::TypePtr valueType;

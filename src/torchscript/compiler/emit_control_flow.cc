@@ -177,9 +177,25 @@ void ModuleCompiler::emitIf(const IfStmt& statement, Environment& env) {
       continue;
     }
     ir::Value* values[2];
+    const SValue branchValues[2] = {thenValue, elseValue};
+    // A value that is uninitialized on one path is never read after the if on that path
+    // (TorchScript guarantees it); that path yields a placeholder of the other path's type.
+    bool uninitialized[2];
     for (int b = 0; b < 2; ++b) {
+      uninitialized[b] = branchValues[b]->kind == SugaredValue::Kind::Uninitialized;
+      if (uninitialized[b]) continue;
       emitter_.setBlock(node->block(static_cast<size_t>(b)));
-      values[b] = materialize(b == 0 ? thenValue : elseValue);
+      values[b] = materialize(branchValues[b]);
+    }
+    if (uninitialized[0] && uninitialized[1]) {
+      emitter_.setBlock(outer);
+      env.assign(name, thenValue);
+      continue;
+    }
+    for (int b = 0; b < 2; ++b) {
+      if (!uninitialized[b]) continue;
+      emitter_.setBlock(node->block(static_cast<size_t>(b)));
+      values[b] = placeholderOf(values[1 - b]->type(), statement);
     }
     emitter_.setBlock(outer);
     auto type = unifyTypes(values[0]->type(), values[1]->type());

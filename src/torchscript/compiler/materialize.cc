@@ -1,4 +1,5 @@
 // Compile-time values <-> IR values.
+#include <algorithm>
 #include "core/error.h"
 #include "passes/static_eval.h"
 #include "torchscript/compiler/module_compiler.h"
@@ -58,6 +59,31 @@ ir::Value* ModuleCompiler::materialize(const SValue& value) {
       throw Error(emitter_.location().describe() + ": " + value->describe() +
                   " cannot be used as a value here");
   }
+}
+
+ir::Value* ModuleCompiler::placeholderOf(const ir::TypePtr& type, const Stmt& where) {
+  switch (type->kind()) {
+    case ir::TypeKind::Bool:
+      return emitter_.constant(IValue(false));
+    case ir::TypeKind::Int:
+      return emitter_.constant(IValue(int64_t{0}));
+    case ir::TypeKind::Float:
+      return emitter_.constant(IValue(0.0));
+    case ir::TypeKind::None:
+    case ir::TypeKind::Optional:
+      return emitter_.constant(IValue());
+    case ir::TypeKind::Tensor:
+      if (type->dtype() && type->shape() &&
+          std::none_of(type->shape()->begin(), type->shape()->end(),
+                       [](int64_t d) { return d < 0; })) {
+        return emitter_.constant(IValue(Tensor(*type->dtype(), *type->shape())));  // zeros
+      }
+      break;
+    default:
+      break;
+  }
+  fail(where, "a value that is unset on one path has type " + type->str() +
+                  ", which has no placeholder (declare the shapes of all inputs)");
 }
 
 SValue ModuleCompiler::fromIValue(const IValue& value) {

@@ -73,6 +73,8 @@ class ModuleCompiler {
   // --- values (materialize.cc) ---
   // The IR value for a compile-time value (lists/tuples of values become constants when all
   // items are constant, else ListConstruct/TupleConstruct nodes).
+  // A value of `type` for a path where TorchScript leaves a variable uninitialized (never read).
+  ir::Value* placeholderOf(const ir::TypePtr& type, const Stmt& where);
   ir::Value* materialize(const SValue& value);
   // A module attribute or a constant from the archive as a compile-time value.
   SValue fromIValue(const IValue& value);

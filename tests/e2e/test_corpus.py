@@ -1,0 +1,65 @@
+"""The TorchScript corpus (tests/corpus/corpus_models.py): every entry, saved by torch 2.13 (built
+here) and by torch 1.13 (committed fixtures), converts to both formats and matches torch's output
+in our runtime for every input case (the cases take every branch and loop path of the entry)."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from e2e_helpers import REPO, assert_close, check_success, convert, run_model
+
+CORPUS = REPO / "tests" / "corpus"
+FIXTURES_T113 = REPO / "tests" / "fixtures" / "corpus_t1.13"
+
+sys.path.insert(0, str(CORPUS))
+import corpus_models  # noqa: E402
+
+ENTRY_NAMES = sorted(corpus_models.ENTRIES)
+
+
+@pytest.fixture(scope="module")
+def corpus_t213(tmp_path_factory):
+    out = tmp_path_factory.mktemp("corpus_t2.13")
+    subprocess.run([sys.executable, str(CORPUS / "build_corpus.py"), str(out)], check=True,
+                   capture_output=True)
+    return out
+
+
+def test_corpus_is_large_enough():
+    assert len(ENTRY_NAMES) >= 40, ENTRY_NAMES
+
+
+def test_committed_fixtures_cover_the_corpus():
+    committed = sorted(p.name for p in FIXTURES_T113.iterdir() if p.is_dir())
+    assert committed == ENTRY_NAMES, "run /usr/bin/python3 tools/fixtures/make_corpus_fixtures.py"
+
+
+def check_entry(entry_dir, fmt, work):
+    spec = json.loads((entry_dir / "spec.json").read_text())
+    if fmt not in spec["formats"]:
+        pytest.skip(f"{entry_dir.name} is not meant for .{fmt}")
+    model = work / f"model.{fmt}"
+    check_success(convert(entry_dir / "model.pt", model, inputs=spec["inputs"], precision="fp32"))
+    for case in spec["cases"]:
+        inputs = sorted(entry_dir.glob(f"{case}.in*.npy"))
+        references = sorted(entry_dir.glob(f"{case}.out*.npy"))
+        outputs = run_model(model, [str(p) for p in inputs], work / f"out_{case}")
+        names = ["output"] if len(references) == 1 else [f"output_{j}" for j in
+                                                          range(len(references))]
+        assert sorted(outputs) == sorted(names)
+        for name, reference in zip(names, references):
+            assert_close(outputs[name], np.load(reference), "fp32", f"{entry_dir.name}/{case}")
+
+
+@pytest.mark.parametrize("fmt", ["mlpackage", "mlmodel"])
+@pytest.mark.parametrize("name", ENTRY_NAMES)
+def test_corpus_torch_2_13(corpus_t213, name, fmt, tmp_path):
+    check_entry(corpus_t213 / name, fmt, tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["mlpackage", "mlmodel"])
+@pytest.mark.parametrize("name", ENTRY_NAMES)
+def test_corpus_torch_1_13(name, fmt, tmp_path):
+    check_entry(FIXTURES_T113 / name, fmt, tmp_path)
