@@ -19,8 +19,8 @@ LoweringFn extremum(const std::string& reduceOp, const std::string& elementwiseO
     ir::TypePtr type = milTypeOf(node.output()->type());
     if (node.inputs().size() == 1) {
       ctx.bind(node.output(),
-               ctx.builder().op1(reduceOp, {{"x", x}, {"keep_dims", ctx.builder().constBool(false)}},
-                                 type));
+               ctx.builder().op1(reduceOp,
+                                 {{"x", x}, {"keep_dims", ctx.builder().constBool(false)}}, type));
       return;
     }
     if (node.inputs().size() == 2 && node.input(1)->type()->isTensor()) {
@@ -32,9 +32,17 @@ LoweringFn extremum(const std::string& reduceOp, const std::string& elementwiseO
   };
 }
 
+// Ops that return their input unchanged at inference (no autograd, no memory layout in Core ML).
+void lowerIdentity(LoweringContext& ctx, const ir::Node& node) {
+  ctx.bind(node.output(), ctx.get(node.input(0)));
+}
+
 }  // namespace
 
 void registerConversionOps(LoweringTable& table) {
+  for (const char* name : {"aten::detach", "aten::clone", "aten::contiguous", "aten::alias"}) {
+    table[name] = lowerIdentity;
+  }
   table["aten::to"] = lowerToDType;
   table["aten::type_as"] = lowerToDType;
   table["aten::max"] = extremum("reduce_max", "maximum");

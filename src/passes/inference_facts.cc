@@ -36,6 +36,9 @@ std::optional<IValue> evaluateInferenceFact(const std::string& kind,
   if (args.empty() && falseGlobalQueries().count(kind)) return IValue(false);
   if (kind == "aten::any") return reduceBools(args, false);
   if (kind == "aten::all") return reduceBools(args, true);
+  if (kind == "aten::device" && args.size() == 1 && args[0].isString()) {
+    return IValue(DeviceValue{args[0].toString()});
+  }
   if (kind == "prim::type" && args.size() == 1 && args[0].isDevice()) {
     const std::string& name = args[0].toDevice().name;
     return IValue(name.substr(0, name.find(':')));
@@ -45,9 +48,9 @@ std::optional<IValue> evaluateInferenceFact(const std::string& kind,
 
 std::optional<IValue> tensorInferenceFact(const std::string& kind) {
   static const std::unordered_set<std::string> falseQueries{
-      "prim::is_nested", "prim::requires_grad", "prim::is_sparse", "prim::is_sparse_csr",
-      "prim::is_mkldnn",  "prim::is_quantized",  "prim::is_meta",   "prim::is_xpu",
-      "prim::is_mps",     "prim::is_vulkan",     "prim::is_ipu",    "aten::is_complex",
+      "prim::is_nested",   "prim::requires_grad", "prim::is_sparse", "prim::is_sparse_csr",
+      "prim::is_mkldnn",   "prim::is_quantized",  "prim::is_meta",   "prim::is_xpu",
+      "prim::is_mps",      "prim::is_vulkan",     "prim::is_ipu",    "aten::is_complex",
       "aten::is_inference"};
   if (falseQueries.count(kind)) return IValue(false);
   return std::nullopt;

@@ -13,7 +13,8 @@ namespace ts2coreml::passes {
 
 // The value of `kind(args...)` when it is such a fact or a reduction of one (any/all over a list
 // of known bools, the type string of a device); nullopt otherwise.
-std::optional<IValue> evaluateInferenceFact(const std::string& kind, const std::vector<IValue>& args);
+std::optional<IValue> evaluateInferenceFact(const std::string& kind,
+                                            const std::vector<IValue>& args);
 
 // Whether `kind` is a query about a tensor that the facts above answer (is_nested,
 // requires_grad, ...), with its answer.

@@ -292,6 +292,11 @@ std::optional<IValue> evaluateTensorQuery(const std::string& kind,
                                           const std::vector<std::optional<IValue>>& args) {
   if (types.empty() || !types[0]->isTensor()) return std::nullopt;
   if (auto fact = tensorInferenceFact(kind)) return fact;
+  // A value typed Tensor (not Optional[Tensor]) is never None.
+  if ((kind == "aten::__is__" || kind == "aten::__isnot__") && args.size() == 2 && args[1] &&
+      args[1]->isNone()) {
+    return IValue(kind == "aten::__isnot__");
+  }
   const auto& shape = types[0]->shape();
   const auto& dtype = types[0]->dtype();
   if (kind == "aten::dim" && shape) return IValue(static_cast<int64_t>(shape->size()));

@@ -11,6 +11,7 @@
 namespace ts2coreml::passes {
 
 // The value of aten::<method>(self, args...) when self is a constant string; nullopt otherwise.
-std::optional<IValue> evaluateStringMethod(const std::string& kind, const std::vector<IValue>& args);
+std::optional<IValue> evaluateStringMethod(const std::string& kind,
+                                           const std::vector<IValue>& args);
 
 }  // namespace ts2coreml::passes

@@ -54,8 +54,8 @@ std::optional<IValue> evaluateTensorLiteral(const std::string& kind,
   Flattened data;
   if (!flatten(args[0], 0, data)) return std::nullopt;
   // torch's inference for literals: bool, else int64, else the default float dtype.
-  DType dtype = data.anyFloat ? DType::Float32 : (data.allBool && !data.values.empty() ? DType::Bool
-                                                                                        : DType::Int64);
+  DType dtype = data.anyFloat ? DType::Float32
+                              : (data.allBool && !data.values.empty() ? DType::Bool : DType::Int64);
   if (args.size() > 1 && args[1].isInt()) {
     auto requested = dtypeFromTorchScalarType(args[1].toInt());
     if (!requested) return std::nullopt;

@@ -12,6 +12,7 @@ namespace ts2coreml::passes {
 
 // aten::tensor(data, dtype, device, requires_grad) where data is a number or nested lists of
 // numbers; nullopt for any other op or data that is not fully known.
-std::optional<IValue> evaluateTensorLiteral(const std::string& kind, const std::vector<IValue>& args);
+std::optional<IValue> evaluateTensorLiteral(const std::string& kind,
+                                            const std::vector<IValue>& args);
 
 }  // namespace ts2coreml::passes

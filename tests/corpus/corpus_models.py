@@ -416,13 +416,13 @@ def _():
 
 
 class ConstantsTable(nn.Module):
-    """A tensor literal in code becomes CONSTANTS.cN in the archive."""
+    """A tensor literal in scripted code: torch.tensor([...]) folds to a constant."""
 
     def forward(self, x):
         return x * torch.tensor([1.0, -2.0, 0.5, 4.0])
 
 
-@entry("constants_table", [("x", S)], {"any": normal(*S)})
+@entry("tensor_literal", [("x", S)], {"any": normal(*S)})
 def _():
     return ConstantsTable()
 
@@ -794,3 +794,124 @@ class FrozenLinearChain(nn.Module):
 @entry("frozen_linear_chain", [("x", S)], {"any": normal(*S)}, how="freeze")
 def _():
     return FrozenLinearChain()
+
+
+# --- containers ---------------------------------------------------------------------------------
+
+
+class ListAppendInIf(nn.Module):
+    """append() on both paths of a data-dependent if: the list has the same length on both paths,
+    its last item depends on the data ("pos" appends x * 2, "neg" appends x - 1)."""
+
+    def forward(self, x):
+        parts: List[torch.Tensor] = [x]
+        if x.mean() > 0:
+            parts.append(x * 2.0)
+        else:
+            parts.append(x - 1.0)
+        parts.append(torch.tanh(x))
+        total = parts[0]
+        for p in parts[1:]:
+            total = total + p
+        return total * float(len(parts))
+
+
+@entry("list_append_in_if", [("x", S)], signed_cases(*S))
+def _():
+    return ListAppendInIf()
+
+
+class ListSetItemInNestedIf(nn.Module):
+    """Item assignment and append in nested data-dependent ifs: four paths (x and y signs)."""
+
+    def forward(self, x, y):
+        vals = [x, y]
+        if x.mean() > 0:
+            vals[0] = vals[0] * 3.0
+            if y.mean() > 0:
+                vals[1] = y + 1.0
+        else:
+            vals[1] = vals[1] - x
+        vals.insert(0, x * 0.5)
+        last = vals.pop()
+        return vals[0] + vals[1] * last
+
+
+@entry("list_set_item_nested_if", [("x", S), ("y", S)],
+       {"pp": _two(1, 1), "pn": _two(1, -1), "np": _two(-1, 1), "nn": _two(-1, -1)})
+def _():
+    return ListSetItemInNestedIf()
+
+
+class DictOfTensors(nn.Module):
+    """A Dict[str, Tensor] built in forward, items() iteration, `in` checks."""
+
+    def forward(self, x):
+        d: Dict[str, torch.Tensor] = {}
+        d["double"] = x * 2.0
+        d["shift"] = x + 1.0
+        out = x * 0.0
+        for key, value in d.items():
+            if key in ["double", "shift"]:
+                out = out + value
+        if "missing" in d:
+            out = out * 100.0
+        return out
+
+
+@entry("dict_of_tensors", [("x", S)], {"any": normal(*S)})
+def _():
+    return DictOfTensors()
+
+
+class OptionalRefinement(nn.Module):
+    """A method returning Optional[Tensor]; the caller refines it with `is not None`."""
+
+    def __init__(self):
+        super().__init__()
+        self.use_gate = True
+
+    def gate(self, x) -> Optional[torch.Tensor]:
+        if self.use_gate:
+            return torch.sigmoid(x)
+        return None
+
+    def forward(self, x):
+        g = self.gate(x)
+        if g is not None:
+            return x * g
+        return x
+
+
+@entry("optional_refinement", [("x", S)], {"any": normal(*S)})
+def _():
+    return OptionalRefinement()
+
+
+class TracedTensorConstant(nn.Module):
+    """Tracing stores tensors created in forward as CONSTANTS.cN."""
+
+    def forward(self, x):
+        return x * torch.tensor([1.0, -2.0, 0.5, 4.0]) + torch.tensor([0.25, 0.5, 0.75, 1.0])
+
+
+@entry("traced_tensor_constants", [("x", S)], {"any": normal(*S)}, how="trace")
+def _():
+    return TracedTensorConstant()
+
+
+class EarlyReturnInLoop(nn.Module):
+    """A return inside a data-dependent loop (printed as a loop with a flag): "pos" returns on the
+    first iteration, "neg" runs all iterations."""
+
+    def forward(self, x):
+        for i in range(20):
+            if bool(x.sum() > 0.0):
+                return x * float(i + 1)
+            x = x + 0.01
+        return x
+
+
+@entry("early_return_in_loop", [("x", S)], signed_cases(*S))
+def _():
+    return EarlyReturnInLoop()

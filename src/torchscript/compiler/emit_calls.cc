@@ -138,8 +138,8 @@ SValue ModuleCompiler::emitCall(const CallExpr& call, Environment& env) {
   return callValue(callee, args, call, &env);
 }
 
-SValue ModuleCompiler::callValue(const SValue& callee, const CallArguments& args,
-                                 const Expr& where, Environment* env) {
+SValue ModuleCompiler::callValue(const SValue& callee, const CallArguments& args, const Expr& where,
+                                 Environment* env) {
   using Kind = SugaredValue::Kind;
   switch (callee->kind) {
     case Kind::Namespace: {

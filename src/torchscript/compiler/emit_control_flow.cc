@@ -77,6 +77,16 @@ std::vector<std::string> uniqueNames(std::vector<std::string> names) {
   return out;
 }
 
+bool sameValue(const SValue& a, const SValue& b) {
+  if (a == b) return true;
+  if (a->kind != b->kind) return false;
+  if (a->isValue()) return a->value == b->value;
+  if (a->kind == SugaredValue::Kind::Module) return a->object == b->object;
+  return false;
+}
+
+}  // namespace
+
 // The type both branches of an `if` (or a loop's entry and back edge) can be described by.
 std::optional<ir::TypePtr> unifyTypes(const ir::TypePtr& a, const ir::TypePtr& b) {
   if (*a == *b) return a;
@@ -101,16 +111,6 @@ std::optional<ir::TypePtr> unifyTypes(const ir::TypePtr& a, const ir::TypePtr& b
   return std::nullopt;
 }
 
-bool sameValue(const SValue& a, const SValue& b) {
-  if (a == b) return true;
-  if (a->kind != b->kind) return false;
-  if (a->isValue()) return a->value == b->value;
-  if (a->kind == SugaredValue::Kind::Module) return a->object == b->object;
-  return false;
-}
-
-}  // namespace
-
 void ModuleCompiler::emitIf(const IfStmt& statement, Environment& env) {
   SValue test = emitExpr(*statement.test, env);
   if (auto constant = constantOf(test)) {
@@ -134,17 +134,33 @@ void ModuleCompiler::emitIf(const IfStmt& statement, Environment& env) {
   Environment* envs[2] = {&thenEnv, &elseEnv};
   const std::vector<StmtPtr>* bodies[2] = {&statement.body, &statement.orelse};
   std::optional<BlockRaises> raised[2];
+  ListJournal listsBefore[2], listsAfter[2];
   ++dynamicDepth_;
   for (int b = 0; b < 2; ++b) {
     emitter_.setBlock(node->addBlock());
+    listJournals_.push_back(&listsBefore[b]);
     try {
       emitStatements(*bodies[b], *envs[b]);
     } catch (const BlockRaises& raise) {
       raised[b] = raise;
+    } catch (...) {
+      listJournals_.pop_back();
+      throw;
+    }
+    listJournals_.pop_back();
+    // The other branch starts from the lists as they were before this one.
+    for (auto& [list, items] : listsBefore[b]) {
+      listsAfter[b].emplace_back(list, list->items);
+      list->items = items;
     }
   }
   --dynamicDepth_;
   emitter_.setBlock(outer);
+  std::optional<int> liveOnly;
+  if (raised[0].has_value() != raised[1].has_value()) liveOnly = raised[0] ? 1 : 0;
+  if (!(raised[0] && raised[1])) {
+    mergeListChanges(node, listsBefore, listsAfter, liveOnly, statement);
+  }
 
   if (raised[0] && raised[1]) {
     outer->eraseNode(node);
@@ -253,12 +269,17 @@ void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
     if (loopTarget) emitAssignTarget(*loopTarget, SugaredValue::ofValue(iteration), bodyEnv);
     emitter_.setBlock(block);
     ++dynamicDepth_;
+    loopBodyDepths_.push_back(dynamicDepth_);
     try {
       emitStatements(body, bodyEnv);
     } catch (const BlockRaises& raise) {
+      loopBodyDepths_.pop_back();
       --dynamicDepth_;
       emitter_.setBlock(outer);
       fail(statement, "the loop body always raises " + raise.message);
+    } catch (...) {
+      loopBodyDepths_.pop_back();
+      throw;
     }
     ir::Value* next =
         condition ? materialize(emitExpr(*condition, bodyEnv)) : emitter_.constant(IValue(true));
@@ -280,6 +301,7 @@ void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
         }
       }
     }
+    loopBodyDepths_.pop_back();
     --dynamicDepth_;
     emitter_.setBlock(outer);
     if (changed && attempt == 0) {

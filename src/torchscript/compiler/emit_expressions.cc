@@ -125,8 +125,8 @@ SValue ModuleCompiler::getAttribute(const SValue& base, const std::string& attri
         bound->self_ = base;
         return bound;
       }
-      fail(where, "attribute '" + attribute + "' of class " + demangle(base->name) +
-                      " is not supported");
+      fail(where,
+           "attribute '" + attribute + "' of class " + demangle(base->name) + " is not supported");
     case Kind::Object: {
       for (const auto& [key, value] : base->entries) {
         if (key.toString() == attribute) return value;

@@ -1,6 +1,8 @@
 // Operator calls (`torch.X(...)`, `ops.ns.X(...)`): containers whose contents are known are
 // handled here; everything else is matched against the schema table, its omitted arguments are
 // filled with the schema defaults, and the node is emitted (folding when it can).
+#include <algorithm>
+
 #include "core/error.h"
 #include "torchscript/compiler/module_compiler.h"
 #include "torchscript/compiler/operator_binding.h"
@@ -23,6 +25,91 @@ bool isContainer(const SValue& value) {
 
 }  // namespace
 
+std::optional<std::vector<SValue>> ModuleCompiler::sliceItems(const std::vector<SValue>& items,
+                                                              const CallArguments& args) {
+  // slice.t(list, start=None, end=None, step=1) with Python's clamping of start and end.
+  const auto& pos = args.positional;
+  std::optional<int64_t> bounds[3];
+  for (size_t i = 1; i < pos.size() && i <= 3; ++i) {
+    auto value = constantOf(pos[i]);
+    if (!value) return std::nullopt;
+    if (value->isInt()) {
+      bounds[i - 1] = value->toInt();
+    } else if (!value->isNone()) {
+      return std::nullopt;
+    }
+  }
+  int64_t n = static_cast<int64_t>(items.size());
+  int64_t step = bounds[2].value_or(1);
+  if (step != 1) return std::nullopt;
+  auto clampIndex = [n](int64_t k) { return std::clamp<int64_t>(k < 0 ? k + n : k, 0, n); };
+  int64_t start = bounds[0] ? clampIndex(*bounds[0]) : 0;
+  int64_t end = bounds[1] ? clampIndex(*bounds[1]) : n;
+  if (end <= start) return std::vector<SValue>{};
+  return std::vector<SValue>(items.begin() + start, items.begin() + end);
+}
+
+std::optional<SValue> ModuleCompiler::emitListMutation(const std::string& name, const SValue& list,
+                                                       const CallArguments& args) {
+  const auto& pos = args.positional;
+  auto index = [&](size_t i, size_t size, bool allowEnd) -> std::optional<size_t> {
+    if (i >= pos.size()) return std::nullopt;
+    auto value = constantOf(pos[i]);
+    if (!value || !value->isInt()) return std::nullopt;
+    int64_t n = static_cast<int64_t>(size), k = value->toInt();
+    if (k < 0) k += n;
+    if (allowEnd) k = std::clamp<int64_t>(k, 0, n);  // list.insert clamps like Python
+    if (k < 0 || k >= n + (allowEnd ? 1 : 0))
+      throw Error(emitter_.location().describe() + ": list index out of range");
+    return static_cast<size_t>(k);
+  };
+  auto none = [&] { return SugaredValue::ofValue(emitter_.constant(IValue())); };
+  std::vector<SValue>& items = list->items;
+  if (name == "aten::append" && pos.size() == 2) {
+    noteListChange(list);
+    items.push_back(pos[1]);
+    return none();
+  }
+  if (name == "aten::_set_item" && pos.size() == 3) {
+    auto at = index(1, items.size(), false);
+    if (!at) return std::nullopt;
+    noteListChange(list);
+    items[*at] = pos[2];
+    return none();
+  }
+  if (name == "aten::insert" && pos.size() == 3) {
+    auto at = index(1, items.size(), true);
+    if (!at) return std::nullopt;
+    noteListChange(list);
+    items.insert(items.begin() + static_cast<std::ptrdiff_t>(*at), pos[2]);
+    return none();
+  }
+  if (name == "aten::pop" && !items.empty() && pos.size() <= 2) {
+    size_t at = items.size() - 1;
+    if (pos.size() == 2) {
+      auto given = index(1, items.size(), false);
+      if (!given) return std::nullopt;
+      at = *given;
+    }
+    noteListChange(list);
+    SValue popped = items[at];
+    items.erase(items.begin() + static_cast<std::ptrdiff_t>(at));
+    return popped;
+  }
+  if (name == "aten::extend" && pos.size() == 2 && pos[1]->kind == SugaredValue::Kind::List) {
+    noteListChange(list);
+    std::vector<SValue> added = pos[1]->items;  // copy first: l.extend(l) doubles l
+    items.insert(items.end(), added.begin(), added.end());
+    return none();
+  }
+  if (name == "aten::clear" && pos.size() == 1) {
+    noteListChange(list);
+    items.clear();
+    return none();
+  }
+  return std::nullopt;
+}
+
 SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments& args,
                                     Environment* env) {
   const auto& pos = args.positional;
@@ -37,19 +124,20 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
   // Containers whose elements the compiler tracks one by one.
   if (!pos.empty() && isContainer(pos[0])) {
     const SValue& container = pos[0];
-    if (name == "aten::append" && container->kind == SugaredValue::Kind::List && pos.size() == 2) {
-      if (dynamicDepth_ > container->createdAtDepth) {
-        throw Error(
-            emitter_.location().describe() +
-            ": appending to a list inside data-dependent control flow is not supported yet");
-      }
-      container->items.push_back(pos[1]);
-      return SugaredValue::ofValue(emitter_.constant(IValue()));
+    if (container->kind == SugaredValue::Kind::List) {
+      if (auto result = emitListMutation(name, container, args)) return *result;
     }
     if (name == "aten::len") {
       size_t size = container->kind == SugaredValue::Kind::Dict ? container->entries.size()
                                                                 : container->items.size();
       return SugaredValue::ofValue(emitter_.constant(IValue(static_cast<int64_t>(size))));
+    }
+    if (name == "aten::slice" && container->kind == SugaredValue::Kind::List) {
+      if (auto sliced = sliceItems(container->items, args)) {
+        SValue list = SugaredValue::ofList(std::move(*sliced), container->elementType);
+        list->createdAtDepth = dynamicDepth_;
+        return list;
+      }
     }
     if ((name == "aten::__getitem__" || name == "prim::TupleIndex") &&
         container->kind != SugaredValue::Kind::Dict) {

@@ -1,5 +1,6 @@
 // Compile-time values <-> IR values.
 #include <algorithm>
+
 #include "core/error.h"
 #include "passes/static_eval.h"
 #include "torchscript/compiler/module_compiler.h"

@@ -16,6 +16,9 @@
 
 namespace ts2coreml::torchscript {
 
+// The type both branches of an `if` (or a loop's entry and back edge) can be described by.
+std::optional<ir::TypePtr> unifyTypes(const ir::TypePtr& a, const ir::TypePtr& b);
+
 struct CallArguments {
   std::vector<SValue> positional;
   std::vector<std::pair<std::string, SValue>> keywords;
@@ -67,6 +70,13 @@ class ModuleCompiler {
   SValue callBuiltin(const std::string& name, const CallExpr& call, Environment& env);
 
   // --- operator calls through the schema table (emit_operators.cc) ---
+  // append/_set_item/insert/pop/extend/clear on a list whose items are tracked; nullopt when
+  // an index is not a constant.
+  // The items of `list[start:end]` (slice.t with constant bounds and step 1).
+  std::optional<std::vector<SValue>> sliceItems(const std::vector<SValue>& items,
+                                                const CallArguments& args);
+  std::optional<SValue> emitListMutation(const std::string& name, const SValue& list,
+                                         const CallArguments& args);
   SValue emitOperator(const std::string& qualifiedName, const CallArguments& args,
                       Environment* env);
 
@@ -107,6 +117,22 @@ class ModuleCompiler {
   bool returned_ = false;
   // Depth of data-dependent control flow (prim::If / prim::Loop blocks) being emitted.
   int dynamicDepth_ = 0;
+  // dynamicDepth_ inside the body of each data-dependent loop being emitted (outermost first).
+  std::vector<int> loopBodyDepths_;
+
+  // Lists changed inside a branch of a data-dependent if: each list with the items it had
+  // before the branch. Both branches start from the same items; emitIf merges the results.
+  using ListJournal = std::vector<std::pair<SValue, std::vector<SValue>>>;
+  std::vector<ListJournal*> listJournals_;
+  // Call before changing a list's items: records it for the enclosing if, or throws where the
+  // change cannot be expressed (a list made outside a data-dependent loop, changed inside it).
+  void noteListChange(const SValue& list);
+  // Makes each list changed by a branch of `node` hold the merge of its items after the two
+  // branches. `before[b]` is branch b's journal, `after[b]` the same lists' items at its end;
+  // `liveOnly` names the one branch that does not raise, if only one does not.
+  void mergeListChanges(ir::Node* node, const ListJournal (&before)[2],
+                        const ListJournal (&after)[2], std::optional<int> liveOnly,
+                        const Stmt& statement);
 };
 
 }  // namespace ts2coreml::torchscript

@@ -1,0 +1,93 @@
+// Lists changed inside data-dependent ifs. The compiler tracks a list's items one by one; when a
+// branch appends or replaces items, each branch is compiled from the same starting items and
+// the results are merged afterwards, item by item, into prim::If outputs. This needs both
+// branches to leave the list with the same length (the usual `if c: l.append(a) else:
+// l.append(b)`); otherwise the length itself depends on the data and the error says so.
+#include "core/error.h"
+#include "torchscript/compiler/module_compiler.h"
+
+namespace ts2coreml::torchscript {
+
+namespace {
+
+using Journal = std::vector<std::pair<SValue, std::vector<SValue>>>;
+
+const std::vector<SValue>* itemsIn(const Journal& journal, const SValue& list) {
+  for (const auto& [candidate, items] : journal) {
+    if (candidate == list) return &items;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+void ModuleCompiler::noteListChange(const SValue& list) {
+  if (dynamicDepth_ <= list->createdAtDepth) return;  // made on this path: an ordinary change
+  if (!loopBodyDepths_.empty() && loopBodyDepths_.back() > list->createdAtDepth) {
+    throw Error(emitter_.location().describe() +
+                ": changing a list made outside a data-dependent loop inside the loop is not "
+                "supported yet (its length would depend on the data)");
+  }
+  if (listJournals_.empty()) return;
+  ListJournal& journal = *listJournals_.back();
+  if (!itemsIn(journal, list)) journal.emplace_back(list, list->items);
+}
+
+void ModuleCompiler::mergeListChanges(ir::Node* node, const ListJournal (&before)[2],
+                                      const ListJournal (&after)[2], std::optional<int> liveOnly,
+                                      const Stmt& statement) {
+  std::vector<SValue> lists;
+  for (const auto& journal : before) {
+    for (const auto& [list, items] : journal) {
+      if (std::find(lists.begin(), lists.end(), list) == lists.end()) lists.push_back(list);
+    }
+  }
+  ir::Block* outer = emitter_.block();
+  for (const SValue& list : lists) {
+    // Items at the end of each branch (a branch that did not change the list leaves it as is).
+    std::vector<SValue> branchItems[2];
+    for (int b = 0; b < 2; ++b) {
+      const auto* changed = itemsIn(after[b], list);
+      branchItems[b] = changed ? *changed : list->items;
+    }
+    noteListChange(list);  // the merge changes the list for the enclosing if, if any
+    if (liveOnly) {
+      list->items = branchItems[*liveOnly];
+      continue;
+    }
+    if (branchItems[0].size() != branchItems[1].size()) {
+      fail(statement,
+           "a list gets " + std::to_string(branchItems[0].size()) +
+               " items on one path "
+               "of this data-dependent if and " +
+               std::to_string(branchItems[1].size()) +
+               " on the other; lists whose length depends on the data are not supported yet");
+    }
+    std::vector<SValue> merged;
+    for (size_t i = 0; i < branchItems[0].size(); ++i) {
+      const SValue& a = branchItems[0][i];
+      const SValue& b = branchItems[1][i];
+      if (a == b || (a->isValue() && b->isValue() && a->value == b->value)) {
+        merged.push_back(a);
+        continue;
+      }
+      ir::Value* values[2];
+      for (int k = 0; k < 2; ++k) {
+        emitter_.setBlock(node->block(static_cast<size_t>(k)));
+        values[k] = materialize(k == 0 ? a : b);
+      }
+      emitter_.setBlock(outer);
+      auto type = unifyTypes(values[0]->type(), values[1]->type());
+      if (!type) {
+        fail(statement, "list item " + std::to_string(i) + " is " + values[0]->type()->str() +
+                            " on one path and " + values[1]->type()->str() + " on the other");
+      }
+      node->block(0)->addReturn(values[0]);
+      node->block(1)->addReturn(values[1]);
+      merged.push_back(SugaredValue::ofValue(node->addOutput(*type)));
+    }
+    list->items = std::move(merged);
+  }
+}
+
+}  // namespace ts2coreml::torchscript
