@@ -19,6 +19,7 @@ void registerScalarOps(LoweringTable& table);
 void registerLinearOps(LoweringTable& table);
 void registerConversionOps(LoweringTable& table);
 void registerTupleOps(LoweringTable& table);
+void registerJoinIndexOps(LoweringTable& table);
 
 // Shared helpers for op families.
 // Casts `value` to `dtype` with mil.cast unless it already has it (constants are re-made).

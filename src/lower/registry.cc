@@ -14,6 +14,7 @@ const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
     registerLinearOps(t);
     registerConversionOps(t);
     registerTupleOps(t);
+    registerJoinIndexOps(t);
     return t;
   }();
   return table;

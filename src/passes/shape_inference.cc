@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "passes/shape_rules_conversion.h"
+#include "passes/shape_rules_indexing.h"
 
 namespace ts2coreml::passes {
 
@@ -231,7 +232,10 @@ std::optional<ir::TypePtr> inferTensorType(const std::string& kind, const OpOper
                                            size_t index) {
   if (operands.types.empty()) return std::nullopt;
   auto it = rules().find(kind);
-  if (it == rules().end()) return inferConversionType(kind, operands);
+  if (it == rules().end()) {
+    if (auto type = inferConversionType(kind, operands)) return type;
+    return inferIndexingType(kind, operands);
+  }
   return it->second(operands, index);
 }
 

@@ -1,0 +1,151 @@
+// Lists of tensors and indexing: prim::ListConstruct (recorded, like tuples), cat -> concat,
+// stack, unsqueeze -> expand_dims, slice -> slice_by_index, select -> slice_by_index with a
+// squeezed axis (constant index) or gather (index computed at run time).
+#include <limits>
+
+#include "lower/op_families.h"
+
+namespace ts2coreml::lower {
+
+namespace {
+
+int64_t rankOf(LoweringContext& ctx, const ir::Node& node, const ir::Value* milValue) {
+  const auto& shape = milValue->type()->shape();
+  if (!shape) ctx.fail(node, "needs an input of known rank");
+  return static_cast<int64_t>(shape->size());
+}
+
+int64_t normalizedDim(LoweringContext& ctx, const ir::Node& node, int64_t dim, int64_t rank) {
+  if (dim < 0) dim += rank;
+  if (dim < 0 || dim >= rank) ctx.fail(node, "dimension out of range");
+  return dim;
+}
+
+void lowerListConstruct(LoweringContext& ctx, const ir::Node& node) {
+  std::vector<ir::Value*> items;
+  for (const ir::Value* input : node.inputs()) items.push_back(ctx.get(input));
+  ctx.bindTuple(node.output(), std::move(items));
+}
+
+std::vector<ir::Value*> listItems(LoweringContext& ctx, const ir::Node& node, DType dtype) {
+  auto items = ctx.tupleItems(node.input(0));
+  if (!items || items->empty()) ctx.fail(node, "needs a non-empty list of tensors");
+  for (ir::Value*& item : *items) item = castTo(ctx, item, dtype);
+  return *items;
+}
+
+LoweringFn join(bool stack) {
+  return [stack](LoweringContext& ctx, const ir::Node& node) {
+    ir::TypePtr type = milTypeOf(node.output()->type());
+    std::vector<ir::Value*> items = listItems(ctx, node, type->dtype().value_or(DType::Float32));
+    int64_t rank = rankOf(ctx, node, items[0]) + (stack ? 1 : 0);
+    int64_t axis = normalizedDim(ctx, node, ctx.constantInt(node, 1), rank);
+    std::vector<NamedInput> inputs;
+    for (ir::Value* item : items) inputs.emplace_back("values", item);
+    inputs.emplace_back("axis", ctx.builder().constInt(axis));
+    if (!stack) inputs.emplace_back("interleave", ctx.builder().constBool(false));
+    ctx.bind(node.output(), ctx.builder().op(stack ? "stack" : "concat", inputs, {type})->output());
+  };
+}
+
+void lowerUnsqueeze(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = ctx.get(node.input(0));
+  int64_t axis = normalizedDim(ctx, node, ctx.constantInt(node, 1), rankOf(ctx, node, x) + 1);
+  ctx.bind(
+      node.output(),
+      ctx.builder().op1("expand_dims", {{"x", x}, {"axes", ctx.builder().constIntVector({axis})}},
+                        milTypeOf(node.output()->type())));
+}
+
+// slice_by_index over every axis: only `axis` is restricted, with begin/end/stride and masks.
+ir::Value* sliceAxis(LoweringContext& ctx, ir::Value* x, int64_t rank, int64_t axis, int64_t begin,
+                     std::optional<int64_t> end, int64_t stride, bool squeeze, ir::TypePtr type) {
+  std::vector<int64_t> begins(rank, 0), ends(rank, 0), strides(rank, 1);
+  std::vector<int64_t> beginMask(rank, 1), endMask(rank, 1), squeezeMask(rank, 0);
+  begins[axis] = begin;
+  beginMask[axis] = 0;
+  if (end) {
+    ends[axis] = *end;
+    endMask[axis] = 0;
+  }
+  strides[axis] = stride;
+  squeezeMask[axis] = squeeze ? 1 : 0;
+  auto& b = ctx.builder();
+  auto boolVector = [&](const std::vector<int64_t>& flags) {
+    Tensor t(DType::Bool, Shape{rank});
+    for (int64_t i = 0; i < rank; ++i) t.mutableData<bool>()[i] = flags[i] != 0;
+    return b.constTensor(t);
+  };
+  return b.op1("slice_by_index",
+               {{"x", x},
+                {"begin", b.constIntVector(begins)},
+                {"end", b.constIntVector(ends)},
+                {"stride", b.constIntVector(strides)},
+                {"begin_mask", boolVector(beginMask)},
+                {"end_mask", boolVector(endMask)},
+                {"squeeze_mask", boolVector(squeezeMask)}},
+               std::move(type));
+}
+
+// slice.Tensor(self, dim, start?, end?, step): bounds clamped like torch's.
+void lowerSlice(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = ctx.get(node.input(0));
+  int64_t rank = rankOf(ctx, node, x);
+  int64_t axis = normalizedDim(ctx, node, ctx.constantInt(node, 1), rank);
+  int64_t size = (*x->type()->shape())[static_cast<size_t>(axis)];
+  auto bound = [&](size_t input) -> std::optional<int64_t> {
+    if (node.inputs().size() <= input || ctx.isNone(node.input(input))) return std::nullopt;
+    return ctx.constantInt(node, input);
+  };
+  int64_t step = node.inputs().size() > 4 ? ctx.constantInt(node, 4) : 1;
+  if (step <= 0) ctx.fail(node, "slice step must be positive");
+  int64_t begin = bound(2).value_or(0);
+  std::optional<int64_t> end = bound(3);
+  if (size >= 0) {
+    auto clampIndex = [size](int64_t k) {
+      return std::clamp<int64_t>(k < 0 ? k + size : k, 0, size);
+    };
+    begin = clampIndex(begin);
+    if (end) end = clampIndex(*end);
+    if (end && *end >= size) end.reset();  // to the end: the mask keeps it valid for any size
+  } else if (end && *end == std::numeric_limits<int64_t>::max()) {
+    end.reset();
+  }
+  ctx.bind(node.output(), sliceAxis(ctx, x, rank, axis, begin, end, step, false,
+                                    milTypeOf(node.output()->type())));
+}
+
+// select.int(self, dim, index).
+void lowerSelect(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = ctx.get(node.input(0));
+  int64_t rank = rankOf(ctx, node, x);
+  int64_t axis = normalizedDim(ctx, node, ctx.constantInt(node, 1), rank);
+  ir::TypePtr type = milTypeOf(node.output()->type());
+  if (auto index = ctx.constant(node.input(2)); index && index->isInt()) {
+    int64_t size = (*x->type()->shape())[static_cast<size_t>(axis)];
+    int64_t i = index->toInt();
+    if (size >= 0 && i < 0) i += size;
+    if (size >= 0 && (i < 0 || i >= size)) ctx.fail(node, "index out of range");
+    ctx.bind(node.output(), sliceAxis(ctx, x, rank, axis, i, i + 1, 1, true, type));
+    return;
+  }
+  ir::Value* index = castTo(ctx, ctx.get(node.input(2)), DType::Int32);
+  ctx.bind(
+      node.output(),
+      ctx.builder().op1(
+          "gather", {{"x", x}, {"indices", index}, {"axis", ctx.builder().constInt(axis)}}, type));
+}
+
+}  // namespace
+
+void registerJoinIndexOps(LoweringTable& table) {
+  table["prim::ListConstruct"] = lowerListConstruct;
+  table["aten::cat"] = join(false);
+  table["aten::concat"] = join(false);
+  table["aten::stack"] = join(true);
+  table["aten::unsqueeze"] = lowerUnsqueeze;
+  table["aten::slice"] = lowerSlice;
+  table["aten::select"] = lowerSelect;
+}
+
+}  // namespace ts2coreml::lower

@@ -1,0 +1,105 @@
+#include "passes/shape_rules_indexing.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace ts2coreml::passes {
+
+namespace {
+
+std::optional<int64_t> constantInt(const OpOperands& ops, size_t i) {
+  if (i >= ops.constants.size() || !ops.constants[i] || !ops.constants[i]->isInt())
+    return std::nullopt;
+  return ops.constants[i]->toInt();
+}
+
+// `dim` counted from the end when negative, for a tensor of `rank` dims; nullopt if out of range.
+std::optional<size_t> normalizeDim(int64_t dim, size_t rank) {
+  int64_t r = static_cast<int64_t>(rank);
+  if (dim < 0) dim += r;
+  if (dim < 0 || dim >= r) return std::nullopt;
+  return static_cast<size_t>(dim);
+}
+
+// cat/stack take a Tensor[] whose element types the list type carries only as "Tensor"; the
+// compiler passes the element types as the operands after the list (see OpOperands::listItems).
+std::optional<ir::TypePtr> joined(const OpOperands& ops, bool stack) {
+  if (ops.listItems.empty()) return std::nullopt;
+  auto dim = constantInt(ops, 1);
+  if (!dim) return std::nullopt;
+  const ir::TypePtr& first = ops.listItems[0];
+  if (!first->isTensor() || !first->shape()) return ir::Type::tensor(first->dtype());
+  Shape shape = *first->shape();
+  auto axis = normalizeDim(*dim, shape.size() + (stack ? 1 : 0));
+  if (!axis) return std::nullopt;
+  if (stack) {
+    shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*axis),
+                 static_cast<int64_t>(ops.listItems.size()));
+    return ir::Type::tensor(first->dtype(), shape);
+  }
+  int64_t total = 0;
+  for (const auto& item : ops.listItems) {
+    if (!item->isTensor() || !item->shape() || item->shape()->size() != shape.size())
+      return ir::Type::tensor(first->dtype());
+    int64_t d = (*item->shape())[*axis];
+    total = (total < 0 || d < 0) ? -1 : total + d;
+  }
+  shape[*axis] = total;
+  return ir::Type::tensor(first->dtype(), shape);
+}
+
+}  // namespace
+
+std::optional<ir::TypePtr> inferIndexingType(const std::string& kind, const OpOperands& ops) {
+  if (kind == "aten::cat" || kind == "aten::concat") return joined(ops, false);
+  if (kind == "aten::stack") return joined(ops, true);
+  const ir::TypePtr& input = ops.types.at(0);
+  if (!input->isTensor()) return std::nullopt;
+  if (!input->shape()) return ir::Type::tensor(input->dtype());
+  Shape shape = *input->shape();
+  if (kind == "aten::unsqueeze") {
+    auto dim = constantInt(ops, 1);
+    if (!dim) return std::nullopt;
+    auto axis = normalizeDim(*dim, shape.size() + 1);
+    if (!axis) return std::nullopt;
+    shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*axis), 1);
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if (kind == "aten::select") {
+    auto dim = constantInt(ops, 1);
+    if (!dim) return std::nullopt;
+    auto axis = normalizeDim(*dim, shape.size());
+    if (!axis) return std::nullopt;
+    shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(*axis));
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if (kind == "aten::slice" && ops.types.size() >= 2 && ops.types[0]->isTensor()) {
+    auto dim = constantInt(ops, 1);
+    if (!dim) return std::nullopt;
+    auto axis = normalizeDim(*dim, shape.size());
+    if (!axis) return std::nullopt;
+    int64_t size = shape[*axis];
+    auto start = ops.types.size() > 2 ? constantInt(ops, 2) : std::optional<int64_t>(0);
+    auto end = ops.types.size() > 3 ? constantInt(ops, 3)
+                                    : std::optional<int64_t>(std::numeric_limits<int64_t>::max());
+    bool startNone = ops.types.size() > 2 && ops.constants[2] && ops.constants[2]->isNone();
+    bool endNone = ops.types.size() > 3 && ops.constants[3] && ops.constants[3]->isNone();
+    if (startNone) start = 0;
+    if (endNone) end = std::numeric_limits<int64_t>::max();
+    auto step = ops.types.size() > 4 ? constantInt(ops, 4) : std::optional<int64_t>(1);
+    if (!start || !end || !step || *step <= 0 || size < 0) {
+      shape[*axis] = -1;
+      return ir::Type::tensor(input->dtype(), shape);
+    }
+    auto clampIndex = [size](int64_t k) {
+      if (k < 0) k += size;
+      return std::clamp<int64_t>(k, 0, size);
+    };
+    int64_t b = clampIndex(*start), e = clampIndex(*end);
+    shape[*axis] = e > b ? (e - b + *step - 1) / *step : 0;
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  return std::nullopt;
+}
+
+}  // namespace ts2coreml::passes
