@@ -46,17 +46,22 @@ void lowerLoop(LoweringContext& ctx, const ir::Node& node) {
 
   std::vector<NamedInput> inputs;
   std::vector<ir::TypePtr> types;
-  for (ir::Value* var : loopVars) {
-    inputs.emplace_back("loop_vars", var);
-    types.push_back(var->type());
+  for (size_t k = 0; k < loopVars.size(); ++k) {
+    inputs.emplace_back("loop_vars", loopVars[k]);
+    // Carried values take the loop's own (generalised) type: a list grown in the loop has a
+    // first dimension that changes every iteration, unlike its initial value.
+    size_t carriedIndex = k - (dynamicCond ? 2 : 1);
+    bool isCarried = k >= (dynamicCond ? 2u : 1u);
+    types.push_back(isCarried ? milTypeOf(body.param(1 + carriedIndex)->type())
+                              : loopVars[k]->type());
   }
   ir::Node* loop = b.op("while_loop", inputs, types);
   ir::Block* condBlock = loop->addBlock();
   ir::Block* bodyBlock = loop->addBlock();
   std::vector<ir::Value*> condParams, bodyParams;
-  for (ir::Value* var : loopVars) {
-    condParams.push_back(condBlock->addParam(var->type()));
-    bodyParams.push_back(bodyBlock->addParam(var->type()));
+  for (const ir::TypePtr& type : types) {
+    condParams.push_back(condBlock->addParam(type));
+    bodyParams.push_back(bodyBlock->addParam(type));
   }
 
   // Condition: i < trip_count [and cond].

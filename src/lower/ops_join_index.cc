@@ -29,6 +29,16 @@ void lowerListConstruct(LoweringContext& ctx, const ir::Node& node) {
 
 std::vector<ir::Value*> listItems(LoweringContext& ctx, const ir::Node& node, DType dtype) {
   auto items = ctx.tupleItems(node.input(0));
+  if (!items) {
+    // A list whose items are all constants was folded into one constant list.
+    if (auto constant = ctx.constant(node.input(0)); constant && constant->isList()) {
+      items.emplace();
+      for (const IValue& item : constant->items()) {
+        if (!item.isTensor()) ctx.fail(node, "needs a list of tensors");
+        items->push_back(ctx.builder().constTensor(item.toTensor()));
+      }
+    }
+  }
   if (!items || items->empty()) ctx.fail(node, "needs a non-empty list of tensors");
   for (ir::Value*& item : *items) item = castTo(ctx, item, dtype);
   return *items;
@@ -136,9 +146,49 @@ void lowerSelect(LoweringContext& ctx, const ir::Node& node) {
           "gather", {{"x", x}, {"indices", index}, {"axis", ctx.builder().constInt(axis)}}, type));
 }
 
+// size(self, dim) of a dimension only known at run time (known sizes fold while compiling).
+void lowerSize(LoweringContext& ctx, const ir::Node& node) {
+  if (node.inputs().size() != 2) ctx.fail(node, "only size(dim) is supported at run time");
+  ir::Value* x = ctx.get(node.input(0));
+  int64_t rank = rankOf(ctx, node, x);
+  int64_t dim = normalizedDim(ctx, node, ctx.constantInt(node, 1), rank);
+  auto& b = ctx.builder();
+  ir::Value* shape = b.op1("shape", {{"x", x}}, milTensor(DType::Int32, Shape{rank}));
+  ctx.bind(node.output(),
+           b.op1("gather", {{"x", shape}, {"indices", b.constInt(dim)}, {"axis", b.constInt(0)}},
+                 milScalar(DType::Int32)));
+}
+
+void lowerMovedim(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = ctx.get(node.input(0));
+  int64_t rank = rankOf(ctx, node, x);
+  int64_t from = normalizedDim(ctx, node, ctx.constantInt(node, 1), rank);
+  int64_t to = normalizedDim(ctx, node, ctx.constantInt(node, 2), rank);
+  std::vector<int64_t> perm;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d != from) perm.push_back(d);
+  }
+  perm.insert(perm.begin() + to, from);
+  ctx.bind(node.output(),
+           ctx.builder().op1("transpose", {{"x", x}, {"perm", ctx.builder().constIntVector(perm)}},
+                             milTypeOf(node.output()->type())));
+}
+
+void lowerReshape(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = ctx.get(node.input(0));
+  std::vector<int64_t> shape = ctx.constantInts(node, 1);
+  ctx.bind(node.output(),
+           ctx.builder().op1("reshape", {{"x", x}, {"shape", ctx.builder().constIntVector(shape)}},
+                             milTypeOf(node.output()->type())));
+}
+
 }  // namespace
 
 void registerJoinIndexOps(LoweringTable& table) {
+  table["aten::size"] = lowerSize;
+  table["aten::movedim"] = lowerMovedim;
+  table["aten::reshape"] = lowerReshape;
+  table["aten::view"] = lowerReshape;
   table["prim::ListConstruct"] = lowerListConstruct;
   table["aten::cat"] = join(false);
   table["aten::concat"] = join(false);

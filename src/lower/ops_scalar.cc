@@ -32,9 +32,38 @@ void lowerNumToTensor(LoweringContext& ctx, const ir::Node& node) {
   ctx.bind(node.output(), ctx.get(node.input(0)));
 }
 
+ir::Value* intOp(LoweringContext& ctx, const std::string& op, ir::Value* x, ir::Value* y) {
+  return ctx.builder().op1(op, {{"x", x}, {"y", y}}, milScalar(DType::Int32));
+}
+
+// __range_length(lo, hi, step): how many times `for i in range(lo, hi, step)` runs. The step
+// must be a constant (its sign decides the formula).
+void lowerRangeLength(LoweringContext& ctx, const ir::Node& node) {
+  int64_t step = ctx.constantInt(node, 2);
+  if (step == 0) ctx.fail(node, "range() step must not be zero");
+  ir::Value* lo = castTo(ctx, ctx.get(node.input(0)), DType::Int32);
+  ir::Value* hi = castTo(ctx, ctx.get(node.input(1)), DType::Int32);
+  auto& b = ctx.builder();
+  ir::Value* span = step > 0 ? intOp(ctx, "sub", hi, lo) : intOp(ctx, "sub", lo, hi);
+  int64_t magnitude = step > 0 ? step : -step;
+  ir::Value* rounded = intOp(ctx, "add", span, b.constInt(magnitude - 1));
+  ir::Value* count = intOp(ctx, "floor_div", rounded, b.constInt(magnitude));
+  ctx.bind(node.output(), intOp(ctx, "maximum", count, b.constInt(0)));
+}
+
+// __derive_index(index, start, step) = start + index * step: the loop variable of range().
+void lowerDeriveIndex(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* index = castTo(ctx, ctx.get(node.input(0)), DType::Int32);
+  ir::Value* start = castTo(ctx, ctx.get(node.input(1)), DType::Int32);
+  ir::Value* step = castTo(ctx, ctx.get(node.input(2)), DType::Int32);
+  ctx.bind(node.output(), intOp(ctx, "add", start, intOp(ctx, "mul", index, step)));
+}
+
 }  // namespace
 
 void registerScalarOps(LoweringTable& table) {
+  table["aten::__range_length"] = lowerRangeLength;
+  table["aten::__derive_index"] = lowerDeriveIndex;
   table["aten::item"] = scalarOf(std::nullopt);
   table["aten::ScalarImplicit"] = scalarOf(std::nullopt);
   table["aten::Int"] = scalarOf(DType::Int32);

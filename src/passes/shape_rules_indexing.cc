@@ -65,6 +65,35 @@ std::optional<ir::TypePtr> inferIndexingType(const std::string& kind, const OpOp
     shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*axis), 1);
     return ir::Type::tensor(input->dtype(), shape);
   }
+  if (kind == "aten::movedim") {
+    auto from = constantInt(ops, 1), to = constantInt(ops, 2);
+    if (!from || !to) return std::nullopt;
+    auto source = normalizeDim(*from, shape.size()), target = normalizeDim(*to, shape.size());
+    if (!source || !target) return std::nullopt;
+    int64_t moved = shape[*source];
+    shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(*source));
+    shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*target), moved);
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if ((kind == "aten::reshape" || kind == "aten::view") && ops.constants.size() > 1 &&
+      ops.constants[1] && ops.constants[1]->isList()) {
+    Shape target;
+    int64_t inferred = -1, known = 1;
+    for (const IValue& item : ops.constants[1]->items()) {
+      if (!item.isInt()) return std::nullopt;
+      target.push_back(item.toInt());
+      if (item.toInt() == -1) {
+        inferred = static_cast<int64_t>(target.size()) - 1;
+      } else {
+        known *= item.toInt();
+      }
+    }
+    int64_t total = shapeNumel(shape);
+    bool totalKnown = std::none_of(shape.begin(), shape.end(), [](int64_t d) { return d < 0; });
+    if (inferred >= 0 && totalKnown && known > 0)
+      target[static_cast<size_t>(inferred)] = total / known;
+    return ir::Type::tensor(input->dtype(), target);
+  }
   if (kind == "aten::select") {
     auto dim = constantInt(ops, 1);
     if (!dim) return std::nullopt;

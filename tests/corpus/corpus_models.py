@@ -915,3 +915,80 @@ class EarlyReturnInLoop(nn.Module):
 @entry("early_return_in_loop", [("x", S)], signed_cases(*S))
 def _():
     return EarlyReturnInLoop()
+
+
+class ListStackInWhile(nn.Module):
+    """append() inside a data-dependent while, then torch.stack and len(): the list's length is
+    decided by the data ("small" grows it 4 times, "large" once)."""
+
+    def forward(self, x):
+        outs: List[torch.Tensor] = []
+        y = x
+        while bool(y.abs().max() < 8.0) or len(outs) == 0:
+            y = y * 2.0
+            outs.append(torch.tanh(y))
+        stacked = torch.stack(outs, 1)
+        return stacked.sum(1) * float(len(outs)) + outs[-1] - outs[0]
+
+
+@entry("list_stack_in_while", [("x", S)],
+       {"small": lambda rng: [np.clip(rng.standard_normal(S), -0.9, 0.9)],
+        "large": lambda rng: [np.full(S, 5.0) + rng.random(S)]})
+def _():
+    return ListStackInWhile()
+
+
+class ListCatInLoopWithIf(nn.Module):
+    """A list that starts with one item, grows in a data-dependent for loop (append inside an if
+    on the data), then torch.cat along dim 1. "pos" and "neg" take the two branches each
+    iteration; the trip count comes from the data too."""
+
+    def forward(self, x):
+        parts = [x]
+        n = int((x.mean() > 0).int().item()) + 2
+        for i in range(n):
+            if x.sum() > 0:
+                parts.append(x * float(i))
+            else:
+                parts.append(x - float(i))
+        return torch.cat(parts, 1) + float(len(parts))
+
+
+@entry("list_cat_loop_if", [("x", S)], signed_cases(*S))
+def _():
+    return ListCatInLoopWithIf()
+
+
+class RangeStartStep(nn.Module):
+    """range(a, b, s) whose stop depends on the data: the loop variable is a + i * s."""
+
+    def forward(self, x):
+        stop = int((x.mean() > 0).int().item()) * 6 + 3
+        acc = x * 0.0
+        for k in range(1, stop, 2):
+            acc = acc + x * float(k)
+        return acc
+
+
+@entry("range_start_step_dynamic", [("x", S)], signed_cases(*S))
+def _():
+    return RangeStartStep()
+
+
+class DynamicLengthOutput(nn.Module):
+    """The model's output is a list grown in a data-dependent while, concatenated: its first
+    dimension is decided by the data ("low" needs 4 steps, "high" 1)."""
+
+    def forward(self, x):
+        outs: List[torch.Tensor] = []
+        while bool(x.sum() < 10.0):
+            x = x + 1.0
+            outs.append(x)
+        return torch.cat(outs, 0)
+
+
+@entry("dynamic_length_output", [("x", (2, 3))],
+       {"low": lambda rng: [np.zeros((2, 3)) + rng.random((2, 3)) * 0.1],
+        "high": lambda rng: [np.full((2, 3), 1.5)]})
+def _():
+    return DynamicLengthOutput()

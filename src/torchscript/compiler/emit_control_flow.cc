@@ -18,6 +18,53 @@ constexpr int64_t kUnrollLimit = 64;
 // A while loop whose condition stays known at conversion time is unrolled up to this many times.
 constexpr int kStaticWhileLimit = 10000;
 
+// Names of the lists that `torch.append(NAME, item)` grows anywhere in `statements` (nested
+// blocks included): that is how printed TorchScript spells `NAME.append(item)`.
+void collectAppended(const std::vector<StmtPtr>& statements, std::vector<std::string>& names) {
+  auto visitValue = [&](const Expr* value) {
+    if (!value || value->kind != ExprKind::Call) return;
+    const auto& call = static_cast<const CallExpr&>(*value);
+    if (call.func->kind != ExprKind::Attribute || call.args.empty()) return;
+    const auto& func = static_cast<const AttributeExpr&>(*call.func);
+    if (func.attr != "append" || call.args[0]->kind != ExprKind::Name) return;
+    if (func.value->kind == ExprKind::Name &&
+        static_cast<const NameExpr&>(*func.value).id == "torch") {
+      names.push_back(static_cast<const NameExpr&>(*call.args[0]).id);
+    }
+  };
+  for (const auto& statement : statements) {
+    switch (statement->kind) {
+      case StmtKind::Assign:
+        visitValue(static_cast<const AssignStmt&>(*statement).value.get());
+        break;
+      case StmtKind::Expr:
+        visitValue(static_cast<const ExprStmt&>(*statement).value.get());
+        break;
+      case StmtKind::If: {
+        const auto& s = static_cast<const IfStmt&>(*statement);
+        collectAppended(s.body, names);
+        collectAppended(s.orelse, names);
+        break;
+      }
+      case StmtKind::For:
+        collectAppended(static_cast<const ForStmt&>(*statement).body, names);
+        break;
+      case StmtKind::While:
+        collectAppended(static_cast<const WhileStmt&>(*statement).body, names);
+        break;
+      case StmtKind::With:
+        collectAppended(static_cast<const WithStmt&>(*statement).body, names);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+bool hasKnownShape(const ir::TypePtr& type) {
+  return type && type->isTensor() && type->dtype() && type->shape();
+}
+
 // Names assigned anywhere in `statements` (nested blocks included), in order of appearance.
 void collectAssigned(const Expr& target, std::vector<std::string>& names) {
   if (target.kind == ExprKind::Name) {
@@ -149,9 +196,9 @@ void ModuleCompiler::emitIf(const IfStmt& statement, Environment& env) {
     }
     listJournals_.pop_back();
     // The other branch starts from the lists as they were before this one.
-    for (auto& [list, items] : listsBefore[b]) {
-      listsAfter[b].emplace_back(list, list->items);
-      list->items = items;
+    for (auto& [list, state] : listsBefore[b]) {
+      listsAfter[b].emplace_back(list, *list);
+      *list = state;
     }
   }
   --dynamicDepth_;
@@ -228,10 +275,12 @@ void ModuleCompiler::emitIf(const IfStmt& statement, Environment& env) {
 }
 
 // Emits a prim::Loop. `tripCount` null means a while loop (unbounded trip count); `condition`
-// recomputes the loop condition at the end of the body (null: always true).
+// recomputes the loop condition at the end of the body (null: always true). The loop target is
+// `rangeStart + i * rangeStep` when those are given, else the iteration count i.
 void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
                               ir::Value* initialCondition, const std::vector<StmtPtr>& body,
-                              const Expr* loopTarget, const Expr* condition, Environment& env) {
+                              const Expr* loopTarget, const Expr* condition, Environment& env,
+                              const SValue& rangeStart, const SValue& rangeStep) {
   std::vector<std::string> assigned;
   collectAssigned(body, assigned);
   std::vector<std::string> carried;
@@ -239,35 +288,64 @@ void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
     SValue value = env.lookup(name);
     if (value && (value->isValue() || value->kind == SugaredValue::Kind::Tuple))
       carried.push_back(name);
-    if (value && value->kind == SugaredValue::Kind::List) {
+    if (value && (value->kind == SugaredValue::Kind::List ||
+                  value->kind == SugaredValue::Kind::StackedList)) {
       fail(statement, "list '" + name +
-                          "' is changed inside a data-dependent loop; this is not supported yet");
+                          "' is assigned inside a data-dependent loop; this is not supported yet");
+    }
+  }
+  // Lists the body appends to become stacked tensors carried by the loop.
+  std::vector<std::string> appended;
+  collectAppended(body, appended);
+  std::vector<SValue> lists;
+  for (const auto& name : uniqueNames(appended)) {
+    SValue value = env.lookup(name);
+    if (!value) continue;  // made inside the body
+    if (value->kind == SugaredValue::Kind::List) toStackedList(value, statement);
+    if (value->kind == SugaredValue::Kind::StackedList &&
+        std::find(lists.begin(), lists.end(), value) == lists.end()) {
+      lists.push_back(value);
     }
   }
   if (!tripCount) tripCount = emitter_.constant(IValue(std::numeric_limits<int64_t>::max()));
 
   // The carried types may have to be generalised when the body changes them (e.g. a shape that
-  // grows); the loop is then emitted once more with the general types.
+  // grows), and a stacked list made from an empty list learns its item type from the body's
+  // append; the loop is then emitted again with what was learnt.
   std::vector<ir::TypePtr> types;
-  std::vector<ir::Value*> initial;
-  for (const auto& name : carried) {
-    initial.push_back(materialize(env.lookup(name)));
-    types.push_back(initial.back()->type());
-  }
+  for (const auto& name : carried) types.push_back(materialize(env.lookup(name))->type());
+  std::vector<ir::TypePtr> listTypes(lists.size());
   ir::Block* outer = emitter_.block();
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  for (int attempt = 0;; ++attempt) {
+    std::vector<ir::Value*> initial;
+    for (const auto& name : carried) initial.push_back(materialize(env.lookup(name)));
+    std::vector<ir::Value*> listInitial;
+    for (size_t k = 0; k < lists.size(); ++k) {
+      listInitial.push_back(stackedListValue(lists[k]));
+      if (!listTypes[k]) listTypes[k] = listInitial.back()->type();
+    }
     ir::Node* node = emitter_.appendNode("prim::Loop");
     node->addInput(tripCount);
     node->addInput(initialCondition);
     for (ir::Value* value : initial) node->addInput(value);
+    for (ir::Value* value : listInitial) node->addInput(value);
     ir::Block* block = node->addBlock();
     ir::Value* iteration = block->addParam(ir::Type::intType(), "i");
     Environment bodyEnv(&env);
     for (size_t i = 0; i < carried.size(); ++i) {
       bodyEnv.assign(carried[i], SugaredValue::ofValue(block->addParam(types[i], carried[i])));
     }
-    if (loopTarget) emitAssignTarget(*loopTarget, SugaredValue::ofValue(iteration), bodyEnv);
+    for (size_t k = 0; k < lists.size(); ++k)
+      lists[k]->value = block->addParam(listTypes[k], "list");
     emitter_.setBlock(block);
+    if (loopTarget) {
+      SValue target = SugaredValue::ofValue(iteration);
+      if (rangeStart) {
+        SValue offset = emitOperator("aten::mul", CallArguments{{target, rangeStep}, {}}, &bodyEnv);
+        target = emitOperator("aten::add", CallArguments{{rangeStart, offset}, {}}, &bodyEnv);
+      }
+      emitAssignTarget(*loopTarget, target, bodyEnv);
+    }
     ++dynamicDepth_;
     loopBodyDepths_.push_back(dynamicDepth_);
     try {
@@ -285,27 +363,45 @@ void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
         condition ? materialize(emitExpr(*condition, bodyEnv)) : emitter_.constant(IValue(true));
     block->addReturn(next);
     bool changed = false;
+    auto generalise = [&](ir::TypePtr& type, ir::Value* value, const std::string& what) {
+      if (*value->type() == *type) return;
+      auto unified = unifyTypes(type, value->type());
+      if (!unified) {
+        fail(statement, what + " changes type from " + type->str() + " to " + value->type()->str() +
+                            " in the loop");
+      }
+      if (!(**unified == *type)) {
+        type = *unified;
+        changed = true;
+      }
+    };
     std::vector<ir::Value*> results;
     for (size_t i = 0; i < carried.size(); ++i) {
-      ir::Value* value = materialize(bodyEnv.lookup(carried[i]));
-      results.push_back(value);
-      if (!(*value->type() == *types[i])) {
-        auto unified = unifyTypes(types[i], value->type());
-        if (!unified) {
-          fail(statement, "loop variable '" + carried[i] + "' changes type from " +
-                              types[i]->str() + " to " + value->type()->str());
-        }
-        if (!(**unified == *types[i])) {
-          types[i] = *unified;
-          changed = true;
-        }
+      results.push_back(materialize(bodyEnv.lookup(carried[i])));
+      generalise(types[i], results.back(), "loop variable '" + carried[i] + "'");
+    }
+    for (size_t k = 0; k < lists.size(); ++k) {
+      results.push_back(lists[k]->value);
+      generalise(listTypes[k], results.back(), "a list grown in the loop");
+      // A list that started empty knows its item type only now.
+      if (lists[k]->kind == SugaredValue::Kind::StackedList && listInitial[k]->producer() &&
+          listInitial[k]->producer()->kind() == "prim::Uninitialized" &&
+          hasKnownShape(lists[k]->elementType)) {
+        listTypes[k] = nullptr;
+        changed = true;
       }
     }
     loopBodyDepths_.pop_back();
     --dynamicDepth_;
     emitter_.setBlock(outer);
-    if (changed && attempt == 0) {
+    if (changed && attempt < 2) {
       outer->eraseNode(node);
+      for (size_t k = 0; k < lists.size(); ++k) {
+        // A list still without a value is stacked anew from what the body taught.
+        bool placeholder = listInitial[k]->producer() &&
+                           listInitial[k]->producer()->kind() == "prim::Uninitialized";
+        lists[k]->value = placeholder ? nullptr : listInitial[k];
+      }
       continue;
     }
     for (ir::Value* value : results) block->addReturn(value);
@@ -314,6 +410,7 @@ void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
       output->setName(carried[i]);
       env.assign(carried[i], SugaredValue::ofValue(output));
     }
+    for (size_t k = 0; k < lists.size(); ++k) lists[k]->value = node->addOutput(listTypes[k]);
     return;
   }
 }
@@ -369,11 +466,9 @@ void ModuleCompiler::emitFor(const ForStmt& statement, Environment& env) {
   }
   bool simpleRange = bounds.size() == 1;
   // For range(a, b, s) the loop variable is a + i * s.
-  const Expr* target = simpleRange ? statement.target.get() : nullptr;
-  if (!simpleRange)
-    fail(statement, "range() with a start or step in a data-dependent loop is not supported yet");
-  emitLoop(statement, materialize(trips), emitter_.constant(IValue(true)), statement.body, target,
-           nullptr, env);
+  emitLoop(statement, materialize(trips), emitter_.constant(IValue(true)), statement.body,
+           statement.target.get(), nullptr, env, simpleRange ? nullptr : start,
+           simpleRange ? nullptr : step);
 }
 
 void ModuleCompiler::emitWhile(const WhileStmt& statement, Environment& env) {

@@ -10,11 +10,11 @@ namespace ts2coreml::torchscript {
 
 namespace {
 
-using Journal = std::vector<std::pair<SValue, std::vector<SValue>>>;
+using Journal = std::vector<std::pair<SValue, SugaredValue>>;
 
-const std::vector<SValue>* itemsIn(const Journal& journal, const SValue& list) {
-  for (const auto& [candidate, items] : journal) {
-    if (candidate == list) return &items;
+const SugaredValue* stateIn(const Journal& journal, const SValue& list) {
+  for (const auto& [candidate, state] : journal) {
+    if (candidate == list) return &state;
   }
   return nullptr;
 }
@@ -23,14 +23,15 @@ const std::vector<SValue>* itemsIn(const Journal& journal, const SValue& list) {
 
 void ModuleCompiler::noteListChange(const SValue& list) {
   if (dynamicDepth_ <= list->createdAtDepth) return;  // made on this path: an ordinary change
-  if (!loopBodyDepths_.empty() && loopBodyDepths_.back() > list->createdAtDepth) {
+  bool stacked = list->kind == SugaredValue::Kind::StackedList;  // carried by the loops around
+  if (!stacked && !loopBodyDepths_.empty() && loopBodyDepths_.back() > list->createdAtDepth) {
     throw Error(emitter_.location().describe() +
                 ": changing a list made outside a data-dependent loop inside the loop is not "
                 "supported yet (its length would depend on the data)");
   }
   if (listJournals_.empty()) return;
   ListJournal& journal = *listJournals_.back();
-  if (!itemsIn(journal, list)) journal.emplace_back(list, list->items);
+  if (!stateIn(journal, list)) journal.emplace_back(list, *list);
 }
 
 void ModuleCompiler::mergeListChanges(ir::Node* node, const ListJournal (&before)[2],
@@ -38,23 +39,29 @@ void ModuleCompiler::mergeListChanges(ir::Node* node, const ListJournal (&before
                                       const Stmt& statement) {
   std::vector<SValue> lists;
   for (const auto& journal : before) {
-    for (const auto& [list, items] : journal) {
+    for (const auto& [list, state] : journal) {
       if (std::find(lists.begin(), lists.end(), list) == lists.end()) lists.push_back(list);
     }
   }
-  ir::Block* outer = emitter_.block();
   for (const SValue& list : lists) {
-    // Items at the end of each branch (a branch that did not change the list leaves it as is).
-    std::vector<SValue> branchItems[2];
+    // The list at the end of each branch (a branch that did not change it leaves it as is).
+    SugaredValue branchState[2];
     for (int b = 0; b < 2; ++b) {
-      const auto* changed = itemsIn(after[b], list);
-      branchItems[b] = changed ? *changed : list->items;
+      const auto* changed = stateIn(after[b], list);
+      branchState[b] = changed ? *changed : *list;
     }
     noteListChange(list);  // the merge changes the list for the enclosing if, if any
     if (liveOnly) {
-      list->items = branchItems[*liveOnly];
+      *list = branchState[*liveOnly];
       continue;
     }
+    if (list->kind == SugaredValue::Kind::StackedList) {
+      list->value =
+          mergeBranchValues(node, SugaredValue::ofValue(branchState[0].value),
+                            SugaredValue::ofValue(branchState[1].value), "list", statement);
+      continue;
+    }
+    const std::vector<SValue> branchItems[2] = {branchState[0].items, branchState[1].items};
     if (branchItems[0].size() != branchItems[1].size()) {
       fail(statement,
            "a list gets " + std::to_string(branchItems[0].size()) +
@@ -71,23 +78,31 @@ void ModuleCompiler::mergeListChanges(ir::Node* node, const ListJournal (&before
         merged.push_back(a);
         continue;
       }
-      ir::Value* values[2];
-      for (int k = 0; k < 2; ++k) {
-        emitter_.setBlock(node->block(static_cast<size_t>(k)));
-        values[k] = materialize(k == 0 ? a : b);
-      }
-      emitter_.setBlock(outer);
-      auto type = unifyTypes(values[0]->type(), values[1]->type());
-      if (!type) {
-        fail(statement, "list item " + std::to_string(i) + " is " + values[0]->type()->str() +
-                            " on one path and " + values[1]->type()->str() + " on the other");
-      }
-      node->block(0)->addReturn(values[0]);
-      node->block(1)->addReturn(values[1]);
-      merged.push_back(SugaredValue::ofValue(node->addOutput(*type)));
+      merged.push_back(SugaredValue::ofValue(
+          mergeBranchValues(node, a, b, "list item " + std::to_string(i), statement)));
     }
     list->items = std::move(merged);
   }
+}
+
+ir::Value* ModuleCompiler::mergeBranchValues(ir::Node* node, const SValue& thenValue,
+                                             const SValue& elseValue, const std::string& what,
+                                             const Stmt& statement) {
+  ir::Block* outer = emitter_.block();
+  ir::Value* values[2];
+  for (int k = 0; k < 2; ++k) {
+    emitter_.setBlock(node->block(static_cast<size_t>(k)));
+    values[k] = materialize(k == 0 ? thenValue : elseValue);
+  }
+  emitter_.setBlock(outer);
+  auto type = unifyTypes(values[0]->type(), values[1]->type());
+  if (!type) {
+    fail(statement, what + " is " + values[0]->type()->str() + " on one path and " +
+                        values[1]->type()->str() + " on the other");
+  }
+  node->block(0)->addReturn(values[0]);
+  node->block(1)->addReturn(values[1]);
+  return node->addOutput(*type);
 }
 
 }  // namespace ts2coreml::torchscript

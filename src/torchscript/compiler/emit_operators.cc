@@ -121,6 +121,13 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
   };
   if (isInferenceNoOp(name)) return SugaredValue::ofValue(emitter_.constant(IValue()));
 
+  if (!pos.empty() && pos[0]->kind == SugaredValue::Kind::StackedList) {
+    if (auto result = emitStackedListOp(name, pos[0], args)) return *result;
+    throw Error(emitter_.location().describe() + ": " + name +
+                " on a list grown in a data-dependent loop is not supported (len, indexing, "
+                "append, torch.stack and torch.cat are)");
+  }
+
   // Containers whose elements the compiler tracks one by one.
   if (!pos.empty() && isContainer(pos[0])) {
     const SValue& container = pos[0];

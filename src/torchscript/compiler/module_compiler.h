@@ -55,7 +55,8 @@ class ModuleCompiler {
   void emitWhile(const WhileStmt& statement, Environment& env);
   void emitLoop(const Stmt& statement, ir::Value* tripCount, ir::Value* initialCondition,
                 const std::vector<StmtPtr>& body, const Expr* loopTarget, const Expr* condition,
-                Environment& env);
+                Environment& env, const SValue& rangeStart = nullptr,
+                const SValue& rangeStep = nullptr);
 
   // --- expressions (emit_expressions.cc) ---
   SValue emitExpr(const Expr& expr, Environment& env);
@@ -122,7 +123,7 @@ class ModuleCompiler {
 
   // Lists changed inside a branch of a data-dependent if: each list with the items it had
   // before the branch. Both branches start from the same items; emitIf merges the results.
-  using ListJournal = std::vector<std::pair<SValue, std::vector<SValue>>>;
+  using ListJournal = std::vector<std::pair<SValue, SugaredValue>>;  // list, its state before
   std::vector<ListJournal*> listJournals_;
   // Call before changing a list's items: records it for the enclosing if, or throws where the
   // change cannot be expressed (a list made outside a data-dependent loop, changed inside it).
@@ -130,6 +131,20 @@ class ModuleCompiler {
   // Makes each list changed by a branch of `node` hold the merge of its items after the two
   // branches. `before[b]` is branch b's journal, `after[b]` the same lists' items at its end;
   // `liveOnly` names the one branch that does not raise, if only one does not.
+  // --- lists grown in data-dependent loops (emit_stacked_lists.cc) ---
+  // Turns a tracked list into a StackedList (its items must be tensors of one type).
+  void toStackedList(const SValue& list, const Stmt& where);
+  // The list's stacked tensor before a loop: its current value, or for a list not yet given one,
+  // the items stacked behind a placeholder row (an uninitialized value while the item type is
+  // still unknown).
+  ir::Value* stackedListValue(const SValue& list);
+  // append / len / indexing / torch.stack / torch.cat on a StackedList; nullopt for other ops.
+  std::optional<SValue> emitStackedListOp(const std::string& name, const SValue& list,
+                                          const CallArguments& args);
+
+  // An output of the prim::If `node` that is `thenValue` on one path and `elseValue` on the other.
+  ir::Value* mergeBranchValues(ir::Node* node, const SValue& thenValue, const SValue& elseValue,
+                               const std::string& what, const Stmt& statement);
   void mergeListChanges(ir::Node* node, const ListJournal (&before)[2],
                         const ListJournal (&after)[2], std::optional<int> liveOnly,
                         const Stmt& statement);

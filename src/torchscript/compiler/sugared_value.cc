@@ -26,6 +26,8 @@ std::string SugaredValue::describe() const {
       return "dict of " + std::to_string(entries.size());
     case Kind::Uninitialized:
       return "uninitialized value";
+    case Kind::StackedList:
+      return "list whose length depends on the data";
     case Kind::Object:
       return "object of " + name;
   }

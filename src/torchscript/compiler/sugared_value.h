@@ -29,6 +29,9 @@ struct SugaredValue {
     Tuple,          // a tuple of compile-time values
     Dict,           // a dict with constant keys
     Uninitialized,  // prim::Uninitialized: a value on a path that raises
+    StackedList,    // a list of tensors grown in a data-dependent loop: `value` holds the items
+                    // stacked on a new first axis behind one placeholder row (so the tensor is
+                    // never empty); `elementType` is the items' type
     Object,         // an instance of a script class made in code (`Cls.__new__(Cls)`): class
                     // `name`, attributes in `entries` (mutable: shared by aliases)
   };
