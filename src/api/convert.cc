@@ -11,6 +11,7 @@
 #include "passes/dead_code_elimination.h"
 #include "passes/mil_fp16.h"
 #include "torchscript/compiler/compiler.h"
+#include "torchscript/schema/schema_description.h"
 
 namespace ts2coreml {
 
@@ -53,7 +54,7 @@ ConversionReport convertFile(const std::string& archivePath, const std::string& 
   passes::eliminateDeadCode(torchGraph);
   ir::verifyGraph(torchGraph, "compiled TorchScript");
 
-  std::unique_ptr<ir::Graph> mil = lower::lowerToMil(torchGraph);
+  std::unique_ptr<ir::Graph> mil = lower::lowerToMil(torchGraph, torchscript::describeWithSchema);
   mil->outputNames() = outputNames(mil->outputs().size());
   Precision precision = options.precision.value_or(
       options.format == ModelFormat::MLProgram ? Precision::Float16 : Precision::Float32);

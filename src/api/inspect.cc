@@ -8,6 +8,7 @@
 #include "passes/dead_code_elimination.h"
 #include "torchscript/compiler/class_table.h"
 #include "torchscript/compiler/compiler.h"
+#include "torchscript/schema/schema_description.h"
 #include "ts2coreml/convert.h"
 
 namespace ts2coreml {
@@ -52,7 +53,8 @@ std::string inspectArchive(const std::string& archivePath, const std::vector<Inp
   out << "ops after static folding:\n";
   for (const auto& [kind, count] : counts) out << "  " << kind << ": " << count << "\n";
   out << "control flow: " << counts["prim::If"] << " if, " << counts["prim::Loop"] << " loop\n";
-  std::vector<std::string> unsupported = lower::unsupportedOps(*compiled.graph);
+  std::vector<std::string> unsupported =
+      lower::unsupportedOps(*compiled.graph, torchscript::describeWithSchema);
   if (!unsupported.empty()) {
     out << "unsupported ops (" << unsupported.size() << "):\n";
     for (const auto& op : unsupported) out << "  " << op << "\n";

@@ -131,19 +131,21 @@ void LoweringContext::lowerBlock(const ir::Block& torchBlock) {
   }
 }
 
-std::vector<std::string> unsupportedOps(const ir::Graph& torchGraph) {
+std::vector<std::string> unsupportedOps(const ir::Graph& torchGraph,
+                                        const NodeDescriber& describe) {
   const auto& registry = loweringRegistry();
   std::vector<std::string> missing;
   std::set<std::string> seen;
   ir::forEachNode(torchGraph.top(), [&](ir::Node* node) {
     if (node->kind() == "prim::Constant" || registry.count(node->kind())) return;
-    if (seen.insert(node->kind()).second) missing.push_back(node->describe());
+    if (seen.insert(node->kind()).second)
+      missing.push_back(describe ? describe(*node) : node->describe());
   });
   return missing;
 }
 
-std::unique_ptr<ir::Graph> lowerToMil(const ir::Graph& torchGraph) {
-  std::vector<std::string> missing = unsupportedOps(torchGraph);
+std::unique_ptr<ir::Graph> lowerToMil(const ir::Graph& torchGraph, const NodeDescriber& describe) {
+  std::vector<std::string> missing = unsupportedOps(torchGraph, describe);
   if (!missing.empty()) {
     std::string message =
         std::to_string(missing.size()) + " unsupported op" + (missing.size() > 1 ? "s" : "") + ": ";

@@ -56,12 +56,17 @@ class LoweringContext {
   std::unordered_map<const ir::Value*, std::vector<ir::Value*>> tuples_;
 };
 
+// How an unsupported op is described in messages (default: Node::describe, op and location).
+using NodeDescriber = std::function<std::string(const ir::Node&)>;
+
 // Every op in `torchGraph` (recursively) that has no lowering, each once, with a location.
-std::vector<std::string> unsupportedOps(const ir::Graph& torchGraph);
+std::vector<std::string> unsupportedOps(const ir::Graph& torchGraph,
+                                        const NodeDescriber& describe = nullptr);
 
 // Lowers a torch-level graph whose inputs have known tensor types. Graph outputs that are tuples
 // (prim::TupleConstruct) become several outputs. Throws Error listing every unsupported op.
-std::unique_ptr<ir::Graph> lowerToMil(const ir::Graph& torchGraph);
+std::unique_ptr<ir::Graph> lowerToMil(const ir::Graph& torchGraph,
+                                      const NodeDescriber& describe = nullptr);
 
 // MIL type of a torch-level type: int -> int32 scalar, float -> fp32 scalar, bool -> bool
 // scalar, tensors keep dtype (int64 -> int32, float64 -> fp32) and shape.

@@ -42,8 +42,12 @@ class DoubleUntilLarge(nn.Module):
 
 
 class Unsupported(nn.Module):
+    """Two ops without a Core ML lowering (histogram binning and an SVD), used on purpose."""
+
     def forward(self, x):
-        return torch.cumsum(x, 1)
+        counts = torch.histc(x, bins=4)
+        singular = torch.linalg.svdvals(x)
+        return counts.sum() + singular.sum()
 
 
 def save(module, path):
@@ -91,11 +95,14 @@ def test_data_dependent_while_loop_runs_as_often_as_the_data_says(tmp_path, fmt)
 
 
 def test_unsupported_op_names_op_and_python_line(tmp_path):
-    archive = save(Unsupported(), tmp_path / "cumsum.pt")
+    archive = save(Unsupported(), tmp_path / "unsupported.pt")
     output = tmp_path / "out.mlpackage"
     line = error_line(convert(archive, output, inputs=["2x3"]))
-    assert "aten::cumsum" in line, line
-    assert "test_static_and_dynamic.py:" in line, line  # the Python file:line from .debug_pkl
+    # Every unsupported op at once, each with its schema and the Python file:line (.debug_pkl).
+    assert line.startswith("error: 2 unsupported ops: "), line
+    assert "op aten::histc at " in line and "op aten::linalg_svdvals at " in line, line
+    assert "schema aten::histc(Tensor self, int bins=100" in line, line
+    assert line.count("e2e/test_static_and_dynamic.py:") == 2, line  # the Python source
     assert not output.exists()
     assert list(tmp_path.iterdir()) == [archive]
 
