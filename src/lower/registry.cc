@@ -15,6 +15,7 @@ const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
     registerConversionOps(t);
     registerTupleOps(t);
     registerJoinIndexOps(t);
+    registerCreationOps(t);
     return t;
   }();
   return table;

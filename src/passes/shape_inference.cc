@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "passes/shape_rules_conversion.h"
+#include "passes/shape_rules_creation.h"
 #include "passes/shape_rules_indexing.h"
 
 namespace ts2coreml::passes {
@@ -234,6 +235,7 @@ std::optional<ir::TypePtr> inferTensorType(const std::string& kind, const OpOper
   auto it = rules().find(kind);
   if (it == rules().end()) {
     if (auto type = inferConversionType(kind, operands)) return type;
+    if (auto type = inferCreationType(kind, operands)) return type;
     return inferIndexingType(kind, operands);
   }
   return it->second(operands, index);

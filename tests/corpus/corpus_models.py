@@ -992,3 +992,71 @@ class DynamicLengthOutput(nn.Module):
         "high": lambda rng: [np.full((2, 3), 1.5)]})
 def _():
     return DynamicLengthOutput()
+
+
+class CreationOps(nn.Module):
+    """zeros/ones/full and their _like forms, with shapes from the input (folded)."""
+
+    def forward(self, x):
+        base = torch.zeros([x.size(0), x.size(1), x.size(2)]) + torch.ones_like(x) * 2.0
+        filled = torch.full([x.size(0), 1, x.size(2)], 0.5) + torch.zeros_like(x)
+        count = torch.full_like(x, 3, dtype=torch.int32)
+        return base * x + filled - count.float()
+
+
+@entry("creation_ops", [("x", S)], {"any": normal(*S)})
+def _():
+    return CreationOps()
+
+
+class BranchShapes(nn.Module):
+    """The two paths of a data-dependent if give tensors of different shapes ("pos" keeps the
+    first two columns, "neg" all four): the result's shape is decided by the data."""
+
+    def forward(self, x):
+        if x.mean() > 0:
+            y = x[:, :, :2] * 2.0
+        else:
+            y = x - 1.0
+        return torch.relu(y)
+
+
+@entry("branch_different_shapes", [("x", S)], signed_cases(*S))
+def _():
+    return BranchShapes()
+
+
+class WritesThroughViews(nn.Module):
+    """x[:, 0] = ..., x[1:, 2:] += ..., a write into a view of a view, and a write inside a
+    data-dependent if ("pos" writes the last column, "neg" does not)."""
+
+    def forward(self, x):
+        y = x * 1.0
+        y[:, 0] = torch.tanh(x[:, 1])
+        y[1:, :, 2:] += 5.0
+        y[0][1:3] = 0.25
+        if x.mean() > 0:
+            y[:, :, -1] = x[:, :, 0] * 2.0
+        return y
+
+
+@entry("writes_through_views", [("x", S)], signed_cases(*S))
+def _():
+    return WritesThroughViews()
+
+
+class DictUpdateInIf(nn.Module):
+    """A dict value replaced inside a data-dependent if (both paths keep the same keys)."""
+
+    def forward(self, x):
+        d: Dict[str, torch.Tensor] = {"a": x, "b": x * 2.0}
+        if x.sum() > 0:
+            d["a"] = x + 10.0
+        else:
+            d["b"] = x - 10.0
+        return d["a"] * d["b"]
+
+
+@entry("dict_update_in_if", [("x", S)], signed_cases(*S))
+def _():
+    return DictUpdateInIf()

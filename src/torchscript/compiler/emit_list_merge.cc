@@ -25,9 +25,10 @@ void ModuleCompiler::noteListChange(const SValue& list) {
   if (dynamicDepth_ <= list->createdAtDepth) return;  // made on this path: an ordinary change
   bool stacked = list->kind == SugaredValue::Kind::StackedList;  // carried by the loops around
   if (!stacked && !loopBodyDepths_.empty() && loopBodyDepths_.back() > list->createdAtDepth) {
-    throw Error(emitter_.location().describe() +
-                ": changing a list made outside a data-dependent loop inside the loop is not "
-                "supported yet (its length would depend on the data)");
+    throw Error(
+        emitter_.location().describe() +
+        ": changing a list or dict made outside a data-dependent loop inside the loop is not "
+        "supported yet (its length would depend on the data)");
   }
   if (listJournals_.empty()) return;
   ListJournal& journal = *listJournals_.back();
@@ -61,6 +62,10 @@ void ModuleCompiler::mergeListChanges(ir::Node* node, const ListJournal (&before
                             SugaredValue::ofValue(branchState[1].value), "list", statement);
       continue;
     }
+    if (list->kind == SugaredValue::Kind::Dict) {
+      mergeDictEntries(node, list, branchState, statement);
+      continue;
+    }
     const std::vector<SValue> branchItems[2] = {branchState[0].items, branchState[1].items};
     if (branchItems[0].size() != branchItems[1].size()) {
       fail(statement,
@@ -83,6 +88,33 @@ void ModuleCompiler::mergeListChanges(ir::Node* node, const ListJournal (&before
     }
     list->items = std::move(merged);
   }
+}
+
+void ModuleCompiler::mergeDictEntries(ir::Node* node, const SValue& dict,
+                                      const SugaredValue (&branchState)[2], const Stmt& statement) {
+  const auto& thenEntries = branchState[0].entries;
+  const auto& elseEntries = branchState[1].entries;
+  bool sameKeys = thenEntries.size() == elseEntries.size();
+  for (size_t i = 0; sameKeys && i < thenEntries.size(); ++i)
+    sameKeys = thenEntries[i].first == elseEntries[i].first;
+  if (!sameKeys) {
+    fail(statement,
+         "a dict gets different keys on the two paths of this data-dependent if; "
+         "this is not supported yet");
+  }
+  std::vector<std::pair<IValue, SValue>> merged;
+  for (size_t i = 0; i < thenEntries.size(); ++i) {
+    const SValue& a = thenEntries[i].second;
+    const SValue& b = elseEntries[i].second;
+    if (a == b || (a->isValue() && b->isValue() && a->value == b->value)) {
+      merged.emplace_back(thenEntries[i].first, a);
+      continue;
+    }
+    merged.emplace_back(thenEntries[i].first,
+                        SugaredValue::ofValue(mergeBranchValues(
+                            node, a, b, "dict entry " + thenEntries[i].first.repr(), statement)));
+  }
+  dict->entries = std::move(merged);
 }
 
 ir::Value* ModuleCompiler::mergeBranchValues(ir::Node* node, const SValue& thenValue,

@@ -164,6 +164,7 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
         for (auto& entry : container->entries) {
           if (entry.first == *key) {
             if (name == "aten::_set_item") {
+              noteListChange(container);
               entry.second = pos.at(2);
               return SugaredValue::ofValue(emitter_.constant(IValue()));
             }
@@ -210,12 +211,21 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
   std::vector<std::pair<std::string, ir::Value*>> keywords;
   for (const auto& [keyword, arg] : args.keywords) keywords.emplace_back(keyword, materialize(arg));
   BoundOperator bound = bindOperator(name, values, keywords, archive_.version(), emitter_);
+  // `view.copy_(src)` (how `x[i] = src` prints) writes src into the view's region of its base.
+  if (name == "aten::copy_" && env && !bound.inputs.empty()) {
+    ir::Value* region = copiedRegion(bound.inputs[0], bound.inputs[1]);
+    writeThroughView(bound.inputs[0], region, *env);
+    return SugaredValue::ofValue(region);
+  }
 
   // In-place ops on tensors have value semantics here: the result replaces the mutated tensor for
   // every name bound to it.
   std::vector<ir::Value*> outputs = emitter_.emit(bound.kind, bound.inputs, bound.outputTypes);
-  if (bound.inPlace && env && !outputs.empty())
-    env->rebindValue(bound.inputs[0], SugaredValue::ofValue(outputs[0]));
+  if (bound.inPlace && env && !outputs.empty()) writeThroughView(bound.inputs[0], outputs[0], *env);
+  if (outputs.size() == 1 && (bound.kind == "aten::select" || bound.kind == "aten::slice") &&
+      bound.inputs[0]->type()->isTensor()) {
+    views_[outputs[0]] = ViewOf{bound.kind, bound.inputs};
+  }
   if (outputs.size() == 1) return SugaredValue::ofValue(outputs[0]);
   std::vector<SValue> items;
   for (ir::Value* output : outputs) items.push_back(SugaredValue::ofValue(output));

@@ -131,6 +131,20 @@ class ModuleCompiler {
   // Makes each list changed by a branch of `node` hold the merge of its items after the two
   // branches. `before[b]` is branch b's journal, `after[b]` the same lists' items at its end;
   // `liveOnly` names the one branch that does not raise, if only one does not.
+  // --- views and writes through them (emit_views.cc) ---
+  // How a tensor was taken from another: select/slice with their inputs (base first).
+  struct ViewOf {
+    std::string kind;
+    std::vector<ir::Value*> inputs;
+  };
+  std::map<const ir::Value*, ViewOf> views_;
+  // The value `view` has after `view.copy_(source)`: source broadcast to its shape and dtype.
+  ir::Value* copiedRegion(ir::Value* view, ir::Value* source);
+  // `target` now holds `value` (an in-place op wrote it). Names bound to `target` see `value`;
+  // when `target` is a select/slice view, its base is rebuilt with the new region (recursively
+  // up to the first tensor that is not a view), so later reads of the base see the write.
+  void writeThroughView(ir::Value* target, ir::Value* value, Environment& env);
+
   // --- lists grown in data-dependent loops (emit_stacked_lists.cc) ---
   // Turns a tracked list into a StackedList (its items must be tensors of one type).
   void toStackedList(const SValue& list, const Stmt& where);
@@ -145,6 +159,9 @@ class ModuleCompiler {
   // An output of the prim::If `node` that is `thenValue` on one path and `elseValue` on the other.
   ir::Value* mergeBranchValues(ir::Node* node, const SValue& thenValue, const SValue& elseValue,
                                const std::string& what, const Stmt& statement);
+  // The dict's entries after a data-dependent if (both paths must leave the same keys).
+  void mergeDictEntries(ir::Node* node, const SValue& dict, const SugaredValue (&branchState)[2],
+                        const Stmt& statement);
   void mergeListChanges(ir::Node* node, const ListJournal (&before)[2],
                         const ListJournal (&after)[2], std::optional<int> liveOnly,
                         const Stmt& statement);

@@ -1,0 +1,103 @@
+// Writes through views. TorchScript prints `x[:, 0] = y` as `torch.copy_(torch.select(x, 1, 0),
+// y)` and `x[1:3] += 1` as an in-place add on a slice: both mutate the base tensor. Core ML has no
+// aliasing, so the base becomes a new value: the pieces before and after the written region,
+// concatenated with the new region along the sliced axis. Only select/slice with constant bounds
+// and step 1 are supported; other writes through views are reported.
+#include "core/error.h"
+#include "torchscript/compiler/module_compiler.h"
+
+namespace ts2coreml::torchscript {
+
+namespace {
+
+std::optional<int64_t> intConstant(ir::Value* value) {
+  auto constant = GraphEmitter::constantValue(value);
+  if (constant && constant->isInt()) return constant->toInt();
+  return std::nullopt;
+}
+
+}  // namespace
+
+ir::Value* ModuleCompiler::copiedRegion(ir::Value* view, ir::Value* source) {
+  auto op = [&](const std::string& kind, std::vector<SValue> operands) {
+    return materialize(emitOperator(kind, CallArguments{std::move(operands), {}}, nullptr));
+  };
+  // zeros_like(view) + source broadcasts source to the view's shape.
+  ir::Value* zeros = op("aten::zeros_like", {SugaredValue::ofValue(view)});
+  ir::Value* region =
+      op("aten::add", {SugaredValue::ofValue(zeros), SugaredValue::ofValue(source)});
+  auto viewDType = view->type()->dtype();
+  if (viewDType && region->type()->dtype() != viewDType) {
+    region = op("aten::to",
+                {SugaredValue::ofValue(region),
+                 SugaredValue::ofValue(emitter_.constant(IValue(torchScalarType(*viewDType))))});
+  }
+  return region;
+}
+
+void ModuleCompiler::writeThroughView(ir::Value* target, ir::Value* value, Environment& env) {
+  env.rebindValue(target, SugaredValue::ofValue(value));
+  auto it = views_.find(target);
+  if (it == views_.end()) return;
+  const ViewOf view = it->second;
+  ir::Value* base = view.inputs[0];
+  const auto& shape = base->type()->shape();
+  auto dim = intConstant(view.inputs[1]);
+  if (!shape || !dim) {
+    throw Error(emitter_.location().describe() +
+                ": writing into a view of a tensor whose shape is unknown is not supported");
+  }
+  int64_t rank = static_cast<int64_t>(shape->size());
+  int64_t axis = *dim < 0 ? *dim + rank : *dim;
+  int64_t size = (*shape)[static_cast<size_t>(axis)];
+  int64_t begin = 0, end = 0;
+  ir::Value* region = value;
+  auto constant = [&](IValue v) { return SugaredValue::ofValue(emitter_.constant(std::move(v))); };
+  auto op = [&](const std::string& kind, std::vector<SValue> operands) {
+    return emitOperator(kind, CallArguments{std::move(operands), {}}, nullptr);
+  };
+  if (view.kind == "aten::select") {
+    auto index = intConstant(view.inputs[2]);
+    if (!index || size < 0) {
+      throw Error(emitter_.location().describe() +
+                  ": writing into x[i] with an index known only at run time is not supported yet");
+    }
+    begin = *index < 0 ? *index + size : *index;
+    end = begin + 1;
+    region =
+        materialize(op("aten::unsqueeze", {SugaredValue::ofValue(value), constant(IValue(axis))}));
+  } else {
+    auto bound = [&](size_t i, int64_t fallback) -> std::optional<int64_t> {
+      auto given = GraphEmitter::constantValue(view.inputs[i]);
+      if (!given) return std::nullopt;
+      if (given->isNone()) return fallback;
+      if (!given->isInt()) return std::nullopt;
+      int64_t k = given->toInt();
+      return std::clamp<int64_t>(k < 0 ? k + size : k, 0, size);
+    };
+    auto first = bound(2, 0), last = bound(3, size), step = intConstant(view.inputs[4]);
+    if (!first || !last || !step || *step != 1 || size < 0) {
+      throw Error(emitter_.location().describe() +
+                  ": writing into a slice needs constant bounds and step 1 (not supported yet)");
+    }
+    begin = *first;
+    end = std::max(*first, *last);
+  }
+  std::vector<SValue> pieces;
+  SValue baseValue = SugaredValue::ofValue(base);
+  if (begin > 0)
+    pieces.push_back(
+        op("aten::slice", {baseValue, constant(IValue(axis)), constant(IValue(int64_t{0})),
+                           constant(IValue(begin)), constant(IValue(int64_t{1}))}));
+  pieces.push_back(SugaredValue::ofValue(region));
+  if (end < size)
+    pieces.push_back(op("aten::slice", {baseValue, constant(IValue(axis)), constant(IValue(end)),
+                                        constant(IValue(size)), constant(IValue(int64_t{1}))}));
+  ir::Value* rebuilt =
+      pieces.size() == 1
+          ? region
+          : materialize(op("aten::cat", {SugaredValue::ofList(pieces), constant(IValue(axis))}));
+  writeThroughView(base, rebuilt, env);
+}
+
+}  // namespace ts2coreml::torchscript
