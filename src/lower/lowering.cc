@@ -1,5 +1,6 @@
 #include "lower/lowering.h"
 
+#include <limits>
 #include <set>
 
 #include "core/error.h"
@@ -48,7 +49,12 @@ ir::Value* LoweringContext::get(const ir::Value* torchValue) {
   } else if (value->isBool()) {
     mil = builder_.constBool(value->toBool());
   } else if (value->isInt()) {
-    mil = builder_.constInt(value->toInt());
+    int64_t v = value->toInt();
+    // Core ML has no int64. An int beyond int32 in TorchScript code is in practice a whole float
+    // printed without a dot (torch prints 1e10 as `10000000000`), used as a float operand.
+    bool fitsInt32 =
+        v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
+    mil = fitsInt32 ? builder_.constInt(v) : builder_.constFloat(static_cast<double>(v));
   } else if (value->isDouble()) {
     mil = builder_.constFloat(value->toDouble());
   } else if (value->isString()) {

@@ -77,6 +77,15 @@ void lowerDiv(LoweringContext& ctx, const ir::Node& node) {
   ir::Value* y = ctx.get(node.input(1));
   if (mode == "floor") {
     ctx.bind(node.output(), binary(ctx, node, "floor_div", x, y));
+  } else if (mode == "trunc") {
+    // trunc(x / y) = sign(q) * floor(|q|), computed in fp32 and cast back for integer inputs.
+    ir::Value* q = binary(ctx, node, "real_div", x, y, /*forceFloat=*/true);
+    auto& b = ctx.builder();
+    ir::Value* magnitude = b.op1("floor", {{"x", b.op1("abs", {{"x", q}}, q->type())}}, q->type());
+    ir::Value* truncated =
+        b.op1("mul", {{"x", b.op1("sign", {{"x", q}}, q->type())}, {"y", magnitude}}, q->type());
+    DType want = milTypeOf(node.output()->type())->dtype().value_or(DType::Float32);
+    ctx.bind(node.output(), castTo(ctx, truncated, want));
   } else if (mode.empty()) {
     ctx.bind(node.output(), binary(ctx, node, "real_div", x, y, /*forceFloat=*/true));
   } else {

@@ -62,7 +62,9 @@ Rule binaryArithmetic(bool trueDivision) {
       return std::nullopt;
     }
     auto dtype = promote(ops.types[0], ops.types[1]);
-    if (dtype && trueDivision && !isFloatingPoint(*dtype)) dtype = DType::Float32;
+    // div with a rounding_mode ("trunc", "floor") keeps the promoted type, as floor division.
+    bool rounded = ops.constants.size() > 2 && ops.constants[2] && ops.constants[2]->isString();
+    if (dtype && trueDivision && !rounded && !isFloatingPoint(*dtype)) dtype = DType::Float32;
     auto a = shapeOf(ops.types[0]), b = shapeOf(ops.types[1]);
     std::optional<Shape> shape;
     if (a && b) shape = broadcastShapes(*a, *b);

@@ -1,5 +1,7 @@
 #include "passes/tensor_literals.h"
 
+#include <cmath>
+
 #include "core/error.h"
 #include "core/tensor.h"
 
@@ -46,10 +48,41 @@ bool flatten(const IValue& data, size_t depth, Flattened& out) {
   return false;
 }
 
+bool isNumeric(const IValue& v) {
+  return v.isInt() || v.isDouble();
+}
+
+// linspace(start, end, steps, dtype, ...) / logspace(start, end, steps, base, dtype, ...) with
+// constant numbers: a constant float32 tensor (the default dtype; other dtypes stay ops).
+std::optional<IValue> evaluateSpacedRange(const std::string& kind,
+                                          const std::vector<IValue>& args) {
+  bool log = kind == "aten::logspace";
+  if (args.size() < 3 || !isNumeric(args[0]) || !isNumeric(args[1]) || !args[2].isInt())
+    return std::nullopt;
+  size_t dtypeIndex = log ? 4 : 3;
+  if (args.size() > dtypeIndex && !args[dtypeIndex].isNone()) return std::nullopt;
+  double base = 10.0;
+  if (log && args.size() > 3) {
+    if (!isNumeric(args[3])) return std::nullopt;
+    base = args[3].toNumber();
+  }
+  int64_t steps = args[2].toInt();
+  if (steps < 0) throw Error(kind + ": number of steps must be non-negative");
+  Tensor tensor(DType::Float32, Shape{steps});
+  double start = args[0].toNumber(), end = args[1].toNumber();
+  float* out = tensor.mutableData<float>();
+  for (int64_t i = 0; i < steps; ++i) {
+    double t = steps == 1 ? start : start + (end - start) * static_cast<double>(i) / (steps - 1);
+    out[i] = static_cast<float>(log ? std::pow(base, t) : t);
+  }
+  return IValue(std::move(tensor));
+}
+
 }  // namespace
 
 std::optional<IValue> evaluateTensorLiteral(const std::string& kind,
                                             const std::vector<IValue>& args) {
+  if (kind == "aten::linspace" || kind == "aten::logspace") return evaluateSpacedRange(kind, args);
   if (kind != "aten::tensor" || args.empty()) return std::nullopt;
   Flattened data;
   if (!flatten(args[0], 0, data)) return std::nullopt;

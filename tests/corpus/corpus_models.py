@@ -1060,3 +1060,37 @@ class DictUpdateInIf(nn.Module):
 @entry("dict_update_in_if", [("x", S)], signed_cases(*S))
 def _():
     return DictUpdateInIf()
+
+
+class LiteralsAndOverloads(nn.Module):
+    """Literals printed as `-inf`, `nan` and `10000000000` (a whole float >= 1e10 has no dot),
+    an Optional attribute refined by isinstance (printed as unchecked_cast), and methods
+    overloaded for int and float (printed as f__0 and f__1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.scale: Optional[torch.Tensor] = torch.full([4], 2.0)
+
+    @torch.jit._overload_method  # noqa: F811
+    def f(self, x: int) -> int:
+        pass
+
+    @torch.jit._overload_method  # noqa: F811
+    def f(self, x: float) -> float:
+        pass
+
+    def f(self, x):  # noqa: F811
+        return x * 2
+
+    def forward(self, x):
+        s = self.scale
+        if isinstance(s, torch.Tensor):
+            x = x * s
+        finite = torch.gt(x, float("-inf")).float() * torch.ne(x, float("nan")).float()
+        y = x * finite + torch.div(x, 1e10) * 1e10
+        return y * self.f(2) + self.f(1.5)
+
+
+@entry("literals_and_overloads", [("x", S)], {"any": normal(*S)})
+def _():
+    return LiteralsAndOverloads()

@@ -84,9 +84,10 @@ std::string describeCall(const std::vector<ir::Value*>& positional,
 
 }  // namespace
 
-BoundOperator bindOperator(const std::string& name, const std::vector<ir::Value*>& positional,
-                           const std::vector<std::pair<std::string, ir::Value*>>& keywords,
+BoundOperator bindOperator(const std::string& name, std::vector<ir::Value*> positional,
+                           std::vector<std::pair<std::string, ir::Value*>> keywords,
                            int64_t archiveVersion, GraphEmitter& emitter) {
+  schema::upgradeArgumentsBeforeBinding(name, archiveVersion, positional, keywords, emitter);
   const auto& registry = schema::SchemaRegistry::instance();
   const std::vector<const Schema*>& schemas = registry.lookup(name);
   if (schemas.empty()) throw Error("unknown operator " + name + " (not in the schema table)");

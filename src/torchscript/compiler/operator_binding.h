@@ -20,8 +20,8 @@ struct BoundOperator {
 };
 
 // Throws Error naming the op, the argument types and the candidate schemas when nothing matches.
-BoundOperator bindOperator(const std::string& name, const std::vector<ir::Value*>& positional,
-                           const std::vector<std::pair<std::string, ir::Value*>>& keywords,
+BoundOperator bindOperator(const std::string& name, std::vector<ir::Value*> positional,
+                           std::vector<std::pair<std::string, ir::Value*>> keywords,
                            int64_t archiveVersion, GraphEmitter& emitter);
 
 }  // namespace ts2coreml::torchscript

@@ -53,6 +53,31 @@ void upgradeFull(const Schema& matched, BoundOperator& bound, GraphEmitter& emit
 
 }  // namespace
 
+void upgradeArgumentsBeforeBinding(const std::string& name, int64_t archiveVersion,
+                                   std::vector<ir::Value*>& positional,
+                                   std::vector<std::pair<std::string, ir::Value*>>& keywords,
+                                   GraphEmitter& emitter) {
+  bool oldSteps = (name == "aten::linspace" && archiveVersion < 8) ||
+                  (name == "aten::logspace" && archiveVersion < 9);
+  if (!oldSteps) return;
+  ir::Value* hundred = emitter.constant(IValue(int64_t{100}));
+  auto isNone = [](ir::Value* v) {
+    auto c = GraphEmitter::constantValue(v);
+    return c && c->isNone();
+  };
+  for (auto& [keyword, value] : keywords) {
+    if (keyword == "steps") {
+      if (isNone(value)) value = hundred;
+      return;
+    }
+  }
+  if (positional.size() == 2) {
+    positional.push_back(hundred);
+  } else if (positional.size() > 2 && isNone(positional[2])) {
+    positional[2] = hundred;
+  }
+}
+
 void applyOperatorUpgraders(const Schema& matched, int64_t archiveVersion, BoundOperator& bound,
                             GraphEmitter& emitter) {
   if (archiveVersion < 4 && (matched.name == "aten::div" || matched.name == "aten::div_")) {

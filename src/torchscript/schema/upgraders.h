@@ -11,6 +11,14 @@
 
 namespace ts2coreml::torchscript::schema {
 
+// Rewrites the arguments of a call before overload resolution, for ops whose old schema no
+// longer binds: aten::linspace (version < 8) and aten::logspace (< 9) took `int? steps=None`,
+// None meaning 100; the current schema requires steps.
+void upgradeArgumentsBeforeBinding(const std::string& name, int64_t archiveVersion,
+                                   std::vector<ir::Value*>& positional,
+                                   std::vector<std::pair<std::string, ir::Value*>>& keywords,
+                                   GraphEmitter& emitter);
+
 // Rewrites `bound` (matched to `matched`) for an archive of `archiveVersion`:
 // - aten::div / div_ on two integer operands, version < 4: truncating division, i.e. the
 //   `Tensor_mode` / `Scalar_mode` overload with rounding_mode "trunc" appended;

@@ -296,6 +296,21 @@ TEST_F(Binding, UpgraderMakesFullFillValueFloatInOldArchives) {
   EXPECT_EQ(GraphEmitter::constantValue(typed.inputs[1]), IValue(int64_t{1}));
 }
 
+TEST_F(Binding, UpgraderGivesLinspaceAndLogspaceTheirOldDefaultSteps) {
+  ir::Value* start = constant(0.0);
+  ir::Value* end = constant(1.0);
+  BoundOperator omitted = bind("aten::linspace", {start, end}, {}, /*version=*/7);
+  EXPECT_EQ(GraphEmitter::constantValue(omitted.inputs[2]), IValue(int64_t{100}));
+  BoundOperator none = bind("aten::logspace", {start, end, constant(IValue())}, {}, 8);
+  EXPECT_EQ(GraphEmitter::constantValue(none.inputs[2]), IValue(int64_t{100}));
+  BoundOperator keyword = bind("aten::linspace", {start, end}, {{"steps", constant(IValue())}}, 7);
+  EXPECT_EQ(GraphEmitter::constantValue(keyword.inputs[2]), IValue(int64_t{100}));
+  // Current archives must give steps; an explicit value is kept in old ones.
+  EXPECT_THROW(bind("aten::linspace", {start, end}, {}, 8), Error);
+  BoundOperator given = bind("aten::linspace", {start, end, constant(int64_t{5})}, {}, 7);
+  EXPECT_EQ(GraphEmitter::constantValue(given.inputs[2]), IValue(int64_t{5}));
+}
+
 TEST_F(Binding, ErrorsNameTheOpTheTypesAndCandidates) {
   ir::Value* x = tensor();
   try {
