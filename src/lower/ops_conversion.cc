@@ -37,9 +37,16 @@ void lowerIdentity(LoweringContext& ctx, const ir::Node& node) {
   ctx.bind(node.output(), ctx.get(node.input(0)));
 }
 
+// `not b` on a bool computed at run time.
+void lowerNot(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = castTo(ctx, ctx.get(node.input(0)), DType::Bool);
+  ctx.bind(node.output(), ctx.builder().op1("logical_not", {{"x", x}}, x->type()));
+}
+
 }  // namespace
 
 void registerConversionOps(LoweringTable& table) {
+  table["aten::__not__"] = lowerNot;
   for (const char* name : {"aten::detach", "aten::clone", "aten::contiguous", "aten::alias"}) {
     table[name] = lowerIdentity;
   }

@@ -1094,3 +1094,38 @@ class LiteralsAndOverloads(nn.Module):
 @entry("literals_and_overloads", [("x", S)], {"any": normal(*S)})
 def _():
     return LiteralsAndOverloads()
+
+
+class OptionalByData(nn.Module):
+    """A variable that is a Tensor on one path of a data-dependent if and None on the other,
+    checked later with `is None` ("pos" sets it, "neg" leaves it None)."""
+
+    def forward(self, x):
+        y: Optional[torch.Tensor] = None
+        if x.mean() > 0:
+            y = x * 2.0
+        if y is None:
+            return x - 1.0
+        return y + 0.5
+
+
+@entry("optional_decided_by_data", [("x", S)], signed_cases(*S))
+def _():
+    return OptionalByData()
+
+
+class BranchDTypes(nn.Module):
+    """The two paths give tensors of different dtypes (int32 and float32): promoted to float32
+    ("pos" takes the int path)."""
+
+    def forward(self, x):
+        if x.mean() > 0:
+            y = (x > 1.0).int()
+        else:
+            y = x * 2.0
+        return y.float() + 1.0
+
+
+@entry("branch_different_dtypes", [("x", S)], signed_cases(*S))
+def _():
+    return BranchDTypes()

@@ -196,6 +196,9 @@ SValue ModuleCompiler::callBuiltin(const std::string& name, const CallExpr& call
     if (value->kind == SugaredValue::Kind::List && type->kind() == ir::TypeKind::List) {
       value->elementType = type->element();
     }
+    // unchecked_cast(Tensor, maybe) follows an `is not None` check: the tensor is there.
+    if (name == "unchecked_cast" && value->kind == SugaredValue::Kind::MaybeNone)
+      return SugaredValue::ofValue(value->value);
     return value;
   }
   if (name == "uninitialized") {

@@ -239,38 +239,7 @@ void ModuleCompiler::emitIf(const IfStmt& statement, Environment& env) {
       env.assign(name, thenValue);
       continue;
     }
-    ir::Value* values[2];
-    const SValue branchValues[2] = {thenValue, elseValue};
-    // A value that is uninitialized on one path is never read after the if on that path
-    // (TorchScript guarantees it); that path yields a placeholder of the other path's type.
-    bool uninitialized[2];
-    for (int b = 0; b < 2; ++b) {
-      uninitialized[b] = branchValues[b]->kind == SugaredValue::Kind::Uninitialized;
-      if (uninitialized[b]) continue;
-      emitter_.setBlock(node->block(static_cast<size_t>(b)));
-      values[b] = materialize(branchValues[b]);
-    }
-    if (uninitialized[0] && uninitialized[1]) {
-      emitter_.setBlock(outer);
-      env.assign(name, thenValue);
-      continue;
-    }
-    for (int b = 0; b < 2; ++b) {
-      if (!uninitialized[b]) continue;
-      emitter_.setBlock(node->block(static_cast<size_t>(b)));
-      values[b] = placeholderOf(values[1 - b]->type(), statement);
-    }
-    emitter_.setBlock(outer);
-    auto type = unifyTypes(values[0]->type(), values[1]->type());
-    if (!type) {
-      fail(statement, "variable '" + name + "' is " + values[0]->type()->str() +
-                          " in one branch and " + values[1]->type()->str() + " in the other");
-    }
-    node->block(0)->addReturn(values[0]);
-    node->block(1)->addReturn(values[1]);
-    ir::Value* merged = node->addOutput(*type);
-    merged->setName(name);
-    env.assign(name, SugaredValue::ofValue(merged));
+    env.assign(name, mergeVariable(node, name, thenValue, elseValue, statement));
   }
 }
 

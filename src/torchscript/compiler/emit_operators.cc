@@ -121,6 +121,17 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
   };
   if (isInferenceNoOp(name)) return SugaredValue::ofValue(emitter_.constant(IValue()));
 
+  // `x is None` on a value whose None-ness the data decides: its presence flag.
+  if ((name == "aten::__is__" || name == "aten::__isnot__") && pos.size() == 2) {
+    for (int side = 0; side < 2; ++side) {
+      const SValue& maybe = pos[side];
+      auto other = constantOf(pos[1 - side]);
+      if (maybe->kind != SugaredValue::Kind::MaybeNone || !other || !other->isNone()) continue;
+      if (name == "aten::__isnot__") return SugaredValue::ofValue(maybe->present);
+      return emitOperator("aten::__not__",
+                          CallArguments{{SugaredValue::ofValue(maybe->present)}, {}}, nullptr);
+    }
+  }
   if (!pos.empty() && pos[0]->kind == SugaredValue::Kind::StackedList) {
     if (auto result = emitStackedListOp(name, pos[0], args)) return *result;
     throw Error(emitter_.location().describe() + ": " + name +

@@ -156,6 +156,10 @@ class ModuleCompiler {
   std::optional<SValue> emitStackedListOp(const std::string& name, const SValue& list,
                                           const CallArguments& args);
 
+  // The value of variable `name` after the data-dependent if `node` (emit_branch_merge.cc).
+  SValue mergeVariable(ir::Node* node, const std::string& name, const SValue& thenValue,
+                       const SValue& elseValue, const Stmt& statement);
+
   // An output of the prim::If `node` that is `thenValue` on one path and `elseValue` on the other.
   ir::Value* mergeBranchValues(ir::Node* node, const SValue& thenValue, const SValue& elseValue,
                                const std::string& what, const Stmt& statement);

@@ -28,6 +28,8 @@ std::string SugaredValue::describe() const {
       return "uninitialized value";
     case Kind::StackedList:
       return "list whose length depends on the data";
+    case Kind::MaybeNone:
+      return "Optional value that is None or not depending on the data";
     case Kind::Object:
       return "object of " + name;
   }

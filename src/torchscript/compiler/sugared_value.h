@@ -32,11 +32,14 @@ struct SugaredValue {
     StackedList,    // a list of tensors grown in a data-dependent loop: `value` holds the items
                     // stacked on a new first axis behind one placeholder row (so the tensor is
                     // never empty); `elementType` is the items' type
+    MaybeNone,      // a Tensor or None, decided by the data: `value` holds the tensor (a
+                    // placeholder where it is None), `present` is true where it is not None
     Object,         // an instance of a script class made in code (`Cls.__new__(Cls)`): class
                     // `name`, attributes in `entries` (mutable: shared by aliases)
   };
   Kind kind = Kind::Value;
   ir::Value* value = nullptr;
+  ir::Value* present = nullptr;  // MaybeNone
   std::shared_ptr<ObjectValue> object;
   std::string name;
   SValue self_;
