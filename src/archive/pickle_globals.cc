@@ -152,6 +152,7 @@ IValue callGlobal(const PickleGlobal& callee, const IValue& argument, const std:
       // `GLOBAL enum_class, value, REDUCE`: torch pushes the bare value (int, float or str).
       auto object = std::make_shared<ObjectValue>();
       object->className = callee.qualifiedName();
+      object->enumMember = true;
       const bool wrapped = argument.isTuple() && argument.items().size() == 1;
       object->attributes.emplace_back("value", wrapped ? argument.items()[0] : argument);
       return IValue(object);

@@ -147,8 +147,13 @@ bool IValue::operator==(const IValue& other) const {
       return items() == other.items();
     case Kind::Dict:
       return toDict()->items == other.toDict()->items;
-    case Kind::Object:
-      return toObject() == other.toObject();
+    case Kind::Object: {
+      const auto& a = toObject();
+      const auto& b = other.toObject();
+      if (a->enumMember && b->enumMember)
+        return a->className == b->className && *a->attribute("value") == *b->attribute("value");
+      return a == b;
+    }
     case Kind::Device:
       return toDevice().name == other.toDevice().name;
     case Kind::Global:

@@ -34,6 +34,8 @@ struct ObjectValue {
   std::vector<std::pair<std::string, IValue>> attributes;
   // Set instead when the class defines __getstate__/__setstate__ (state is whatever it returned).
   std::shared_ptr<IValue> state;
+  // An Enum member (`Mode.FAST`): attribute "value" holds its value; members compare by value.
+  bool enumMember = false;
   const IValue* attribute(const std::string& name) const;
 };
 struct DeviceValue {

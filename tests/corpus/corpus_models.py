@@ -9,7 +9,7 @@ which path.
 """
 import enum
 import math
-from typing import Dict, List, NamedTuple, Optional, Tuple
+from typing import Dict, List, NamedTuple, Optional, Tuple, Union
 
 import numpy as np
 import torch
@@ -286,16 +286,17 @@ class Mode(enum.Enum):
 
 
 class EnumSelect(nn.Module):
-    """A comparison against an Enum value: static."""
+    """An Enum-typed attribute compared with Enum members (printed as
+    `__torch__.corpus_models.Mode.SLOW`), and its `.value`: static."""
 
     def __init__(self):
         super().__init__()
-        self.mode = 2
+        self.mode = Mode.SLOW
 
     def forward(self, x):
-        if self.mode == Mode.SLOW.value:
-            return x * 3.0
-        return x
+        if self.mode == Mode.FAST:
+            return x
+        return x * float(self.mode.value)
 
 
 @entry("enum_select", [("x", S)], {"any": normal(*S)})
@@ -1129,3 +1130,20 @@ class BranchDTypes(nn.Module):
 @entry("branch_different_dtypes", [("x", S)], signed_cases(*S))
 def _():
     return BranchDTypes()
+
+
+class UnionArgument(nn.Module):
+    """A helper taking Union[Tensor, float], refined with isinstance (kept in the printed code)."""
+
+    def scale(self, x: torch.Tensor, by: Union[torch.Tensor, float]) -> torch.Tensor:
+        if isinstance(by, float):
+            return x * by
+        return x * by.mean()
+
+    def forward(self, x):
+        return self.scale(x, 0.5) + self.scale(x, x)
+
+
+@entry("union_isinstance", [("x", S)], {"any": normal(*S)})
+def _():
+    return UnionArgument()

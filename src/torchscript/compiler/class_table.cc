@@ -73,6 +73,12 @@ const SourceFile* ClassTable::loadFile(const std::string& moduleName) {
             const auto& fn = static_cast<const FunctionDef&>(*member);
             info->methods[fn.name] =
                 FunctionInfo{info->qualifiedName + "." + fn.name, &fn, file.get()};
+          } else if (member->kind == StmtKind::Assign && info->kind == "Enum") {
+            // Enum members print as `NAME = value`.
+            const auto& assign = static_cast<const AssignStmt&>(*member);
+            if (assign.targets.size() == 1 && assign.targets[0]->kind == ExprKind::Name)
+              info->constants[static_cast<const NameExpr&>(*assign.targets[0]).id] =
+                  assign.value.get();
           } else if (member->kind == StmtKind::AnnAssign) {
             const auto& ann = static_cast<const AnnAssignStmt&>(*member);
             if (ann.target->kind != ExprKind::Name) continue;

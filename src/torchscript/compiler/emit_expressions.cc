@@ -120,6 +120,20 @@ SValue ModuleCompiler::getAttribute(const SValue& base, const std::string& attri
            "module " + demangle(object->className) + " has no attribute '" + attribute + "'");
     }
     case Kind::ClassRef:
+      if (const ClassInfo* info = classes_.findClass(base->name); info && info->kind == "Enum") {
+        auto member = info->constants.find(attribute);
+        if (member == info->constants.end())
+          fail(where, "enum " + demangle(base->name) + " has no member '" + attribute + "'");
+        Environment empty;
+        auto value = constantOf(emitExpr(*member->second, empty));
+        if (!value) fail(where, "enum member '" + attribute + "' is not a constant");
+        auto object = std::make_shared<ObjectValue>();
+        object->className = base->name;
+        object->enumMember = true;
+        object->attributes.emplace_back("value", *value);
+        object->attributes.emplace_back("name", IValue(attribute));
+        return SugaredValue::ofModule(object);
+      }
       if (attribute == "__new__") {
         auto bound = SugaredValue::make(Kind::BoundMethod, attribute);
         bound->self_ = base;

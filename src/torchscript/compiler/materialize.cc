@@ -11,6 +11,9 @@ std::optional<IValue> ModuleCompiler::constantOf(const SValue& value) {
   switch (value->kind) {
     case SugaredValue::Kind::Value:
       return GraphEmitter::constantValue(value->value);
+    case SugaredValue::Kind::Module:  // an Enum member is a plain constant
+      if (value->object->enumMember) return IValue(value->object);
+      return std::nullopt;
     case SugaredValue::Kind::List:
     case SugaredValue::Kind::Tuple: {
       std::vector<IValue> items;
@@ -30,6 +33,10 @@ ir::Value* ModuleCompiler::materialize(const SValue& value) {
   switch (value->kind) {
     case SugaredValue::Kind::Value:
       return value->value;
+    case SugaredValue::Kind::Module:
+      if (value->object->enumMember) return emitter_.constant(IValue(value->object));
+      throw Error(emitter_.location().describe() + ": " + value->describe() +
+                  " cannot be used as a value here");
     case SugaredValue::Kind::List:
     case SugaredValue::Kind::Tuple: {
       if (auto constant = constantOf(value)) return emitter_.constant(*constant);
