@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "torchscript/compiler/module_compiler.h"
+#include "torchscript/compiler/statement_scan.h"
 
 namespace ts2coreml::torchscript {
 
@@ -18,101 +19,8 @@ constexpr int64_t kUnrollLimit = 64;
 // A while loop whose condition stays known at conversion time is unrolled up to this many times.
 constexpr int kStaticWhileLimit = 10000;
 
-// Names of the lists that `torch.append(NAME, item)` grows anywhere in `statements` (nested
-// blocks included): that is how printed TorchScript spells `NAME.append(item)`.
-void collectAppended(const std::vector<StmtPtr>& statements, std::vector<std::string>& names) {
-  auto visitValue = [&](const Expr* value) {
-    if (!value || value->kind != ExprKind::Call) return;
-    const auto& call = static_cast<const CallExpr&>(*value);
-    if (call.func->kind != ExprKind::Attribute || call.args.empty()) return;
-    const auto& func = static_cast<const AttributeExpr&>(*call.func);
-    if (func.attr != "append" || call.args[0]->kind != ExprKind::Name) return;
-    if (func.value->kind == ExprKind::Name &&
-        static_cast<const NameExpr&>(*func.value).id == "torch") {
-      names.push_back(static_cast<const NameExpr&>(*call.args[0]).id);
-    }
-  };
-  for (const auto& statement : statements) {
-    switch (statement->kind) {
-      case StmtKind::Assign:
-        visitValue(static_cast<const AssignStmt&>(*statement).value.get());
-        break;
-      case StmtKind::Expr:
-        visitValue(static_cast<const ExprStmt&>(*statement).value.get());
-        break;
-      case StmtKind::If: {
-        const auto& s = static_cast<const IfStmt&>(*statement);
-        collectAppended(s.body, names);
-        collectAppended(s.orelse, names);
-        break;
-      }
-      case StmtKind::For:
-        collectAppended(static_cast<const ForStmt&>(*statement).body, names);
-        break;
-      case StmtKind::While:
-        collectAppended(static_cast<const WhileStmt&>(*statement).body, names);
-        break;
-      case StmtKind::With:
-        collectAppended(static_cast<const WithStmt&>(*statement).body, names);
-        break;
-      default:
-        break;
-    }
-  }
-}
-
 bool hasKnownShape(const ir::TypePtr& type) {
   return type && type->isTensor() && type->dtype() && type->shape();
-}
-
-// Names assigned anywhere in `statements` (nested blocks included), in order of appearance.
-void collectAssigned(const Expr& target, std::vector<std::string>& names) {
-  if (target.kind == ExprKind::Name) {
-    names.push_back(static_cast<const NameExpr&>(target).id);
-  } else if (target.kind == ExprKind::Tuple) {
-    for (const auto& item : static_cast<const TupleExpr&>(target).elements)
-      collectAssigned(*item, names);
-  } else if (target.kind == ExprKind::List) {
-    for (const auto& item : static_cast<const ListExpr&>(target).elements)
-      collectAssigned(*item, names);
-  }
-}
-
-void collectAssigned(const std::vector<StmtPtr>& statements, std::vector<std::string>& names) {
-  for (const auto& statement : statements) {
-    switch (statement->kind) {
-      case StmtKind::Assign:
-        for (const auto& target : static_cast<const AssignStmt&>(*statement).targets)
-          collectAssigned(*target, names);
-        break;
-      case StmtKind::AnnAssign:
-        collectAssigned(*static_cast<const AnnAssignStmt&>(*statement).target, names);
-        break;
-      case StmtKind::AugAssign:
-        collectAssigned(*static_cast<const AugAssignStmt&>(*statement).target, names);
-        break;
-      case StmtKind::If: {
-        const auto& s = static_cast<const IfStmt&>(*statement);
-        collectAssigned(s.body, names);
-        collectAssigned(s.orelse, names);
-        break;
-      }
-      case StmtKind::For: {
-        const auto& s = static_cast<const ForStmt&>(*statement);
-        collectAssigned(*s.target, names);
-        collectAssigned(s.body, names);
-        break;
-      }
-      case StmtKind::While:
-        collectAssigned(static_cast<const WhileStmt&>(*statement).body, names);
-        break;
-      case StmtKind::With:
-        collectAssigned(static_cast<const WithStmt&>(*statement).body, names);
-        break;
-      default:
-        break;
-    }
-  }
 }
 
 std::vector<std::string> uniqueNames(std::vector<std::string> names) {
