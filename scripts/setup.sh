@@ -19,9 +19,10 @@ APT_PACKAGES=(
   clang-format                                # code style
   python3 python3-venv python3-pip            # end-to-end tests (pytest)
   time                                        # /usr/bin/time -v in bench/
+  ccache                                      # the Python package's build reuses build/'s objects
+  python3-dev                                 # headers of the Python extension (pip install .)
 )
-PIP_TORCH="torch==2.13.0"
-PIP_PACKAGES=("numpy==2.4.6" "pytest==9.0.3" "coremltools==9.0")
+# PIP_TORCH and PIP_PACKAGES (the pinned Python test tools) are in common.sh.
 
 missing=()
 for package in "${APT_PACKAGES[@]}"; do

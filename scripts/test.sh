@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: setup (packages + build), the C++ unit tests (ctest), then the end-to-end
-# suite (tests/e2e) and the coremltools structure checks (tests/coreml_check) with pytest.
-# Exits non-zero when anything fails; the last line summarizes the three parts.
+# suite (tests/e2e) and the coremltools structure checks (tests/coreml_check) with pytest, and
+# the Python package (pip install . into a fresh venv, then tests/python).
+# Exits non-zero when anything fails; the last line summarizes the four parts.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$REPO_ROOT"
@@ -23,9 +24,11 @@ run_part unit ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
 # Separate pytest runs: each folder has its own conftest.py and helper modules.
 run_part e2e "$PYTHON" -m pytest tests/e2e -q
 run_part coreml_check "$PYTHON" -m pytest tests/coreml_check -q
+run_part python_package bash scripts/test_python_package.sh
 
 summary="unit tests ${result[unit]}, e2e ${result[e2e]}, coreml_check ${result[coreml_check]}"
-for part in unit e2e coreml_check; do
+summary+=", python_package ${result[python_package]}"
+for part in unit e2e coreml_check python_package; do
   if [[ "${result[$part]}" != "passed" ]]; then
     echo "FAILED: $summary"
     exit 1

@@ -1,6 +1,7 @@
 // convertFile: archive -> torch-level IR -> MIL-level IR -> Core ML file.
 #include "ts2coreml/convert.h"
 
+#include "api/convert_pipeline.h"
 #include "archive/torchscript_archive.h"
 #include "backends/mlprogram/mlprogram_backend.h"
 #include "backends/neuralnetwork/neuralnetwork_backend.h"
@@ -48,12 +49,23 @@ ModelFormat formatForPath(const std::string& outputPath) {
 
 ConversionReport convertFile(const std::string& archivePath, const std::string& outputPath,
                              const ConvertOptions& options) {
-  auto archive = archive::TorchScriptArchive::open(archivePath);
+  return api::convertArchive(archive::TorchScriptArchive::open(archivePath), outputPath, options,
+                             {});
+}
+
+ConversionReport api::convertArchive(const archive::TorchScriptArchive& archive,
+                                     const std::string& outputPath, const ConvertOptions& options,
+                                     const ProgressCallback& progress) {
+  auto enterStage = [&](std::string_view stage, double done) {
+    if (progress) progress(stage, done);
+  };
+  enterStage("compile", 0.0);
   torchscript::CompileResult compiled = torchscript::compileForward(archive, options.inputs);
   ir::Graph& torchGraph = *compiled.graph;
   passes::eliminateDeadCode(torchGraph);
   ir::verifyGraph(torchGraph, "compiled TorchScript");
 
+  enterStage("lower", 1.0 / 3);
   std::unique_ptr<ir::Graph> mil = lower::lowerToMil(torchGraph, torchscript::describeWithSchema);
   mil->outputNames() = outputNames(mil->outputs().size());
   Precision precision = options.precision.value_or(
@@ -66,6 +78,7 @@ ConversionReport convertFile(const std::string& archivePath, const std::string& 
 
   std::map<std::string, std::string> userDefined;
   userDefined["ts2coreml.source_archive_version"] = std::to_string(archive.version());
+  enterStage("write", 2.0 / 3);
   std::string path = trimTrailingSlashes(outputPath);
   if (options.format == ModelFormat::MLProgram) {
     backends::MLProgramOptions backendOptions;
@@ -80,6 +93,7 @@ ConversionReport convertFile(const std::string& archivePath, const std::string& 
   ConversionReport report;
   report.warnings = std::move(compiled.warnings);
   report.loweredIr = ir::printGraph(*mil);
+  enterStage("done", 1.0);
   return report;
 }
 

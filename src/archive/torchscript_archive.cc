@@ -43,8 +43,17 @@ int64_t readVersion(const TorchScriptArchive& archive) {
 }  // namespace
 
 TorchScriptArchive TorchScriptArchive::open(const std::string& path) {
+  return fromZip(std::make_shared<const ZipReader>(ZipReader::open(path)));
+}
+
+TorchScriptArchive TorchScriptArchive::fromBytes(ArchiveBytes bytes) {
+  return fromZip(std::make_shared<const ZipReader>(ZipReader::fromBytes(std::move(bytes))));
+}
+
+TorchScriptArchive TorchScriptArchive::fromZip(std::shared_ptr<const ZipReader> zip) {
   TorchScriptArchive archive;
-  archive.zip_ = std::make_shared<const ZipReader>(ZipReader::open(path));
+  archive.zip_ = std::move(zip);
+  const std::string& path = archive.path();
   const auto& entries = archive.zip_->entries();
   if (entries.empty()) throw Error(path + ": not a TorchScript archive (an empty zip file)");
   const size_t slash = entries.front().name.find('/');

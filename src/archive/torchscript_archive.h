@@ -20,6 +20,9 @@ class TorchScriptArchive {
   // Throws Error naming the file and the problem: missing, not a zip, truncated, no data.pkl or
   // code/ (not written by torch.jit.save), no version record, big-endian, legacy format.
   static TorchScriptArchive open(const std::string& path);
+  // The same checks over an archive already in memory (e.g. torch.jit.save into a buffer);
+  // records are views into `bytes`, which they keep alive through `bytes.owner`.
+  static TorchScriptArchive fromBytes(ArchiveBytes bytes);
 
   const std::string& path() const { return zip_->path(); }
   // The top folder with its slash, e.g. "model/", taken from the first entry as torch does.
@@ -48,6 +51,7 @@ class TorchScriptArchive {
   std::vector<DebugRange> debugRanges(const std::string& codeFile) const;
 
  private:
+  static TorchScriptArchive fromZip(std::shared_ptr<const ZipReader> zip);
   // `zeroFillMissingData`: a storage record that is absent or too short becomes zero-filled
   // (only for traced inputs, whose data torch does not keep).
   IValue loadPickle(const std::string& name, const std::string& recordDir,

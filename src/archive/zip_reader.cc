@@ -35,21 +35,21 @@ constexpr uint16_t kDeflated = 8;
 // Little-endian reads from the mapped file, each checked against the file's end.
 class FileBytes {
  public:
-  explicit FileBytes(const MappedFile& file) : file_(file) {}
+  explicit FileBytes(const ArchiveBytes& file) : file_(file) {}
 
   bool contains(uint64_t offset, uint64_t length) const {
-    return offset <= file_.size() && length <= file_.size() - offset;
+    return offset <= file_.size && length <= file_.size - offset;
   }
   void require(uint64_t offset, uint64_t length, std::string_view what) const {
     if (!contains(offset, length)) {
-      throw Error(file_.path() + ": truncated archive: " + std::string(what) +
+      throw Error(file_.name + ": truncated archive: " + std::string(what) +
                   " runs past the end of the file");
     }
   }
   uint64_t read(uint64_t offset, int bytes, const char* what) const {
     require(offset, static_cast<uint64_t>(bytes), what);
     uint64_t value = 0;
-    for (int i = bytes - 1; i >= 0; --i) value = value << 8 | file_.data()[offset + i];
+    for (int i = bytes - 1; i >= 0; --i) value = value << 8 | file_.data[offset + i];
     return value;
   }
   uint16_t u16(uint64_t offset, const char* what) const {
@@ -59,14 +59,14 @@ class FileBytes {
     return static_cast<uint32_t>(read(offset, 4, what));
   }
   uint64_t u64(uint64_t offset, const char* what) const { return read(offset, 8, what); }
-  const uint8_t* at(uint64_t offset) const { return file_.data() + offset; }
-  uint64_t size() const { return file_.size(); }
+  const uint8_t* at(uint64_t offset) const { return file_.data + offset; }
+  uint64_t size() const { return file_.size; }
   [[noreturn]] void corrupt(const std::string& what) const {
-    throw Error(file_.path() + ": corrupt zip archive: " + what);
+    throw Error(file_.name + ": corrupt zip archive: " + what);
   }
 
  private:
-  const MappedFile& file_;
+  const ArchiveBytes& file_;
 };
 
 // The classic end-of-central-directory record sits at the end, followed only by a comment of
@@ -233,10 +233,15 @@ std::shared_ptr<Buffer> inflateEntry(const uint8_t* in, uint64_t inSize, const Z
 }  // namespace
 
 ZipReader ZipReader::open(const std::string& path) {
+  std::shared_ptr<const MappedFile> mapped = MappedFile::open(path);
+  return fromBytes(ArchiveBytes{path, mapped->data(), mapped->size(), mapped});
+}
+
+ZipReader ZipReader::fromBytes(ArchiveBytes archiveBytes) {
   ZipReader reader;
-  reader.mapped_ = MappedFile::open(path);
-  FileBytes bytes(*reader.mapped_);
-  reader.entries_ = readDirectory(bytes, locateDirectory(bytes, path));
+  reader.bytes_ = std::move(archiveBytes);
+  FileBytes bytes(reader.bytes_);
+  reader.entries_ = readDirectory(bytes, locateDirectory(bytes, reader.bytes_.name));
   reader.index_.reserve(reader.entries_.size());
   for (size_t i = 0; i < reader.entries_.size(); ++i) {
     reader.index_.emplace(reader.entries_[i].name, i);  // the first of duplicate names wins
@@ -250,7 +255,7 @@ const ZipEntry* ZipReader::find(const std::string& name) const {
 }
 
 std::shared_ptr<Buffer> ZipReader::read(const ZipEntry& entry) const {
-  FileBytes bytes(*mapped_);
+  FileBytes bytes(bytes_);
   const std::string what = "entry '" + entry.name + "'";
   const std::string where = path() + ": " + what;
   if (entry.flags & kEncryptedFlag) throw Error(where + " is encrypted, which is not supported");
@@ -272,7 +277,7 @@ std::shared_ptr<Buffer> ZipReader::read(const ZipEntry& entry) const {
     if (entry.compressedSize != entry.size) {
       bytes.corrupt("stored " + what + " has different compressed and uncompressed sizes");
     }
-    return Buffer::wrap(bytes.at(data), entry.size, mapped_);
+    return Buffer::wrap(bytes.at(data), entry.size, bytes_.owner);
   }
   return inflateEntry(bytes.at(data), entry.compressedSize, entry, where);
 }

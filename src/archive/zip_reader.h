@@ -18,6 +18,16 @@
 
 namespace ts2coreml::archive {
 
+// The bytes of a whole archive: a memory-mapped file or a caller's buffer. `owner` keeps `data`
+// alive; stored entries are views that share it. `name` (a path, or e.g. "<memory>") starts
+// every error message.
+struct ArchiveBytes {
+  std::string name;
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+  std::shared_ptr<const void> owner;
+};
+
 struct ZipEntry {
   std::string name;
   uint16_t method = 0;  // 0 stored, 8 deflated
@@ -34,8 +44,11 @@ class ZipReader {
   // "<path>: not a zip archive (no end-of-central-directory record)" or
   // "<path>: truncated archive: the central directory runs past the end of the file".
   static ZipReader open(const std::string& path);
+  // The same over bytes already in memory (no copy: entries are views that keep `bytes.owner`).
+  static ZipReader fromBytes(ArchiveBytes bytes);
 
-  const std::string& path() const { return mapped_->path(); }
+  // The file path, or the name given to fromBytes.
+  const std::string& path() const { return bytes_.name; }
   // In central-directory order (torch writes them in the order it created them).
   const std::vector<ZipEntry>& entries() const { return entries_; }
   const ZipEntry* find(const std::string& name) const;  // nullptr when absent
@@ -46,7 +59,7 @@ class ZipReader {
   std::shared_ptr<Buffer> read(const ZipEntry& entry) const;
 
  private:
-  std::shared_ptr<const MappedFile> mapped_;
+  ArchiveBytes bytes_;
   std::vector<ZipEntry> entries_;
   std::unordered_map<std::string, size_t> index_;
 };
