@@ -21,6 +21,7 @@ void registerConversionOps(LoweringTable& table);
 void registerTupleOps(LoweringTable& table);
 void registerJoinIndexOps(LoweringTable& table);
 void registerCreationOps(LoweringTable& table);
+void registerTransformerOps(LoweringTable& table);
 
 // Shared helpers for op families.
 // Casts `value` to `dtype` with mil.cast unless it already has it (constants are re-made).

@@ -16,6 +16,7 @@ const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
     registerTupleOps(t);
     registerJoinIndexOps(t);
     registerCreationOps(t);
+    registerTransformerOps(t);
     return t;
   }();
   return table;

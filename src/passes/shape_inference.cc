@@ -5,6 +5,7 @@
 
 #include "passes/shape_rules_conversion.h"
 #include "passes/shape_rules_creation.h"
+#include "passes/shape_rules_fused.h"
 #include "passes/shape_rules_indexing.h"
 
 namespace ts2coreml::passes {
@@ -238,6 +239,7 @@ std::optional<ir::TypePtr> inferTensorType(const std::string& kind, const OpOper
   if (it == rules().end()) {
     if (auto type = inferConversionType(kind, operands)) return type;
     if (auto type = inferCreationType(kind, operands)) return type;
+    if (auto type = inferFusedType(kind, operands)) return type;
     return inferIndexingType(kind, operands);
   }
   return it->second(operands, index);
