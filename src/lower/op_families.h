@@ -22,6 +22,7 @@ void registerTupleOps(LoweringTable& table);
 void registerJoinIndexOps(LoweringTable& table);
 void registerCreationOps(LoweringTable& table);
 void registerTransformerOps(LoweringTable& table);
+void registerRecurrentOps(LoweringTable& table);
 
 // Shared helpers for op families.
 // Casts `value` to `dtype` with mil.cast unless it already has it (constants are re-made).
@@ -29,6 +30,10 @@ ir::Value* castTo(LoweringContext& ctx, ir::Value* value, DType dtype);
 // The dtype two operands are computed in (torch promotion restricted to Core ML's types).
 DType promotedDType(const ir::Value* a, const ir::Value* b);
 DType dtypeOf(const ir::Value* milValue);
+// x[begin:end] along `axis` (x of known shape) with mil.slice_by_index; `squeeze` drops the
+// axis (end must then be begin + 1).
+ir::Value* sliceAlong(LoweringContext& ctx, ir::Value* x, int64_t axis, int64_t begin, int64_t end,
+                      bool squeeze);
 // MIL's dtype string for cast: "fp32", "fp16", "int32", "bool".
 std::string milDTypeString(DType dtype);
 

@@ -184,6 +184,19 @@ void lowerReshape(LoweringContext& ctx, const ir::Node& node) {
 
 }  // namespace
 
+ir::Value* sliceAlong(LoweringContext& ctx, ir::Value* x, int64_t axis, int64_t begin, int64_t end,
+                      bool squeeze) {
+  const auto& shape = x->type()->shape();
+  Shape out = *shape;
+  if (squeeze) {
+    out.erase(out.begin() + axis);
+  } else {
+    out[static_cast<size_t>(axis)] = end - begin;
+  }
+  return sliceAxis(ctx, x, static_cast<int64_t>(shape->size()), axis, begin, end, 1, squeeze,
+                   ir::Type::tensor(x->type()->dtype(), out));
+}
+
 void registerJoinIndexOps(LoweringTable& table) {
   table["aten::size"] = lowerSize;
   table["aten::movedim"] = lowerMovedim;

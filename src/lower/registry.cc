@@ -17,6 +17,7 @@ const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
     registerJoinIndexOps(t);
     registerCreationOps(t);
     registerTransformerOps(t);
+    registerRecurrentOps(t);
     return t;
   }();
   return table;

@@ -239,7 +239,7 @@ std::optional<ir::TypePtr> inferTensorType(const std::string& kind, const OpOper
   if (it == rules().end()) {
     if (auto type = inferConversionType(kind, operands)) return type;
     if (auto type = inferCreationType(kind, operands)) return type;
-    if (auto type = inferFusedType(kind, operands)) return type;
+    if (auto type = inferFusedType(kind, operands, index)) return type;
     return inferIndexingType(kind, operands);
   }
   return it->second(operands, index);

@@ -2,7 +2,41 @@
 
 namespace ts2coreml::passes {
 
-std::optional<ir::TypePtr> inferFusedType(const std::string& kind, const OpOperands& operands) {
+namespace {
+
+// lstm/gru(input, hx, params, has_biases, num_layers, dropout, train, bidirectional,
+// batch_first): output [T, B, D*H] ([B, T, D*H] batch-first); states [layers*D, B, H].
+std::optional<ir::TypePtr> recurrentType(const OpOperands& ops, size_t index) {
+  const auto& input = ops.types.at(0);
+  if (!input->isTensor() || !input->shape() || input->shape()->size() != 3 ||
+      ops.constants.size() < 9)
+    return std::nullopt;
+  const auto& params = ops.constants[2];
+  const auto& layers = ops.constants[4];
+  const auto& bidirectional = ops.constants[7];
+  const auto& batchFirst = ops.constants[8];
+  if (!params || !params->isList() || params->items().size() < 2 ||
+      !params->items()[1].isTensor() || !layers || !layers->isInt() || !bidirectional ||
+      !bidirectional->isBool() || !batchFirst || !batchFirst->isBool())
+    return std::nullopt;
+  int64_t hidden = params->items()[1].toTensor().dim(1);
+  int64_t directions = bidirectional->toBool() ? 2 : 1;
+  const Shape& x = *input->shape();
+  int64_t steps = batchFirst->toBool() ? x[1] : x[0];
+  int64_t batch = batchFirst->toBool() ? x[0] : x[1];
+  if (index == 0) {
+    Shape out = batchFirst->toBool() ? Shape{batch, steps, directions * hidden}
+                                     : Shape{steps, batch, directions * hidden};
+    return ir::Type::tensor(input->dtype(), out);
+  }
+  return ir::Type::tensor(input->dtype(), Shape{layers->toInt() * directions, batch, hidden});
+}
+
+}  // namespace
+
+std::optional<ir::TypePtr> inferFusedType(const std::string& kind, const OpOperands& operands,
+                                          size_t index) {
+  if (kind == "aten::lstm" || kind == "aten::gru") return recurrentType(operands, index);
   // The encoder layer maps [batch, sequence, embed] to the same shape.
   if (kind == "aten::_transformer_encoder_layer_fwd" && operands.types.at(0)->isTensor())
     return operands.types[0];

@@ -8,6 +8,7 @@
 
 namespace ts2coreml::passes {
 
-std::optional<ir::TypePtr> inferFusedType(const std::string& kind, const OpOperands& operands);
+std::optional<ir::TypePtr> inferFusedType(const std::string& kind, const OpOperands& operands,
+                                          size_t index);
 
 }  // namespace ts2coreml::passes

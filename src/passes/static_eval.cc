@@ -275,7 +275,7 @@ std::optional<IValue> evaluateScalarOp(const std::string& kind, const std::vecto
   for (const IValue& arg : args) {
     if (arg.isTensor() && kind != "prim::ListConstruct" && kind != "prim::TupleConstruct" &&
         kind != "aten::__getitem__" && kind != "prim::TupleIndex" && kind != "aten::len") {
-      return std::nullopt;
+      return evaluateTensorToNumber(kind, args);
     }
   }
   auto it = evaluators().find(kind);

@@ -1,5 +1,6 @@
 #include "passes/tensor_literals.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.h"
@@ -80,9 +81,32 @@ std::optional<IValue> evaluateSpacedRange(const std::string& kind,
 
 }  // namespace
 
+std::optional<IValue> evaluateTensorToNumber(const std::string& kind,
+                                             const std::vector<IValue>& args) {
+  static const char* const kinds[] = {
+      "aten::Int",         "aten::Float",         "aten::Bool",          "aten::item",
+      "aten::IntImplicit", "aten::FloatImplicit", "aten::ScalarImplicit"};
+  if (args.size() != 1 || !args[0].isTensor() || args[0].toTensor().numel() != 1)
+    return std::nullopt;
+  if (std::find(std::begin(kinds), std::end(kinds), kind) == std::end(kinds)) return std::nullopt;
+  const Tensor& t = args[0].toTensor();
+  double v = t.elementAsDouble(0);
+  if (kind == "aten::Bool") return IValue(v != 0.0);
+  if (kind == "aten::Int" || kind == "aten::IntImplicit") return IValue(static_cast<int64_t>(v));
+  if (kind == "aten::Float" || kind == "aten::FloatImplicit") return IValue(v);
+  // item() / ScalarImplicit keep the tensor's kind of number.
+  if (t.dtype() == DType::Bool) return IValue(v != 0.0);
+  if (!isFloatingPoint(t.dtype())) return IValue(static_cast<int64_t>(v));
+  return IValue(v);
+}
+
 std::optional<IValue> evaluateTensorLiteral(const std::string& kind,
                                             const std::vector<IValue>& args) {
   if (kind == "aten::linspace" || kind == "aten::logspace") return evaluateSpacedRange(kind, args);
+  // Traced code wraps sizes as tensors: NumToTensor(size(x, 1)) of a known size is a constant.
+  if (kind == "prim::NumToTensor" && args.size() == 1 && (args[0].isInt() || args[0].isDouble()))
+    return IValue(
+        Tensor::scalar(args[0].isInt() ? DType::Int64 : DType::Float64, args[0].toNumber()));
   if (kind != "aten::tensor" || args.empty()) return std::nullopt;
   Flattened data;
   if (!flatten(args[0], 0, data)) return std::nullopt;

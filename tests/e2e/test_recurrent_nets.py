@@ -1,0 +1,59 @@
+"""nn.LSTM and nn.GRU (one and two layers, bidirectional, batch_first), scripted and traced,
+converted to both formats; the output sequence and the final states match torch."""
+import numpy as np
+import pytest
+import torch
+import torch.nn as nn
+
+from e2e_helpers import FORMATS, assert_close, check_success, convert, run_model
+
+
+class LSTMNet(nn.Module):
+    def __init__(self, **options):
+        super().__init__()
+        self.rnn = nn.LSTM(8, 12, **options)
+
+    def forward(self, x):
+        y, (h, c) = self.rnn(x)
+        return y, h, c
+
+
+class GRUNet(nn.Module):
+    def __init__(self, **options):
+        super().__init__()
+        self.rnn = nn.GRU(8, 12, **options)
+
+    def forward(self, x):
+        y, h = self.rnn(x)
+        return y, h
+
+
+NETS = {
+    "lstm": (lambda: LSTMNet(), (6, 3, 8)),
+    "lstm_2layer_bidirectional_batch_first":
+        (lambda: LSTMNet(num_layers=2, bidirectional=True, batch_first=True), (3, 6, 8)),
+    "gru": (lambda: GRUNet(), (6, 3, 8)),
+    "gru_2layer_bidirectional": (lambda: GRUNet(num_layers=2, bidirectional=True), (6, 3, 8)),
+}
+
+
+@pytest.mark.parametrize("how", ["script", "trace"])
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f[1:])
+@pytest.mark.parametrize("name", sorted(NETS))
+def test_recurrent_net_matches_torch(tmp_path, name, fmt, how):
+    make, shape = NETS[name]
+    torch.manual_seed(0)
+    module = make().eval()
+    x = torch.from_numpy(np.random.default_rng(2).standard_normal(shape).astype(np.float32))
+    with torch.no_grad():
+        saved = torch.jit.script(module) if how == "script" else torch.jit.trace(module, (x,))
+        references = [t.numpy() for t in saved(x)]
+    archive = tmp_path / "rnn.pt"
+    saved.save(str(archive))
+    np.save(tmp_path / "x.npy", x.numpy())
+    model = tmp_path / f"rnn{fmt}"
+    check_success(convert(archive, model, inputs=["x".join(map(str, shape))], precision="fp32"))
+    outputs = run_model(model, [tmp_path / "x.npy"], tmp_path / "out")
+    assert sorted(outputs) == [f"output_{i}" for i in range(len(references))]
+    for i, reference in enumerate(references):
+        assert_close(outputs[f"output_{i}"], reference, "fp32", f"{name} {how} output {i}")
