@@ -21,6 +21,7 @@ APT_PACKAGES=(
   time                                        # /usr/bin/time -v in bench/
   ccache                                      # the Python package's build reuses build/'s objects
   python3-dev                                 # headers of the Python extension (pip install .)
+  python3-torchvision                         # torchvision models (torch 1.13) for the e2e tests
 )
 # PIP_TORCH and PIP_PACKAGES (the pinned Python test tools) are in common.sh.
 

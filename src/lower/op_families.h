@@ -23,6 +23,7 @@ void registerJoinIndexOps(LoweringTable& table);
 void registerCreationOps(LoweringTable& table);
 void registerTransformerOps(LoweringTable& table);
 void registerRecurrentOps(LoweringTable& table);
+void registerCnnOps(LoweringTable& table);
 
 // Shared helpers for op families.
 // Casts `value` to `dtype` with mil.cast unless it already has it (constants are re-made).

@@ -18,6 +18,7 @@ const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
     registerCreationOps(t);
     registerTransformerOps(t);
     registerRecurrentOps(t);
+    registerCnnOps(t);
     return t;
   }();
   return table;

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "passes/shape_rules_conversion.h"
+#include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_creation.h"
 #include "passes/shape_rules_fused.h"
 #include "passes/shape_rules_indexing.h"
@@ -240,6 +241,7 @@ std::optional<ir::TypePtr> inferTensorType(const std::string& kind, const OpOper
     if (auto type = inferConversionType(kind, operands)) return type;
     if (auto type = inferCreationType(kind, operands)) return type;
     if (auto type = inferFusedType(kind, operands, index)) return type;
+    if (auto type = inferCnnType(kind, operands)) return type;
     return inferIndexingType(kind, operands);
   }
   return it->second(operands, index);

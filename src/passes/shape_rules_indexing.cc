@@ -65,6 +65,24 @@ std::optional<ir::TypePtr> inferIndexingType(const std::string& kind, const OpOp
     shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*axis), 1);
     return ir::Type::tensor(input->dtype(), shape);
   }
+  if (kind == "aten::transpose") {
+    auto a = constantInt(ops, 1), b = constantInt(ops, 2);
+    if (!a || !b) return std::nullopt;
+    auto x = normalizeDim(*a, shape.size()), y = normalizeDim(*b, shape.size());
+    if (!x || !y) return std::nullopt;
+    std::swap(shape[*x], shape[*y]);
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if (kind == "aten::permute" && ops.constants.size() > 1 && ops.constants[1] &&
+      ops.constants[1]->isList()) {
+    Shape out;
+    for (const IValue& d : ops.constants[1]->items()) {
+      auto axis = d.isInt() ? normalizeDim(d.toInt(), shape.size()) : std::nullopt;
+      if (!axis) return std::nullopt;
+      out.push_back(shape[*axis]);
+    }
+    return ir::Type::tensor(input->dtype(), out);
+  }
   if (kind == "aten::movedim") {
     auto from = constantInt(ops, 1), to = constantInt(ops, 2);
     if (!from || !to) return std::nullopt;

@@ -81,8 +81,57 @@ std::optional<IValue> evaluateSpacedRange(const std::string& kind,
 
 }  // namespace
 
+// Arithmetic on rank-0 constant tensors (traced code computes sizes this way:
+// floor_divide(NumToTensor(48), CONSTANTS.c0)).
+std::optional<IValue> evaluateScalarTensorArithmetic(const std::string& kind,
+                                                     const std::vector<IValue>& args) {
+  static const char* const kinds[] = {"aten::add",          "aten::sub", "aten::mul",
+                                      "aten::floor_divide", "aten::div", "aten::remainder"};
+  if (std::find(std::begin(kinds), std::end(kinds), kind) == std::end(kinds) || args.size() < 2)
+    return std::nullopt;
+  double v[2];
+  bool anyFloat = false;
+  DType floatType = DType::Float32;
+  for (int i = 0; i < 2; ++i) {
+    if (args[i].isTensor()) {
+      const Tensor& t = args[i].toTensor();
+      if (t.rank() != 0) return std::nullopt;
+      v[i] = t.elementAsDouble(0);
+      if (isFloatingPoint(t.dtype())) {
+        anyFloat = true;
+        floatType = t.dtype();
+      }
+    } else if (args[i].isInt() || args[i].isDouble()) {
+      v[i] = args[i].toNumber();
+      anyFloat |= args[i].isDouble();
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (args.size() > 2 && kind != "aten::add" && kind != "aten::sub") return std::nullopt;
+  double alpha =
+      args.size() > 2 && (args[2].isInt() || args[2].isDouble()) ? args[2].toNumber() : 1.0;
+  double r;
+  if (kind == "aten::add") {
+    r = v[0] + alpha * v[1];
+  } else if (kind == "aten::sub") {
+    r = v[0] - alpha * v[1];
+  } else if (kind == "aten::mul") {
+    r = v[0] * v[1];
+  } else if (kind == "aten::div") {
+    r = v[0] / v[1];
+    anyFloat = true;
+  } else {
+    if (v[1] == 0) return std::nullopt;
+    double q = std::floor(v[0] / v[1]);
+    r = kind == "aten::floor_divide" ? q : v[0] - q * v[1];
+  }
+  return IValue(Tensor::scalar(anyFloat ? floatType : DType::Int64, r));
+}
+
 std::optional<IValue> evaluateTensorToNumber(const std::string& kind,
                                              const std::vector<IValue>& args) {
+  if (auto arithmetic = evaluateScalarTensorArithmetic(kind, args)) return arithmetic;
   static const char* const kinds[] = {
       "aten::Int",         "aten::Float",         "aten::Bool",          "aten::item",
       "aten::IntImplicit", "aten::FloatImplicit", "aten::ScalarImplicit"};

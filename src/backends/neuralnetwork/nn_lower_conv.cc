@@ -69,18 +69,38 @@ namespace {
 void lowerPool(NNContext& ctx, const ir::Node& node, spec::PoolingLayerParams::PoolingType type) {
   const ir::Value* x = ctx.input(node, "x");
   requireRank4(ctx, node, x);
-  if (ctx.constFlag(node, "ceil_mode", false)) {
-    ctx.fail(
-        node,
-        "pooling with ceil_mode has no exact neural network layer (use .mlpackage / ML Program)");
+  bool ceil = ctx.constFlag(node, "ceil_mode", false);
+  if (ceil && type != spec::PoolingLayerParams::MAX) {
+    ctx.fail(node,
+             "average pooling with ceil_mode has no exact neural network layer (use .mlpackage / "
+             "ML Program)");
   }
   std::vector<int64_t> kernel = ctx.constInts(node, "kernel_sizes", {});
   if (kernel.size() != 2) ctx.fail(node, "kernel_sizes must have 2 entries");
+  std::vector<int64_t> strides = ctx.constInts(node, "strides", {1, 1});
   auto* pool = ctx.addLayer(node, {x})->mutable_pooling();
   pool->set_type(type);
   for (uint64_t k : unsignedOf(kernel)) pool->add_kernelsize(k);
-  for (uint64_t s : unsignedOf(ctx.constInts(node, "strides", {1, 1}))) pool->add_stride(s);
+  for (uint64_t s : unsignedOf(strides)) pool->add_stride(s);
   setPadding(ctx, node, pool);
+  if (ceil) {
+    // ceil_mode for max pooling: extra padding at the bottom/right (ignored by the max) makes the
+    // floor formula give the ceil output size the MIL op declares.
+    const auto& in = x->type()->shape();
+    const auto& out = node.output()->type()->shape();
+    if (!in || !out) ctx.fail(node, "ceil_mode needs known input and output shapes");
+    std::vector<int64_t> pad = ctx.constStr(node, "pad_type", "valid") == "custom"
+                                   ? ctx.constInts(node, "pad", {0, 0, 0, 0})
+                                   : std::vector<int64_t>{0, 0, 0, 0};
+    for (size_t i = 0; i < 2; ++i) {
+      int64_t size = (*in)[in->size() - 2 + i], produced = (*out)[out->size() - 2 + i];
+      int64_t needed =
+          (produced - 1) * strides[i] + kernel[i] - (size + pad[2 * i] + pad[2 * i + 1]);
+      if (needed > 0) pad[2 * i + 1] += needed;
+    }
+    pool->mutable_valid()->mutable_paddingamounts()->clear_borderamounts();
+    setBorderAmounts(pool->mutable_valid()->mutable_paddingamounts(), pad);
+  }
   pool->set_avgpoolexcludepadding(ctx.constFlag(node, "exclude_padding_from_average", false));
 }
 

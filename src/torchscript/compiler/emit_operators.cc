@@ -216,6 +216,8 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
     }
   }
 
+  if (auto pieces = emitStaticSplit(name, args)) return *pieces;
+
   // Everything else goes through the schema table.
   std::vector<ir::Value*> values;
   for (const SValue& arg : pos) values.push_back(materialize(arg));

@@ -76,6 +76,8 @@ class ModuleCompiler {
   // The items of `list[start:end]` (slice.t with constant bounds and step 1).
   std::optional<std::vector<SValue>> sliceItems(const std::vector<SValue>& items,
                                                 const CallArguments& args);
+  // chunk/split/unbind of a tensor of known shape as a tracked list of slices (emit_splits.cc).
+  std::optional<SValue> emitStaticSplit(const std::string& name, const CallArguments& args);
   std::optional<SValue> emitListMutation(const std::string& name, const SValue& list,
                                          const CallArguments& args);
   SValue emitOperator(const std::string& qualifiedName, const CallArguments& args,

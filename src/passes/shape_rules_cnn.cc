@@ -1,0 +1,93 @@
+#include "passes/shape_rules_cnn.h"
+
+namespace ts2coreml::passes {
+
+namespace {
+
+std::optional<std::vector<int64_t>> ints(const OpOperands& ops, size_t i, size_t count) {
+  if (i >= ops.constants.size() || !ops.constants[i]) return std::nullopt;
+  const IValue& v = *ops.constants[i];
+  std::vector<int64_t> out;
+  if (v.isInt()) {
+    out.assign(count, v.toInt());
+  } else if (v.isList() || v.isTuple()) {
+    for (const IValue& item : v.items()) {
+      if (!item.isInt()) return std::nullopt;
+      out.push_back(item.toInt());
+    }
+    if (out.size() == 1) out.assign(count, out[0]);
+    if (out.empty()) return std::nullopt;  // stride [] means "= kernel"
+  } else {
+    return std::nullopt;
+  }
+  if (out.size() != count) return std::nullopt;
+  return out;
+}
+
+// max_pool2d / avg_pool2d(input, kernel, stride, padding, [dilation,] ceil_mode, ...).
+std::optional<ir::TypePtr> pooled(const OpOperands& ops, bool isMax) {
+  const auto& input = ops.types.at(0);
+  if (!input->isTensor() || !input->shape() || input->shape()->size() < 3) return std::nullopt;
+  const Shape& x = *input->shape();
+  auto kernel = ints(ops, 1, 2);
+  if (!kernel) return std::nullopt;
+  auto stride = ints(ops, 2, 2);
+  if (!stride) stride = kernel;
+  auto padding = ints(ops, 3, 2);
+  auto dilation = isMax ? ints(ops, 4, 2) : std::optional<std::vector<int64_t>>({1, 1});
+  size_t ceilIndex = isMax ? 5 : 4;
+  bool ceil = ceilIndex < ops.constants.size() && ops.constants[ceilIndex] &&
+              ops.constants[ceilIndex]->isBool() && ops.constants[ceilIndex]->toBool();
+  if (!padding || !dilation) return std::nullopt;
+  Shape out = x;
+  for (size_t i = 0; i < 2; ++i) {
+    int64_t size = x[x.size() - 2 + i];
+    int64_t span = (*dilation)[i] * ((*kernel)[i] - 1) + 1;
+    int64_t numerator = size + 2 * (*padding)[i] - span;
+    int64_t o = (ceil ? (numerator + (*stride)[i] - 1) : numerator) / (*stride)[i] + 1;
+    // torch: with ceil_mode the last window must start inside the input or its left padding.
+    if (ceil && (o - 1) * (*stride)[i] >= size + (*padding)[i]) --o;
+    out[out.size() - 2 + i] = o;
+  }
+  return ir::Type::tensor(input->dtype(), out);
+}
+
+}  // namespace
+
+std::optional<ir::TypePtr> inferCnnType(const std::string& kind, const OpOperands& ops) {
+  if (kind == "aten::max_pool2d") return pooled(ops, true);
+  if (kind == "aten::avg_pool2d") return pooled(ops, false);
+  const auto& input = ops.types.at(0);
+  if (!input->isTensor()) return std::nullopt;
+  for (const char* same : {"aten::relu6", "aten::hardswish", "aten::hardsigmoid",
+                           "aten::feature_dropout", "aten::alpha_dropout"}) {
+    if (kind == same) return input;
+  }
+  if (!input->shape()) return std::nullopt;
+  Shape shape = *input->shape();
+  if (kind == "aten::adaptive_avg_pool2d" || kind == "aten::adaptive_max_pool2d") {
+    auto size = ints(ops, 1, 2);
+    if (!size || shape.size() < 3) return std::nullopt;
+    shape[shape.size() - 2] = (*size)[0];
+    shape[shape.size() - 1] = (*size)[1];
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if (kind == "aten::flatten") {
+    int64_t rank = static_cast<int64_t>(shape.size());
+    auto start = ints(ops, 1, 1), end = ints(ops, 2, 1);
+    if (!start || !end) return std::nullopt;
+    int64_t s = (*start)[0] < 0 ? (*start)[0] + rank : (*start)[0];
+    int64_t e = (*end)[0] < 0 ? (*end)[0] + rank : (*end)[0];
+    if (rank == 0) return ir::Type::tensor(input->dtype(), Shape{1});
+    if (s < 0 || e >= rank || s > e) return std::nullopt;
+    Shape out(shape.begin(), shape.begin() + s);
+    int64_t merged = 1;
+    for (int64_t d = s; d <= e; ++d) merged = (merged < 0 || shape[d] < 0) ? -1 : merged * shape[d];
+    out.push_back(merged);
+    out.insert(out.end(), shape.begin() + e + 1, shape.end());
+    return ir::Type::tensor(input->dtype(), out);
+  }
+  return std::nullopt;
+}
+
+}  // namespace ts2coreml::passes
