@@ -127,6 +127,7 @@ void LoweringContext::lowerBlock(const ir::Block& torchBlock) {
     if (node->kind() == "prim::Constant") continue;  // materialised on first use
     auto it = registry.find(node->kind());
     if (it == registry.end()) fail(*node, "no lowering to Core ML for this op");
+    builder_.setLocation(node->location());
     it->second(*this, *node);
     for (size_t i = 0; i < node->numOutputs(); ++i) {
       const ir::TypePtr& type = node->output(i)->type();

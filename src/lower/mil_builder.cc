@@ -21,6 +21,7 @@ ir::Node* MilBuilder::op(const std::string& type, std::initializer_list<NamedInp
 ir::Node* MilBuilder::op(const std::string& type, const std::vector<NamedInput>& inputs,
                          std::vector<ir::TypePtr> outputTypes) {
   ir::Node* node = block_->appendNode("mil." + type);
+  node->setLocation(location_);
   for (const auto& [name, value] : inputs) {
     if (value) node->addInput(value, name);
   }

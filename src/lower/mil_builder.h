@@ -19,6 +19,9 @@ class MilBuilder {
 
   ir::Graph& graph() const { return graph_; }
   ir::Block* block() const { return block_; }
+  // The source location given to the ops built from now on (that of the torch op being lowered),
+  // so that backend errors point at the model's code.
+  void setLocation(ir::SourceLocation location) { location_ = std::move(location); }
   void setBlock(ir::Block* block) { block_ = block; }
 
   // A MIL op appended to the current block with one output per type.
@@ -43,6 +46,7 @@ class MilBuilder {
 
   ir::Graph& graph_;
   ir::Block* block_;
+  ir::SourceLocation location_;
 };
 
 // MIL tensor type of the given dtype and shape (scalars: empty shape).

@@ -1012,7 +1012,8 @@ def _():
 
 class BranchShapes(nn.Module):
     """The two paths of a data-dependent if give tensors of different shapes ("pos" keeps the
-    first two columns, "neg" all four): the result's shape is decided by the data."""
+    first two columns, "neg" all four): the result's shape is decided by the data. Only a neural
+    network can hold it (an ML Program's cond needs one type; test_corpus.py checks the error)."""
 
     def forward(self, x):
         if x.mean() > 0:
@@ -1022,7 +1023,7 @@ class BranchShapes(nn.Module):
         return torch.relu(y)
 
 
-@entry("branch_different_shapes", [("x", S)], signed_cases(*S))
+@entry("branch_different_shapes", [("x", S)], signed_cases(*S), formats=("mlmodel",))
 def _():
     return BranchShapes()
 

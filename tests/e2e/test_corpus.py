@@ -8,7 +8,10 @@ import sys
 import numpy as np
 import pytest
 
-from e2e_helpers import REPO, assert_close, check_success, convert, run_model
+from e2e_helpers import REPO, assert_close, check_success, convert, error_line, run_model
+
+ct = pytest.importorskip("coremltools")
+from coremltools.converters.mil.frontend.milproto.load import load as milproto_load  # noqa: E402
 
 CORPUS = REPO / "tests" / "corpus"
 FIXTURES_T113 = REPO / "tests" / "fixtures" / "corpus_t1.13"
@@ -56,6 +59,31 @@ def check_entry(entry_dir, fmt, work):
 @pytest.mark.parametrize("name,fmt", ENTRY_FORMATS)
 def test_corpus_torch_2_13(corpus_t213, name, fmt, tmp_path):
     check_entry(corpus_t213 / name, fmt, tmp_path)
+
+
+def test_branch_shapes_refused_for_ml_program(corpus_t213, tmp_path):
+    output = tmp_path / "model.mlpackage"
+    line = error_line(convert(corpus_t213 / "branch_different_shapes" / "model.pt", output,
+                              inputs=["x:2x3x4"]))
+    assert "op mil.cond at " in line and "corpus_models.py:" in line, line
+    assert "needs one type" in line and ".mlmodel" in line, line
+    assert not output.exists()
+
+
+def test_ml_programs_load_in_coremltools(corpus_t213, tmp_path):
+    """coremltools rebuilds every corpus ML Program through its op definitions and validates it
+    (dynamic lists, optional values and loops included)."""
+    for name in ENTRY_NAMES:
+        if "mlpackage" not in corpus_models.ENTRIES[name].formats:
+            continue
+        spec = json.loads((corpus_t213 / name / "spec.json").read_text())
+        model = tmp_path / f"{name}.mlpackage"
+        check_success(convert(corpus_t213 / name / "model.pt", model, inputs=spec["inputs"]))
+        loaded = ct.models.MLModel(str(model), skip_model_load=True)
+        program = milproto_load(loaded.get_spec(),
+                                specification_version=loaded.get_spec().specificationVersion,
+                                file_weights_dir=loaded.weights_dir)
+        program.validate()
 
 
 @pytest.mark.parametrize("name,fmt", ENTRY_FORMATS)

@@ -60,11 +60,26 @@ class ProgramWriter {
     for (const ir::Value* ret : block.returns()) out->add_outputs(names_.valueName(ret));
   }
 
+  // Core ML's cond requires both branches to return values of the same type; branches of a
+  // data-dependent if that give different shapes are only expressible in a neural network.
+  static void checkBranchTypes(const ir::Node& node) {
+    if (node.blocks().size() != 2) return;
+    const auto& a = node.block(0)->returns();
+    const auto& b = node.block(1)->returns();
+    for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+      if (*a[i]->type() == *b[i]->type()) continue;
+      throw Error(node.describe() + ": the two branches give " + a[i]->type()->str() + " and " +
+                  b[i]->type()->str() +
+                  "; an ML Program's cond needs one type (a .mlmodel neural network allows it)");
+    }
+  }
+
   void writeOp(const ir::Node& node, MILSpec::Operation* op) {
     const std::string where = node.describe();
     if (node.kind().rfind("mil.", 0) != 0) {
       throw Error(where + ": not a MIL op (the graph was not fully lowered)");
     }
+    if (node.kind() == "mil.cond") checkBranchTypes(node);
     op->set_type(node.kind().substr(4));
     (*op->mutable_attributes())["name"] = nameAttribute(names_.opName(&node));
     if (node.kind() == "mil.const") {
