@@ -24,6 +24,7 @@ void registerCreationOps(LoweringTable& table);
 void registerTransformerOps(LoweringTable& table);
 void registerRecurrentOps(LoweringTable& table);
 void registerCnnOps(LoweringTable& table);
+void registerResizeOps(LoweringTable& table);
 
 // Shared helpers for op families.
 // Casts `value` to `dtype` with mil.cast unless it already has it (constants are re-made).
@@ -35,6 +36,11 @@ DType dtypeOf(const ir::Value* milValue);
 // axis (end must then be begin + 1).
 ir::Value* sliceAlong(LoweringContext& ctx, ir::Value* x, int64_t axis, int64_t begin, int64_t end,
                       bool squeeze);
+// y[.., i, j] = sum over (k, l) of rows[i, k] * x[.., k, l] * cols[j, l] for constant fp32
+// matrices rows [OH, H] and cols [OW, W]: separable resampling of the last two axes (adaptive
+// average pooling, interpolation) as two matmuls and two transposes (ops_resize.cc).
+ir::Value* applySeparable(LoweringContext& ctx, ir::Value* x, const Tensor& rows,
+                          const Tensor& cols, ir::TypePtr type);
 // MIL's dtype string for cast: "fp32", "fp16", "int32", "bool".
 std::string milDTypeString(DType dtype);
 

@@ -76,50 +76,6 @@ Tensor averagingMatrix(int64_t in, int64_t out) {
   return m;
 }
 
-Tensor transposed(const Tensor& m) {
-  Tensor t(DType::Float32, Shape{m.dim(1), m.dim(0)});
-  for (int64_t i = 0; i < m.dim(0); ++i)
-    for (int64_t j = 0; j < m.dim(1); ++j)
-      t.mutableData<float>()[j * m.dim(0) + i] = m.data<float>()[i * m.dim(1) + j];
-  return t;
-}
-
-// Adaptive average pooling for any sizes (windows may overlap or repeat, e.g. VGG's 7x7 pool of a
-// small input) as two matmuls with constant averaging matrices: W first, then H (transposed).
-ir::Value* adaptiveAverageByMatmul(LoweringContext& ctx, ir::Value* x,
-                                   const std::vector<int64_t>& out, ir::TypePtr type) {
-  auto& b = ctx.builder();
-  Shape shape = *x->type()->shape();
-  size_t rank = shape.size();
-  int64_t h = shape[rank - 2], w = shape[rank - 1];
-  auto matmul = [&](ir::Value* left, const Tensor& right, Shape result) {
-    return b.op1("matmul",
-                 {{"x", left},
-                  {"y", b.constTensor(right)},
-                  {"transpose_x", b.constBool(false)},
-                  {"transpose_y", b.constBool(false)}},
-                 ir::Type::tensor(DType::Float32, result));
-  };
-  auto swapLast = [&](ir::Value* v, Shape result) {
-    std::vector<int64_t> perm;
-    for (size_t d = 0; d < rank; ++d) perm.push_back(static_cast<int64_t>(d));
-    std::swap(perm[rank - 1], perm[rank - 2]);
-    return b.op1("transpose", {{"x", v}, {"perm", b.constIntVector(perm)}},
-                 ir::Type::tensor(DType::Float32, result));
-  };
-  ir::Value* input = castTo(ctx, x, DType::Float32);
-  Shape s1 = shape;
-  s1[rank - 1] = out[1];  // [.., H, ow]
-  ir::Value* y = matmul(input, transposed(averagingMatrix(w, out[1])), s1);
-  Shape s2 = s1;
-  std::swap(s2[rank - 1], s2[rank - 2]);  // [.., ow, H]
-  y = swapLast(y, s2);
-  Shape s3 = s2;
-  s3[rank - 1] = out[0];  // [.., ow, oh]
-  y = matmul(y, transposed(averagingMatrix(h, out[0])), s3);
-  return swapLast(y, *type->shape());
-}
-
 LoweringFn adaptivePool(bool isMax) {
   return [isMax](LoweringContext& ctx, const ir::Node& node) {
     ir::Value* x = ctx.get(node.input(0));
@@ -137,7 +93,9 @@ LoweringFn adaptivePool(bool isMax) {
       return;
     }
     if ((h % out[0] != 0 || w % out[1] != 0) && !isMax) {
-      ctx.bind(node.output(), adaptiveAverageByMatmul(ctx, x, out, type));
+      // Windows that overlap or repeat (e.g. VGG's 7x7 pool of a small input): two matmuls.
+      ctx.bind(node.output(), applySeparable(ctx, x, averagingMatrix(h, out[0]),
+                                             averagingMatrix(w, out[1]), type));
       return;
     }
     if (h % out[0] != 0 || w % out[1] != 0)

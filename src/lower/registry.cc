@@ -19,6 +19,7 @@ const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
     registerTransformerOps(t);
     registerRecurrentOps(t);
     registerCnnOps(t);
+    registerResizeOps(t);
     return t;
   }();
   return table;

@@ -1,5 +1,7 @@
 #include "passes/shape_rules_cnn.h"
 
+#include <cmath>
+
 namespace ts2coreml::passes {
 
 namespace {
@@ -70,6 +72,22 @@ std::optional<ir::TypePtr> inferCnnType(const std::string& kind, const OpOperand
     if (!size || shape.size() < 3) return std::nullopt;
     shape[shape.size() - 2] = (*size)[0];
     shape[shape.size() - 1] = (*size)[1];
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if (kind == "aten::upsample_nearest2d" || kind == "aten::upsample_bilinear2d" ||
+      kind == "aten::upsample_bicubic2d") {
+    if (shape.size() != 4) return std::nullopt;
+    if (auto size = ints(ops, 1, 2)) {
+      shape[2] = (*size)[0];
+      shape[3] = (*size)[1];
+      return ir::Type::tensor(input->dtype(), shape);
+    }
+    // .vec with scale_factors (the last input): floor(size * scale).
+    const auto& scales = ops.constants.back();
+    if (!scales || !scales->isList() || scales->items().size() != 2) return std::nullopt;
+    for (size_t i = 0; i < 2; ++i)
+      shape[2 + i] = static_cast<int64_t>(
+          std::floor(static_cast<double>(shape[2 + i]) * scales->items()[i].toNumber()));
     return ir::Type::tensor(input->dtype(), shape);
   }
   if (kind == "aten::flatten") {
