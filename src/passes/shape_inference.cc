@@ -3,8 +3,8 @@
 #include <functional>
 #include <unordered_map>
 
-#include "passes/shape_rules_conversion.h"
 #include "passes/shape_rules_cnn.h"
+#include "passes/shape_rules_conversion.h"
 #include "passes/shape_rules_creation.h"
 #include "passes/shape_rules_fused.h"
 #include "passes/shape_rules_indexing.h"

@@ -115,3 +115,29 @@ class ConversionCache:
         outputs = run_model(model, [input_path], out_dir)
         assert set(outputs) == {"output"}, f"outputs written: {sorted(outputs)}"
         return outputs["output"]
+
+
+def check_module_against_torch(module, example, work_dir, fmt, how, precisions=("fp32",),
+                               what=""):
+    """Scripts or traces `module` (eval mode) on the tensor `example`, saves it, converts it to
+    `fmt` at each precision, runs it on `example` and compares every output with torch's."""
+    import torch  # only the tests that use this helper need torch here
+
+    with torch.no_grad():
+        saved = torch.jit.script(module) if how == "script" else torch.jit.trace(module, (example,))
+        result = saved(example)
+    references = [result.numpy()] if isinstance(result, torch.Tensor) else [t.numpy() for t in result]
+    work_dir = Path(work_dir)
+    archive = work_dir / "module.pt"
+    saved.save(str(archive))
+    np.save(work_dir / "x.npy", example.numpy())
+    spec = "x".join(map(str, example.shape))
+    for precision in precisions:
+        model = work_dir / f"module_{precision}{fmt}"
+        check_success(convert(archive, model, inputs=[spec], precision=precision))
+        outputs = run_model(model, [work_dir / "x.npy"], work_dir / f"out_{precision}")
+        names = ["output"] if len(references) == 1 else [f"output_{i}" for i in
+                                                         range(len(references))]
+        assert sorted(outputs) == sorted(names), sorted(outputs)
+        for name, reference in zip(names, references):
+            assert_close(outputs[name], reference, precision, f"{what} {how} {name}")

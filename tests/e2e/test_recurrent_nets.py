@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn as nn
 
-from e2e_helpers import FORMATS, assert_close, check_success, convert, run_model
+from e2e_helpers import FORMATS, check_module_against_torch
 
 
 class LSTMNet(nn.Module):
@@ -45,15 +45,4 @@ def test_recurrent_net_matches_torch(tmp_path, name, fmt, how):
     torch.manual_seed(0)
     module = make().eval()
     x = torch.from_numpy(np.random.default_rng(2).standard_normal(shape).astype(np.float32))
-    with torch.no_grad():
-        saved = torch.jit.script(module) if how == "script" else torch.jit.trace(module, (x,))
-        references = [t.numpy() for t in saved(x)]
-    archive = tmp_path / "rnn.pt"
-    saved.save(str(archive))
-    np.save(tmp_path / "x.npy", x.numpy())
-    model = tmp_path / f"rnn{fmt}"
-    check_success(convert(archive, model, inputs=["x".join(map(str, shape))], precision="fp32"))
-    outputs = run_model(model, [tmp_path / "x.npy"], tmp_path / "out")
-    assert sorted(outputs) == [f"output_{i}" for i in range(len(references))]
-    for i, reference in enumerate(references):
-        assert_close(outputs[f"output_{i}"], reference, "fp32", f"{name} {how} output {i}")
+    check_module_against_torch(module, x, tmp_path, fmt, how, what=name)

@@ -7,7 +7,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from e2e_helpers import FORMATS, assert_close, check_success, convert, run_model
+from e2e_helpers import FORMATS, check_module_against_torch
 
 
 class SegmentationNet(nn.Module):
@@ -38,14 +38,4 @@ def test_upsampling_head_matches_torch(tmp_path, mode, align, fmt, how):
     torch.manual_seed(0)
     module = SegmentationNet(mode, align).eval()
     x = torch.from_numpy(np.random.default_rng(4).standard_normal((1, 3, 20, 24)).astype(np.float32))
-    with torch.no_grad():
-        saved = torch.jit.script(module) if how == "script" else torch.jit.trace(module, (x,))
-        reference = saved(x).numpy()
-    archive = tmp_path / "seg.pt"
-    saved.save(str(archive))
-    np.save(tmp_path / "x.npy", x.numpy())
-    model = tmp_path / f"seg{fmt}"
-    check_success(convert(archive, model, inputs=["1x3x20x24"], precision="fp32"))
-    ours = run_model(model, [tmp_path / "x.npy"], tmp_path / "out")["output"]
-    assert ours.shape == (1, 5, 20, 24)
-    assert_close(ours, reference, "fp32", f"{mode} align_corners={align} {how}")
+    check_module_against_torch(module, x, tmp_path, fmt, how, what=f"{mode} align={align}")

@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn as nn
 
-from e2e_helpers import FORMATS, assert_close, check_success, convert, run_model
+from e2e_helpers import FORMATS, check_module_against_torch
 
 
 def encoder_layer():
@@ -32,14 +32,5 @@ def test_encoder_matches_torch(tmp_path, name, fmt, how):
     torch.manual_seed(0)
     module = MODELS[name]().eval()
     x = torch.from_numpy(np.random.default_rng(5).standard_normal((2, 7, 16)).astype(np.float32))
-    with torch.no_grad():
-        saved = torch.jit.script(module) if how == "script" else torch.jit.trace(module, (x,))
-        reference = saved(x).numpy()
-    archive = tmp_path / "encoder.pt"
-    saved.save(str(archive))
-    np.save(tmp_path / "x.npy", x.numpy())
-    for precision in ("fp32", "fp16") if fmt == ".mlpackage" else ("fp32",):
-        model = tmp_path / f"encoder_{precision}{fmt}"
-        check_success(convert(archive, model, inputs=["2x7x16"], precision=precision))
-        ours = run_model(model, [tmp_path / "x.npy"], tmp_path / f"out_{precision}")["output"]
-        assert_close(ours, reference, precision, f"{name} {how} {precision}")
+    precisions = ("fp32", "fp16") if fmt == ".mlpackage" else ("fp32",)
+    check_module_against_torch(module, x, tmp_path, fmt, how, precisions, what=name)
