@@ -10,6 +10,8 @@ from e2e_helpers import ConversionCache, cli_path
 def pytest_configure(config):
     # torch 2.13 warns that torch.jit.script/trace are deprecated each time we use them.
     config.addinivalue_line("filterwarnings", "ignore:.*torch.jit.*:DeprecationWarning")
+    # Tracing library modules (nn.LSTM's shape checks) warns that the trace is specialised.
+    config.addinivalue_line("filterwarnings", "ignore::torch.jit.TracerWarning")
 
 
 @pytest.fixture(scope="session", autouse=True)

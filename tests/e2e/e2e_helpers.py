@@ -117,6 +117,19 @@ class ConversionCache:
         return outputs["output"]
 
 
+def validate_with_coremltools(model):
+    """coremltools reads the file; an ML Program is rebuilt through coremltools' op definitions
+    (type checks, weights read back from weight.bin) and validated."""
+    import coremltools as ct  # test-only dependency
+    from coremltools.converters.mil.frontend.milproto.load import load as milproto_load
+
+    loaded = ct.models.MLModel(str(model), skip_model_load=True)
+    spec = loaded.get_spec()
+    if spec.WhichOneof("Type") == "mlProgram":
+        milproto_load(spec, specification_version=spec.specificationVersion,
+                      file_weights_dir=loaded.weights_dir).validate()
+
+
 def check_module_against_torch(module, example, work_dir, fmt, how, precisions=("fp32",),
                                what=""):
     """Scripts or traces `module` (eval mode) on the tensor `example`, saves it, converts it to
@@ -135,6 +148,7 @@ def check_module_against_torch(module, example, work_dir, fmt, how, precisions=(
     for precision in precisions:
         model = work_dir / f"module_{precision}{fmt}"
         check_success(convert(archive, model, inputs=[spec], precision=precision))
+        validate_with_coremltools(model)
         outputs = run_model(model, [work_dir / "x.npy"], work_dir / f"out_{precision}")
         names = ["output"] if len(references) == 1 else [f"output_{i}" for i in
                                                          range(len(references))]

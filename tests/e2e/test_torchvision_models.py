@@ -6,7 +6,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from e2e_helpers import FORMATS, assert_close, check_success, convert, run_model
+from e2e_helpers import (FORMATS, assert_close, check_success, convert, run_model,
+                         validate_with_coremltools)
 
 DEBIAN_PYTHON = "/usr/bin/python3"
 GENERATOR = Path(__file__).with_name("torchvision_models.py")
@@ -34,5 +35,6 @@ def test_model_matches_torch(saved_models, tmp_path, name, how, fmt):
     assert np.abs(reference).max() > 0.1, "the reference output is too small to compare"
     model = tmp_path / f"{name}{fmt}"
     check_success(convert(archive, model, inputs=["1x3x64x64"], precision="fp32"))
+    validate_with_coremltools(model)
     ours = run_model(model, [saved_models / "input.npy"], tmp_path / "out")["output"]
     assert_close(ours, reference, "fp32", f"{name} {how}")
