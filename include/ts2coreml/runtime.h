@@ -15,6 +15,9 @@ struct FeatureInfo {
   std::string name;
   DType dtype = DType::Float32;
   Shape shape;  // as declared in the model description (-1 for unknown dims)
+  // For an image input: "RGB", "BGR" or "GRAYSCALE"; the input is then given as pixels of shape
+  // height x width x 3 (RGB order) or height x width. Empty for multi-arrays.
+  std::string colorSpace;
 };
 
 class Model {

@@ -11,6 +11,7 @@
 #include "lower/lowering.h"
 #include "passes/dead_code_elimination.h"
 #include "passes/mil_fp16.h"
+#include "passes/mil_interface.h"
 #include "torchscript/compiler/compiler.h"
 #include "torchscript/schema/schema_description.h"
 
@@ -53,12 +54,77 @@ ConversionReport convertFile(const std::string& archivePath, const std::string& 
                              {});
 }
 
+namespace {
+
+// "output", or "output_0", "output_1", ... with the user's names in place of the defaults.
+std::vector<std::string> chooseOutputNames(const ir::Graph& mil, const ConvertOptions& options) {
+  std::vector<std::string> names = outputNames(mil.outputs().size());
+  if (options.outputs.size() > names.size()) {
+    throw Error(std::to_string(options.outputs.size()) + " outputs are named but the model has " +
+                std::to_string(names.size()));
+  }
+  for (size_t i = 0; i < options.outputs.size(); ++i) {
+    const std::string& given = options.outputs[i].name;
+    if (given.empty()) continue;
+    if (!api::isFeatureName(given))
+      throw Error("output name '" + given +
+                  "' is not valid (letters, digits and '_', not starting "
+                  "with a digit)");
+    for (const auto& input : mil.inputs()) {
+      if (input->name() == given)
+        throw Error("output name '" + given + "' is already the name of an input");
+    }
+    names[i] = given;
+  }
+  for (size_t i = 0; i < names.size(); ++i) {
+    for (size_t j = i + 1; j < names.size(); ++j) {
+      if (names[i] == names[j]) throw Error("two outputs are named '" + names[i] + "'");
+    }
+  }
+  return names;
+}
+
+// What the archive tells about the torch that wrote it: 2.x writes `.data/serialization_id`,
+// 1.x does not (the file format version alone does not identify the release).
+std::string sourceTorchVersion(const archive::TorchScriptArchive& archive,
+                               const ConvertOptions& options) {
+  if (!options.sourceTorchVersion.empty()) return options.sourceTorchVersion;
+  return archive.has(".data/serialization_id") ? "2.x (inferred from the archive)"
+                                               : "1.x (inferred from the archive)";
+}
+
+backends::ModelInterface modelInterface(const ConvertOptions& options,
+                                        const std::vector<int>& inputSpecIndex) {
+  backends::ModelInterface interface;
+  for (int index : inputSpecIndex) {
+    backends::InputFeature feature;
+    if (index >= 0) {
+      const InputSpec& spec = options.inputs[static_cast<size_t>(index)];
+      feature.defaultShape = spec.shape;
+      feature.ranges = spec.ranges;
+      feature.enumerated = spec.enumerated;
+      feature.image = spec.image;
+      feature.description = spec.description;
+    }
+    interface.inputs.push_back(std::move(feature));
+  }
+  for (const OutputSpec& output : options.outputs)
+    interface.outputDescriptions.push_back(output.description);
+  return interface;
+}
+
+}  // namespace
+
 ConversionReport api::convertArchive(const archive::TorchScriptArchive& archive,
                                      const std::string& outputPath, const ConvertOptions& options,
                                      const ProgressCallback& progress) {
   auto enterStage = [&](std::string_view stage, double done) {
     if (progress) progress(stage, done);
   };
+  const DeploymentTarget target = effectiveTarget(options);
+  validateOptions(options, target);
+  const bool program = options.format == ModelFormat::MLProgram;
+
   enterStage("compile", 0.0);
   torchscript::CompileResult compiled = torchscript::compileForward(archive, options.inputs);
   ir::Graph& torchGraph = *compiled.graph;
@@ -67,26 +133,53 @@ ConversionReport api::convertArchive(const archive::TorchScriptArchive& archive,
 
   enterStage("lower", 1.0 / 3);
   std::unique_ptr<ir::Graph> mil = lower::lowerToMil(torchGraph, torchscript::describeWithSchema);
-  mil->outputNames() = outputNames(mil->outputs().size());
-  Precision precision = options.precision.value_or(
-      options.format == ModelFormat::MLProgram ? Precision::Float16 : Precision::Float32);
-  if (options.format == ModelFormat::MLProgram && precision == Precision::Float16) {
-    passes::applyFp16ComputePrecision(*mil);
+  mil->outputNames() = chooseOutputNames(*mil, options);
+  backends::ModelInterface interface = modelInterface(options, compiled.inputSpecIndex);
+  if (program) {
+    // Neural networks carry the image scale/bias as a preprocessing message instead.
+    for (size_t i = 0; i < interface.inputs.size(); ++i) {
+      if (interface.inputs[i].image)
+        passes::addImagePreprocessing(*mil, i, *interface.inputs[i].image);
+    }
   }
+  Precision precision =
+      options.precision.value_or(program ? Precision::Float16 : Precision::Float32);
+  if (!options.fp32Ops.empty() && !(program && precision == Precision::Float16)) {
+    compiled.warnings.push_back(
+        "the ops kept in fp32 only matter for an fp16 ML Program; this conversion computes in " +
+        std::string(precision == Precision::Float16 ? "fp16 weights only" : "fp32"));
+  }
+  if (program && precision == Precision::Float16) {
+    passes::applyFp16ComputePrecision(*mil, options.fp32Ops);
+  }
+  std::vector<std::optional<DType>> outputDtypes;
+  for (const OutputSpec& output : options.outputs) outputDtypes.push_back(output.dtype);
+  passes::castOutputs(*mil, outputDtypes);
   passes::eliminateDeadCode(*mil);
   ir::verifyGraph(*mil, "lowered MIL program");
 
-  std::map<std::string, std::string> userDefined;
-  userDefined["ts2coreml.source_archive_version"] = std::to_string(archive.version());
+  backends::MLProgramMetadata metadata;
+  metadata.author = options.metadata.author;
+  metadata.license = options.metadata.license;
+  metadata.shortDescription = options.metadata.shortDescription;
+  metadata.versionString = options.metadata.versionString;
+  metadata.userDefined = options.metadata.userDefined;
+  metadata.userDefined["ts2coreml.source_archive_version"] = std::to_string(archive.version());
+  metadata.userDefined["ts2coreml.source_torch_version"] = sourceTorchVersion(archive, options);
+  metadata.userDefined["ts2coreml.minimum_deployment_target"] = deploymentTargetName(target);
   enterStage("write", 2.0 / 3);
   std::string path = trimTrailingSlashes(outputPath);
-  if (options.format == ModelFormat::MLProgram) {
+  if (program) {
     backends::MLProgramOptions backendOptions;
-    backendOptions.metadata.userDefined = userDefined;
+    backendOptions.specificationVersion = specificationVersionOf(target);
+    backendOptions.metadata = std::move(metadata);
+    backendOptions.interface = std::move(interface);
     backends::writeMLPackage(*mil, path, backendOptions);
   } else {
     backends::NeuralNetworkOptions backendOptions;
-    backendOptions.metadata.userDefined = userDefined;
+    backendOptions.specificationVersion = specificationVersionOf(target);
+    backendOptions.metadata = std::move(metadata);
+    backendOptions.interface = std::move(interface);
     backendOptions.fp16Weights = precision == Precision::Float16;
     backends::writeNeuralNetwork(*mil, path, backendOptions);
   }

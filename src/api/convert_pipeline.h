@@ -16,4 +16,10 @@ ConversionReport convertArchive(const archive::TorchScriptArchive& archive,
                                 const std::string& outputPath, const ConvertOptions& options,
                                 const ProgressCallback& progress);
 
+// Checks the options against each other and the target; throws Error naming the input/output.
+void validateOptions(const ConvertOptions& options, DeploymentTarget target);
+
+// True for [A-Za-z_][A-Za-z0-9_]*: names valid as Core ML features in both formats.
+bool isFeatureName(const std::string& name);
+
 }  // namespace ts2coreml::api

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <vector>
 
 #include "core/error.h"
@@ -39,6 +40,14 @@ std::optional<DType> specDtype(const std::string& name) {
   return std::nullopt;
 }
 
+// Image inputs are named in the dtype slot: image (RGB), image-rgb, image-bgr, image-gray.
+std::optional<ColorLayout> imageLayout(const std::string& name) {
+  if (name == "image" || name == "image-rgb") return ColorLayout::RGB;
+  if (name == "image-bgr") return ColorLayout::BGR;
+  if (name == "image-gray") return ColorLayout::Grayscale;
+  return std::nullopt;
+}
+
 class SpecParser {
  public:
   explicit SpecParser(const std::string& text) : text_(text) {}
@@ -50,22 +59,40 @@ class SpecParser {
 
     InputSpec spec;
     size_t dimsIndex = 0;
-    // Two parts are NAME:DIMS or DIMS:DTYPE; dims start with a digit, names never do.
+    // Two parts are NAME:DIMS or DIMS:DTYPE; dims start with a digit or '(', names never do.
     if (parts.size() == 3 ||
-        (parts.size() == 2 && !std::isdigit(static_cast<unsigned char>(parts[0].c_str()[0])))) {
+        (parts.size() == 2 && !std::isdigit(static_cast<unsigned char>(parts[0].c_str()[0])) &&
+         parts[0].c_str()[0] != '(')) {
       spec.name = parts[0];
       if (spec.name.empty()) fail("empty input name before ':'");
       if (!isIdentifier(spec.name)) fail("'" + spec.name + "' is not a valid input name");
       dimsIndex = 1;
     }
-    spec.shape = parseDims(parts[dimsIndex]);
+    std::vector<std::string> shapes = split(parts[dimsIndex], ',');
+    if (shapes.size() == 1) {
+      spec.shape = parseDims(shapes[0], &spec.ranges);
+      bool anyFlexible = false;
+      for (const DimRange& range : spec.ranges) anyFlexible |= !range.isFixed();
+      if (!anyFlexible) spec.ranges.clear();
+    } else {
+      // Enumerated shapes: the first one is the default.
+      for (const std::string& text : shapes) spec.enumerated.push_back(parseDims(text, nullptr));
+      spec.shape = spec.enumerated.front();
+      for (const Shape& shape : spec.enumerated) {
+        if (shape.size() != spec.shape.size())
+          fail("enumerated shapes " + shapeToString(spec.shape) + " and " + shapeToString(shape) +
+               " differ in rank");
+      }
+    }
     if (dimsIndex + 1 < parts.size()) {
       const std::string& dtypeName = parts[dimsIndex + 1];
-      std::optional<DType> dtype = specDtype(dtypeName);
-      if (!dtype) {
+      if (std::optional<ColorLayout> layout = imageLayout(dtypeName)) {
+        spec.image = ImageInput{*layout, 1.0f, {}};
+      } else if (std::optional<DType> dtype = specDtype(dtypeName)) {
+        spec.dtype = *dtype;
+      } else {
         fail("unknown dtype '" + dtypeName + "' (expected one of " + kSpecDtypes + ")");
       }
-      spec.dtype = *dtype;
     }
     return spec;
   }
@@ -75,18 +102,47 @@ class SpecParser {
     throw Error("--input '" + text_ + "': " + what);
   }
 
-  Shape parseDims(const std::string& dims) const {
+  int64_t parseSize(const std::string& dim) const {
+    if (!allDigits(dim)) fail("'" + dim + "' is not a dimension");
+    int64_t value = 0;
+    auto [end, error] = std::from_chars(dim.data(), dim.data() + dim.size(), value);
+    if (error != std::errc() || end != dim.data() + dim.size()) {
+      fail("dimension " + dim + " is too large");
+    }
+    if (value == 0) fail("dimension 0 is not allowed (every dimension must be at least 1)");
+    return value;
+  }
+
+  // "(LOWER..UPPER)" or "(LOWER..)" (unbounded) -> a range.
+  DimRange parseRange(const std::string& dim) const {
+    size_t dots = dim.find("..");
+    if (dim.back() != ')' || dots == std::string::npos)
+      fail("'" + dim + "' is not a range (write (LOWER..UPPER) or (LOWER..))");
+    DimRange range;
+    range.lower = parseSize(dim.substr(1, dots - 1));
+    std::string upper = dim.substr(dots + 2, dim.size() - dots - 3);
+    range.upper = upper.empty() ? -1 : parseSize(upper);
+    if (range.upper != -1 && range.upper < range.lower)
+      fail("range '" + dim + "' is empty (upper bound below lower bound)");
+    return range;
+  }
+
+  // DIMS joined by 'x'. With `ranges`, a dimension may be a range (the shape takes its lower
+  // bound); every dimension gets an entry there.
+  Shape parseDims(const std::string& dims, std::vector<DimRange>* ranges) const {
     if (dims.empty()) fail("missing dimensions (e.g. 1x3x64x64)");
     Shape shape;
     for (const std::string& dim : split(dims, 'x')) {
       if (dim.empty()) fail("empty dimension in '" + dims + "' (dimensions are joined by 'x')");
-      if (!allDigits(dim)) fail("'" + dim + "' is not a dimension");
-      int64_t value = 0;
-      auto [end, error] = std::from_chars(dim.data(), dim.data() + dim.size(), value);
-      if (error != std::errc() || end != dim.data() + dim.size()) {
-        fail("dimension " + dim + " is too large");
+      if (dim[0] == '(') {
+        if (!ranges) fail("enumerated shapes cannot have ranges ('" + dim + "')");
+        DimRange range = parseRange(dim);
+        ranges->push_back(range);
+        shape.push_back(range.lower);
+        continue;
       }
-      if (value == 0) fail("dimension 0 is not allowed (every dimension must be at least 1)");
+      int64_t value = parseSize(dim);
+      if (ranges) ranges->push_back({value, value});
       shape.push_back(value);
     }
     return shape;
@@ -120,6 +176,51 @@ InputFileBinding parseInputFileBinding(const std::string& text) {
   }
   if (binding.path.empty()) throw Error("--input '" + text + "': missing .npy file name");
   return binding;
+}
+
+}  // namespace ts2coreml::cli
+
+namespace ts2coreml::cli {
+
+OutputSpec parseOutputSpec(const std::string& text) {
+  OutputSpec spec;
+  size_t colon = text.find(':');
+  spec.name = text.substr(0, colon);
+  if (!spec.name.empty() && !isIdentifier(spec.name))
+    throw Error("--output-spec '" + text + "': '" + spec.name + "' is not a valid output name");
+  if (colon != std::string::npos) {
+    std::string dtype = text.substr(colon + 1);
+    if (dtype == "float32")
+      spec.dtype = DType::Float32;
+    else if (dtype == "float16")
+      spec.dtype = DType::Float16;
+    else if (dtype == "int32")
+      spec.dtype = DType::Int32;
+    else
+      throw Error("--output-spec '" + text + "': unknown dtype '" + dtype +
+                  "' (expected float32, float16 or int32)");
+  }
+  if (spec.name.empty() && !spec.dtype)
+    throw Error("--output-spec '" + text + "': give a NAME, a :DTYPE or both");
+  return spec;
+}
+
+std::pair<std::string, std::string> splitAssignment(const std::string& text,
+                                                    const std::string& option) {
+  size_t equals = text.find('=');
+  if (equals == std::string::npos || equals == 0)
+    throw Error(option + " '" + text + "': expected NAME=VALUE");
+  return {text.substr(0, equals), text.substr(equals + 1)};
+}
+
+float parseFloat(const std::string& text, const std::string& where) {
+  try {
+    size_t used = 0;
+    float value = std::stof(text, &used);
+    if (used == text.size() && std::isfinite(value)) return value;
+  } catch (const std::exception&) {
+  }
+  throw Error(where + ": '" + text + "' is not a number");
 }
 
 }  // namespace ts2coreml::cli

@@ -1,5 +1,7 @@
 #include "passes/mil_fp16.h"
 
+#include <set>
+
 namespace ts2coreml::passes {
 
 namespace {
@@ -24,13 +26,93 @@ ir::Node* makeConst(ir::Graph& graph, IValue value, ir::TypePtr type) {
 // archive) and are converted by the backend while streaming them into weight.bin.
 constexpr int64_t kConvertInPlaceLimit = 64;
 
-void convertBlock(ir::Graph& graph, ir::Block* block, ir::Value*& fp16Name) {
+// The dtype-name constants casts take, made once on first use.
+struct CastNames {
+  ir::Graph& graph;
+  ir::Value* fp16 = nullptr;
+  ir::Value* fp32 = nullptr;
+  ir::Value* get(DType dtype) {
+    ir::Value*& slot = dtype == DType::Float16 ? fp16 : fp32;
+    if (!slot) {
+      slot =
+          makeConst(graph, IValue(dtype == DType::Float16 ? "fp16" : "fp32"), ir::Type::strType())
+              ->output();
+    }
+    return slot;
+  }
+};
+
+bool isHalfTensor(const ir::Value* value) {
+  return value->type()->isTensor() && value->type()->dtype() == DType::Float16;
+}
+
+// Values some node other than a kept-fp32 op reads (or a block returns): their constants must
+// become fp16. A constant read only by kept ops keeps its fp32 data.
+void collectHalfUses(ir::Block* block, const std::set<std::string>& fp32Kinds,
+                     std::set<const ir::Value*>& used) {
+  for (const ir::Value* value : block->returns()) used.insert(value);
+  for (const auto& node : block->nodes()) {
+    if (!fp32Kinds.count(node->kind())) {
+      for (const ir::Value* input : node->inputs()) used.insert(input);
+    }
+    for (const auto& inner : node->blocks()) collectHalfUses(inner.get(), fp32Kinds, used);
+  }
+}
+
+ir::Node* insertCast(ir::Block* block, const ir::Node* before, ir::Value* x, DType dtype,
+                     CastNames& names) {
+  ir::Node* cast =
+      before ? block->insertNodeBefore(before, "mil.cast") : block->appendNode("mil.cast");
+  cast->addInput(x, "x");
+  cast->addInput(names.get(dtype), "dtype");
+  cast->addOutput(ir::Type::tensor(dtype, x->type()->shape()));
+  cast->setLocation(before ? before->location() : ir::SourceLocation{});
+  return cast;
+}
+
+// Runs `node` (a kept op) in fp32: its fp16 inputs are cast up, its outputs cast back down.
+// Returns how many nodes were inserted after it.
+size_t keepInFp32(ir::Block* block, ir::Node* node, CastNames& names) {
+  for (size_t k = 0; k < node->inputs().size(); ++k) {
+    if (isHalfTensor(node->input(k))) {
+      node->setInput(k, insertCast(block, node, node->input(k), DType::Float32, names)->output());
+    }
+  }
+  size_t inserted = 0;
+  for (size_t o = 0; o < node->numOutputs(); ++o) {
+    ir::Value* output = node->output(o);
+    if (!(output->type()->isTensor() && output->type()->dtype() == DType::Float32)) continue;
+    // The cast goes right after `node` (and after casts inserted for earlier outputs).
+    const auto& nodes = block->nodes();
+    size_t position = 0;
+    while (nodes[position].get() != node) ++position;
+    position += 1 + inserted;
+    const ir::Node* next = position < nodes.size() ? nodes[position].get() : nullptr;
+    ir::Node* down = insertCast(block, next, output, DType::Float16, names);
+    down->setLocation(node->location());
+    ir::replaceAllUsesWith(block, output, down->output());
+    down->setInput(0, output);
+    ++inserted;
+  }
+  return inserted;
+}
+
+void convertBlock(ir::Graph& graph, ir::Block* block, CastNames& names,
+                  const std::set<std::string>& fp32Kinds,
+                  const std::set<const ir::Value*>& halfUses) {
   // The top block's params are the model inputs: they keep their interface type.
   if (block->owner()) {
     for (const auto& param : block->params()) param->setType(toHalf(param->type()));
   }
   for (size_t i = 0; i < block->nodes().size(); ++i) {
     ir::Node* node = block->nodes()[i].get();
+    if (fp32Kinds.count(node->kind()) && node->blocks().empty()) {
+      size_t inserted = keepInFp32(block, node, names);
+      while (block->nodes()[i].get() != node) ++i;  // up-casts were inserted before it
+      i += inserted;                                // skip the down-casts after it
+      continue;
+    }
+    if (node->kind() == "mil.const" && !halfUses.count(node->output())) continue;
     if (node->kind() == "mil.const") {
       IValue& val = node->attributes()["val"];
       if (val.isTensor() && val.toTensor().dtype() == DType::Float32 &&
@@ -42,29 +124,31 @@ void convertBlock(ir::Graph& graph, ir::Block* block, ir::Value*& fp16Name) {
       const ir::Node* producer = dtype ? dtype->producer() : nullptr;
       if (producer && producer->attribute("val").isString() &&
           producer->attribute("val").toString() == "fp32") {
-        if (!fp16Name) fp16Name = makeConst(graph, IValue("fp16"), ir::Type::strType())->output();
         for (size_t k = 0; k < node->inputs().size(); ++k) {
-          if (node->inputNames()[k] == "dtype") node->setInput(k, fp16Name);
+          if (node->inputNames()[k] == "dtype") node->setInput(k, names.get(DType::Float16));
         }
       }
     }
     for (size_t o = 0; o < node->numOutputs(); ++o) {
       node->output(o)->setType(toHalf(node->output(o)->type()));
     }
-    for (const auto& inner : node->blocks()) convertBlock(graph, inner.get(), fp16Name);
+    for (const auto& inner : node->blocks())
+      convertBlock(graph, inner.get(), names, fp32Kinds, halfUses);
   }
 }
 
 }  // namespace
 
-void applyFp16ComputePrecision(ir::Graph& milGraph) {
-  ir::Value* fp16Name = nullptr;
-  convertBlock(milGraph, milGraph.top(), fp16Name);
+void applyFp16ComputePrecision(ir::Graph& milGraph, const std::vector<std::string>& fp32OpTypes) {
+  std::set<std::string> fp32Kinds;
+  for (const std::string& type : fp32OpTypes) fp32Kinds.insert("mil." + type);
+  std::set<const ir::Value*> halfUses;
+  collectHalfUses(milGraph.top(), fp32Kinds, halfUses);
+  CastNames names{milGraph};
   ir::Block* top = milGraph.top();
   // Inputs stay fp32 in the interface: cast them once at the start.
   for (const auto& input : milGraph.inputs()) {
     if (!(input->type()->isTensor() && input->type()->dtype() == DType::Float32)) continue;
-    if (!fp16Name) fp16Name = makeConst(milGraph, IValue("fp16"), ir::Type::strType())->output();
     // Insert after the leading constants so the dtype constant is defined before the cast.
     const ir::Node* firstOp = nullptr;
     for (const auto& node : top->nodes()) {
@@ -78,17 +162,16 @@ void applyFp16ComputePrecision(ir::Graph& milGraph) {
     ir::Value* half = cast->addOutput(toHalf(input->type()));
     ir::replaceAllUsesWith(top, input.get(), half);
     cast->addInput(input.get(), "x");
-    cast->addInput(fp16Name, "dtype");
+    cast->addInput(names.get(DType::Float16), "dtype");
   }
+  convertBlock(milGraph, top, names, fp32Kinds, halfUses);
   // Outputs go back to fp32.
-  ir::Value* fp32Name = nullptr;
   for (size_t i = 0; i < top->returns().size(); ++i) {
     ir::Value* output = top->returns()[i];
     if (!(output->type()->isTensor() && output->type()->dtype() == DType::Float16)) continue;
-    if (!fp32Name) fp32Name = makeConst(milGraph, IValue("fp32"), ir::Type::strType())->output();
     ir::Node* cast = top->appendNode("mil.cast");
     cast->addInput(output, "x");
-    cast->addInput(fp32Name, "dtype");
+    cast->addInput(names.get(DType::Float32), "dtype");
     top->setReturn(i, cast->addOutput(ir::Type::tensor(DType::Float32, output->type()->shape())));
   }
 }

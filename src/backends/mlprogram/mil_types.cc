@@ -47,7 +47,8 @@ MILSpec::ValueType milValueType(const ir::TypePtr& type, const std::string& wher
 }
 
 CoreML::Specification::FeatureType featureType(const ir::TypePtr& type, bool isInput,
-                                               int specificationVersion, const std::string& where) {
+                                               int specificationVersion, const std::string& where,
+                                               const InputFeature* feature) {
   if (!type->isTensor() || !type->dtype() || !type->shape()) {
     throw Error(where + " has type " + type->str() +
                 "; model inputs and outputs must be tensors "
@@ -61,9 +62,15 @@ CoreML::Specification::FeatureType featureType(const ir::TypePtr& type, bool isI
                 "; ML program inputs and outputs must be float32 or int32 (float16 from "
                 "specification version 7)");
   }
-  CoreML::Specification::FeatureType feature;
-  auto* array = feature.mutable_multiarraytype();
+  if (feature && feature->image) return imageFeatureType(*feature);
+  CoreML::Specification::FeatureType result;
+  auto* array = result.mutable_multiarraytype();
   array->set_datatype(*coreml::arrayDataTypeOf(dtype));
+  if (feature && (!feature->ranges.empty() || !feature->enumerated.empty())) {
+    for (int64_t dim : feature->defaultShape) array->add_shape(dim);
+    addShapeFlexibility(*feature, array);
+    return result;
+  }
   Shape shape = *type->shape();
   if (shape.empty()) shape = {1};  // Core ML describes a scalar as a 1-element array
   bool flexible = false;
@@ -79,7 +86,7 @@ CoreML::Specification::FeatureType featureType(const ir::TypePtr& type, bool isI
       array->add_shape(dim < 0 ? 1 : dim);
     }
   }
-  return feature;
+  return result;
 }
 
 }  // namespace ts2coreml::backends

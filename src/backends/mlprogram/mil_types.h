@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "backends/model_interface.h"
 #include "coreml/mil_dtypes.h"
 #include "coreml/proto/FeatureTypes.pb.h"
 #include "coreml/proto/MIL.pb.h"
@@ -19,9 +20,11 @@ MILSpec::ValueType milTensorType(MILSpec::DataType dtype, const Shape& shape);
 // in error messages.
 MILSpec::ValueType milValueType(const ir::TypePtr& type, const std::string& where);
 
-// The multi-array feature type of a model input/output. Unknown dims: inputs get a shape range
-// (1..unbounded) with 1 as default, outputs leave the shape empty (as coremltools does).
+// The feature type of a model input/output: an image, or a multi-array with the flexibility of
+// `feature` when given. Otherwise unknown dims: inputs get a shape range (1..unbounded) with 1 as
+// default, outputs leave the shape empty (as coremltools does).
 CoreML::Specification::FeatureType featureType(const ir::TypePtr& type, bool isInput,
-                                               int specificationVersion, const std::string& where);
+                                               int specificationVersion, const std::string& where,
+                                               const InputFeature* feature = nullptr);
 
 }  // namespace ts2coreml::backends

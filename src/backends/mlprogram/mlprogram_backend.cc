@@ -19,9 +19,11 @@ void fillDescription(const ir::Graph& graph, const MilNamer& names, const MLProg
   for (size_t i = 0; i < graph.inputs().size(); ++i) {
     auto* feature = description->add_input();
     feature->set_name(names.inputName(i));
+    const InputFeature* given = inputFeature(options.interface, i);
     *feature->mutable_type() =
         featureType(graph.inputs()[i]->type(), /*isInput=*/true, options.specificationVersion,
-                    "model input '" + feature->name() + "'");
+                    "model input '" + feature->name() + "'", given);
+    if (given) feature->set_shortdescription(given->description);
   }
   for (size_t i = 0; i < graph.outputs().size(); ++i) {
     auto* feature = description->add_output();
@@ -29,6 +31,8 @@ void fillDescription(const ir::Graph& graph, const MilNamer& names, const MLProg
     *feature->mutable_type() =
         featureType(graph.outputs()[i]->type(), /*isInput=*/false, options.specificationVersion,
                     "model output '" + feature->name() + "'");
+    if (i < options.interface.outputDescriptions.size())
+      feature->set_shortdescription(options.interface.outputDescriptions[i]);
   }
   writeMetadata(options.metadata, description->mutable_metadata());
 }

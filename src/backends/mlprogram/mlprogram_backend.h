@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "backends/model_interface.h"
 #include "ir/graph.h"
 
 namespace ts2coreml::backends {
@@ -26,6 +27,7 @@ struct MLProgramOptions {
   // 8 -> "CoreML7", 9 -> "CoreML8", 10 -> "CoreML9").
   std::string opset;
   MLProgramMetadata metadata;
+  ModelInterface interface;  // flexible shapes, image inputs, feature descriptions
 };
 
 // The opset name that goes with a specification version; throws Error below 6.

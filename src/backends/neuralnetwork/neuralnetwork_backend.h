@@ -19,6 +19,12 @@ struct NeuralNetworkOptions {
   // Model metadata, the same struct the ML Program writer takes (ts2coreml.version /
   // ts2coreml.source are added to userDefined unless given there).
   MLProgramMetadata metadata;
+  // Flexible shapes, image inputs (with their scale/bias as NeuralNetworkPreprocessing) and
+  // feature descriptions.
+  ModelInterface interface;
+  // A .mlmodel is one protobuf message, which protobuf cannot read past 2 GB: bigger models are
+  // refused (tests lower the limit).
+  uint64_t maxFileBytes = (uint64_t{1} << 31) - 1;
 };
 
 // Builds the Model message for `milGraph` (mil.* ops, inputs with known tensor types, outputs

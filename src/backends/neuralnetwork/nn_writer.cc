@@ -17,8 +17,21 @@ namespace spec = CoreML::Specification;
 // A FLOAT32 multi-array feature. Rank-0 values are one-element arrays; unknown dims (-1) become
 // a flexible range [1, unbounded) with 1 as the default.
 void describeArray(spec::FeatureDescription* feature, const std::string& name,
-                   const ir::TypePtr& type, bool requireShape) {
+                   const ir::TypePtr& type, bool requireShape,
+                   const InputFeature* given = nullptr) {
   feature->set_name(name);
+  if (given) feature->set_shortdescription(given->description);
+  if (given && given->image) {
+    *feature->mutable_type() = imageFeatureType(*given);
+    return;
+  }
+  if (given && (!given->ranges.empty() || !given->enumerated.empty())) {
+    auto* array = feature->mutable_type()->mutable_multiarraytype();
+    array->set_datatype(spec::ArrayFeatureType::FLOAT32);
+    for (int64_t dim : given->defaultShape) array->add_shape(dim);
+    addShapeFlexibility(*given, array);
+    return;
+  }
   auto* array = feature->mutable_type()->mutable_multiarraytype();
   array->set_datatype(spec::ArrayFeatureType::FLOAT32);
   if (!type || !type->isTensor() || !type->shape()) {
@@ -41,6 +54,35 @@ void describeArray(spec::FeatureDescription* feature, const std::string& name,
   }
 }
 
+// Core ML applies value = channelScale * pixel + bias[channel] to an image input before the first
+// layer; the biases are named by color.
+void addImagePreprocessing(spec::NeuralNetwork* network, const std::string& name,
+                           const ImageInput& image) {
+  auto* scaler = network->add_preprocessing();
+  scaler->set_featurename(name);
+  auto* values = scaler->mutable_scaler();
+  values->set_channelscale(image.scale);
+  auto bias = [&](size_t channel) {
+    if (image.bias.empty()) return 0.0f;
+    return image.bias.size() == 1 ? image.bias[0] : image.bias.at(channel);
+  };
+  switch (image.layout) {
+    case ColorLayout::Grayscale:
+      values->set_graybias(bias(0));
+      break;
+    case ColorLayout::RGB:
+      values->set_redbias(bias(0));
+      values->set_greenbias(bias(1));
+      values->set_bluebias(bias(2));
+      break;
+    case ColorLayout::BGR:
+      values->set_bluebias(bias(0));
+      values->set_greenbias(bias(1));
+      values->set_redbias(bias(2));
+      break;
+  }
+}
+
 std::string outputName(const ir::Graph& graph, size_t i) {
   const auto& names = graph.outputNames();
   if (i < names.size() && !names[i].empty()) return names[i];
@@ -59,13 +101,16 @@ spec::Model buildNeuralNetworkSpec(const ir::Graph& milGraph, const NeuralNetwor
 
   if (milGraph.inputs().empty())
     throw Error("neural network backend: a neural network needs at least one input");
-  for (const auto& input : milGraph.inputs()) {
+  for (size_t i = 0; i < milGraph.inputs().size(); ++i) {
+    const auto& input = milGraph.inputs()[i];
     const std::string& name = input->name();
     if (name.empty()) throw Error("neural network backend: a model input has no name");
     if (!ctx.reserveBlobName(name))
       throw Error("neural network backend: two model inputs are named '" + name + "'");
     ctx.nameBlob(input.get(), name);
-    describeArray(description->add_input(), name, input->type(), true);
+    const InputFeature* given = inputFeature(options.interface, i);
+    describeArray(description->add_input(), name, input->type(), true, given);
+    if (given && given->image) addImagePreprocessing(network, name, *given->image);
   }
 
   // Values computed at top level are written straight under their output name; anything else
@@ -85,6 +130,9 @@ spec::Model buildNeuralNetworkSpec(const ir::Graph& milGraph, const NeuralNetwor
       finalCopies.emplace_back(value, name);
     }
     describeArray(description->add_output(), name, value->type(), false);
+    if (i < options.interface.outputDescriptions.size())
+      description->mutable_output(static_cast<int>(i))
+          ->set_shortdescription(options.interface.outputDescriptions[i]);
   }
 
   for (const auto& node : milGraph.top()->nodes()) ctx.lowerNode(*node);
@@ -99,8 +147,25 @@ spec::Model buildNeuralNetworkSpec(const ir::Graph& milGraph, const NeuralNetwor
 
 void writeNeuralNetwork(const ir::Graph& milGraph, const std::string& path,
                         const NeuralNetworkOptions& options) {
+  // The weights alone decide whether the file can fit: refuse before copying them into memory.
+  uint64_t weightBytes = 0;
+  ir::forEachNode(milGraph.top(), [&](ir::Node* node) {
+    if (node->kind() != "mil.const") return;
+    const IValue& value = node->attribute("val");
+    if (!value.isTensor()) return;
+    uint64_t elements = static_cast<uint64_t>(value.toTensor().numel());
+    weightBytes += elements * (options.fp16Weights ? 2 : 4);
+  });
+  auto refuse = [&](uint64_t bytes) {
+    throw Error("the neural network would take " + std::to_string(bytes) + " bytes, over the " +
+                std::to_string(options.maxFileBytes) +
+                "-byte protobuf limit of a .mlmodel file (2 GB); write an ML Program "
+                "(.mlpackage), which keeps the weights in a separate weight.bin");
+  };
+  if (weightBytes > options.maxFileBytes) refuse(weightBytes);
   // Everything is built in memory first, so a lowering error never touches the file system.
   spec::Model model = buildNeuralNetworkSpec(milGraph, options);
+  if (model.ByteSizeLong() > options.maxFileBytes) refuse(model.ByteSizeLong());
   coreml::saveMLModel(model, path);
 }
 

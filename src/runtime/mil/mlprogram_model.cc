@@ -8,6 +8,7 @@
 #include "runtime/kernels/elementwise_unary.h"
 #include "runtime/mil/mil_interpreter.h"
 #include "runtime/mil/mil_program.h"
+#include "runtime/model_features.h"
 
 namespace ts2coreml::runtime {
 
@@ -64,7 +65,8 @@ class MLProgramModel : public Model {
       if (!declared)
         throw Error("'" + path_ + "': input '" + input.name() +
                     "' is not an input of function main");
-      inputs_.push_back(featureInfo(input, declared, path_));
+      inputRules_.emplace_back(input, path_);
+      inputs_.push_back(inputRules_.back().info());
     }
     for (const auto& output : description.output()) {
       size_t index = outputIndex(output.name());
@@ -83,7 +85,11 @@ class MLProgramModel : public Model {
     for (const mil::ValueSpec& declared : function_.inputs) {
       auto it = inputs.find(declared.name);
       if (it == inputs.end()) throw Error("input '" + declared.name + "' is missing");
-      root.set(declared.name, mil::MilValue(prepareInput(declared, it->second)));
+      Tensor given = it->second;
+      for (const InputFeatureRule& rule : inputRules_) {
+        if (rule.info().name == declared.name) given = rule.prepare(given);
+      }
+      root.set(declared.name, mil::MilValue(prepareInput(declared, given)));
     }
     std::vector<mil::MilValue> results = mil::runBlock(function_.block, root, {});
     std::map<std::string, Tensor> outputs;
@@ -186,6 +192,7 @@ class MLProgramModel : public Model {
   spec::Model spec_;
   std::string path_;
   mil::CompiledFunction function_;
+  std::vector<InputFeatureRule> inputRules_;
   std::vector<FeatureInfo> inputs_;
   std::vector<FeatureInfo> outputs_;
 };

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "runtime/model_features.h"
 #include "runtime/neuralnetwork/nn_executor.h"
 
 namespace ts2coreml::runtime {
@@ -28,30 +29,22 @@ DType arrayDType(spec::ArrayFeatureType::ArrayDataType type) {
   }
 }
 
-// Accepted shapes of one multi-array feature.
-struct ShapeRule {
-  Shape fixed;                                      // used when there is no flexibility
-  std::vector<std::pair<int64_t, int64_t>> ranges;  // per dim [lo, hi], hi -1 = unbounded
-  std::vector<Shape> enumerated;
-
-  bool accepts(const Shape& given) const {
-    if (!enumerated.empty()) {
-      for (const auto& s : enumerated) {
-        if (s == given) return true;
-      }
-      return false;
-    }
-    if (!ranges.empty()) {
-      if (given.size() != ranges.size()) return false;
-      for (size_t i = 0; i < given.size(); ++i) {
-        if (given[i] < ranges[i].first || (ranges[i].second >= 0 && given[i] > ranges[i].second))
-          return false;
-      }
-      return true;
-    }
-    return fixed.empty() || fixed == given;
+// value = channelScale * pixel + bias[channel]: the scaler Core ML applies to an image input.
+Tensor applyScaler(const spec::NeuralNetworkImageScaler& scaler, const std::string& colorSpace,
+                   Tensor planar) {
+  const int64_t channels = planar.dim(1), plane = planar.dim(2) * planar.dim(3);
+  std::vector<float> bias;
+  if (colorSpace == "GRAYSCALE") bias = {scaler.graybias()};
+  if (colorSpace == "RGB") bias = {scaler.redbias(), scaler.greenbias(), scaler.bluebias()};
+  if (colorSpace == "BGR") bias = {scaler.bluebias(), scaler.greenbias(), scaler.redbias()};
+  // An unset channelScale means 1 (the proto default 0 would blank the image).
+  const float scale = scaler.channelscale() == 0.0f ? 1.0f : scaler.channelscale();
+  float* data = planar.mutableData<float>();
+  for (int64_t c = 0; c < channels; ++c) {
+    for (int64_t p = 0; p < plane; ++p) data[c * plane + p] = scale * data[c * plane + p] + bias[c];
   }
-};
+  return planar;
+}
 
 class NeuralNetworkModel : public Model {
  public:
@@ -59,8 +52,11 @@ class NeuralNetworkModel : public Model {
     if (!model.has_neuralnetwork()) throw Error(path + ": not a neural network model");
     spec_ = std::make_shared<const spec::Model>(std::move(model));
     executor_ = std::make_unique<nn::Executor>(spec_);
-    for (const auto& f : spec_->description().input()) inputs_.push_back(describe(f, &inputRules_));
-    for (const auto& f : spec_->description().output()) outputs_.push_back(describe(f, nullptr));
+    for (const auto& f : spec_->description().input()) {
+      inputRules_.emplace_back(f, path);
+      inputs_.push_back(inputRules_.back().info());
+    }
+    for (const auto& f : spec_->description().output()) outputs_.push_back(describe(f));
     std::vector<std::string> inNames, outNames;
     for (const auto& f : inputs_) inNames.push_back(f.name);
     for (const auto& f : outputs_) outNames.push_back(f.name);
@@ -80,11 +76,17 @@ class NeuralNetworkModel : public Model {
       const std::string& name = inputs_[i].name;
       auto it = given.find(name);
       if (it == given.end()) throw Error(path_ + ": missing input '" + name + "'");
-      Tensor value = nn::asBlob(it->second);
-      if (!inputRules_[i].accepts(value.shape())) {
-        throw Error(path_ + ": input '" + name + "' has shape " +
-                    shapeToString(it->second.shape()) + ", the model expects " +
-                    shapeToString(inputs_[i].shape));
+      Tensor value;
+      try {
+        value = nn::asBlob(inputRules_[i].prepare(it->second));
+      } catch (const Error& e) {
+        throw Error(path_ + ": " + e.what());
+      }
+      if (inputRules_[i].isImage()) {
+        for (const auto& step : spec_->neuralnetwork().preprocessing()) {
+          if (step.featurename() == name && step.has_scaler())
+            value = applyScaler(step.scaler(), inputs_[i].colorSpace, value.clone());
+        }
       }
       blobs[name] = value;
     }
@@ -106,8 +108,9 @@ class NeuralNetworkModel : public Model {
     auto features = [&](const char* title, const std::vector<FeatureInfo>& list) {
       text << title << ":\n";
       for (const auto& f : list) {
-        text << "  " << f.name << ": " << dtypeName(f.dtype) << " "
-             << (f.shape.empty() ? "?" : shapeToString(f.shape)) << "\n";
+        text << "  " << f.name << ": "
+             << (f.colorSpace.empty() ? std::string(dtypeName(f.dtype)) : "image " + f.colorSpace)
+             << " " << (f.shape.empty() ? "?" : shapeToString(f.shape)) << "\n";
       }
     };
     features("inputs", inputs_);
@@ -138,7 +141,7 @@ class NeuralNetworkModel : public Model {
     return total;
   }
 
-  FeatureInfo describe(const spec::FeatureDescription& f, std::vector<ShapeRule>* rules) const {
+  FeatureInfo describe(const spec::FeatureDescription& f) const {
     if (!f.type().has_multiarraytype()) {
       throw Error(path_ + ": feature '" + f.name() +
                   "' is not a multi-array (only multi-arrays are supported)");
@@ -148,20 +151,6 @@ class NeuralNetworkModel : public Model {
     info.name = f.name();
     info.dtype = arrayDType(array.datatype());
     info.shape.assign(array.shape().begin(), array.shape().end());
-    ShapeRule rule;
-    rule.fixed = info.shape;
-    if (array.has_shaperange()) {
-      info.shape.clear();
-      for (const auto& r : array.shaperange().sizeranges()) {
-        int64_t lo = static_cast<int64_t>(r.lowerbound()), hi = r.upperbound();
-        rule.ranges.emplace_back(lo, hi);
-        info.shape.push_back(lo == hi ? lo : -1);
-      }
-    } else if (array.has_enumeratedshapes()) {
-      for (const auto& s : array.enumeratedshapes().shapes())
-        rule.enumerated.emplace_back(s.shape().begin(), s.shape().end());
-    }
-    if (rules) rules->push_back(rule);
     return info;
   }
 
@@ -169,7 +158,7 @@ class NeuralNetworkModel : public Model {
   std::shared_ptr<const spec::Model> spec_;
   std::unique_ptr<nn::Executor> executor_;
   std::vector<FeatureInfo> inputs_, outputs_;
-  std::vector<ShapeRule> inputRules_;
+  std::vector<InputFeatureRule> inputRules_;
 };
 
 }  // namespace

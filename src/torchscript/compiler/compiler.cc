@@ -152,14 +152,16 @@ CompileResult compileForward(const archive::TorchScriptArchive& archive,
       if (params[i].defaultValue) break;  // the rest take their defaults
       if (allowUnknownShapes) {
         ir::Value* input = result.graph->addInput(ir::Type::tensor(DType::Float32), params[i].name);
+        result.inputSpecIndex.push_back(-1);
         args.positional.push_back(SugaredValue::ofValue(input));
         continue;
       }
       throw Error("missing --input for forward() parameter '" + params[i].name +
                   "' (e.g. --input " + params[i].name + ":1x3x224x224)");
     }
-    ir::Value* input =
-        result.graph->addInput(ir::Type::tensor(bound[i]->dtype, bound[i]->shape), params[i].name);
+    ir::Value* input = result.graph->addInput(
+        ir::Type::tensor(bound[i]->dtype, bound[i]->compileShape()), params[i].name);
+    result.inputSpecIndex.push_back(static_cast<int>(bound[i] - inputs.data()));
     args.positional.push_back(SugaredValue::ofValue(input));
   }
 

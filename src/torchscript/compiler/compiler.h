@@ -17,6 +17,8 @@ namespace ts2coreml::torchscript {
 struct CompileResult {
   std::unique_ptr<ir::Graph> graph;
   std::vector<std::string> warnings;
+  // For each graph input, the index of the InputSpec bound to it (-1: none).
+  std::vector<int> inputSpecIndex;
 };
 
 // The forward() parameters (without self) as written in the archive: name and annotation text.
