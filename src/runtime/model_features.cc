@@ -124,6 +124,10 @@ Tensor InputFeatureRule::prepare(const Tensor& given) const {
       accepted =
           shape[i] >= ranges_[i].first && (ranges_[i].second < 0 || shape[i] <= ranges_[i].second);
     }
+  } else {
+    // A scalar is described as [1]: a rank-0 value fits too.
+    accepted = fixed_.empty() || shape == fixed_ ||
+               (shapeNumel(fixed_) == 1 && given.numel() == 1 && shape.size() <= 1);
   }
   if (!accepted) throw refuse();
   return given;

@@ -1,4 +1,7 @@
 """Fixtures of the end-to-end suite (helpers live in e2e_helpers.py)."""
+import subprocess
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -75,3 +78,23 @@ def conversions(work_dir):
 @pytest.fixture(scope="session")
 def seed_models(work_dir, conversions):
     return SeedModels(work_dir, conversions)
+
+
+DEBIAN_PYTHON = "/usr/bin/python3"
+TORCHVISION_MODELS = ["resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_small",
+                      "efficientnet_b0", "squeezenet1_1", "shufflenet_v2_x0_5", "densenet121",
+                      "vgg11"]
+
+
+@pytest.fixture(scope="session")
+def torchvision_archives(tmp_path_factory):
+    """The torchvision models saved scripted and traced by Debian's torch 1.13 + torchvision 0.14
+    (tests/e2e/torchvision_models.py), with input.npy and each model's output <name>_<how>.npy."""
+    out = tmp_path_factory.mktemp("torchvision")
+    generator = Path(__file__).with_name("torchvision_models.py")
+    result = subprocess.run([DEBIAN_PYTHON, str(generator), str(out), *TORCHVISION_MODELS],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, (
+        f"{DEBIAN_PYTHON} with python3-torchvision is needed (scripts/setup.sh installs it):\n"
+        f"{result.stderr[-2000:]}")
+    return out

@@ -131,9 +131,10 @@ def validate_with_coremltools(model):
 
 
 def check_module_against_torch(module, example, work_dir, fmt, how, precisions=("fp32",),
-                               what=""):
+                               what="", extra=()):
     """Scripts or traces `module` (eval mode) on the tensor `example`, saves it, converts it to
-    `fmt` at each precision, runs it on `example` and compares every output with torch's."""
+    `fmt` at each precision (with the extra CLI arguments `extra`), runs it on `example` and
+    compares every output with torch's."""
     import torch  # only the tests that use this helper need torch here
 
     with torch.no_grad():
@@ -147,7 +148,7 @@ def check_module_against_torch(module, example, work_dir, fmt, how, precisions=(
     spec = "x".join(map(str, example.shape))
     for precision in precisions:
         model = work_dir / f"module_{precision}{fmt}"
-        check_success(convert(archive, model, inputs=[spec], precision=precision))
+        check_success(convert(archive, model, inputs=[spec], precision=precision, extra=extra))
         validate_with_coremltools(model)
         outputs = run_model(model, [work_dir / "x.npy"], work_dir / f"out_{precision}")
         names = ["output"] if len(references) == 1 else [f"output_{i}" for i in
