@@ -10,6 +10,7 @@
 #include "ir/verifier.h"
 #include "lower/lowering.h"
 #include "passes/dead_code_elimination.h"
+#include "passes/mil_cleanup.h"
 #include "passes/mil_fp16.h"
 #include "torchscript/compiler/compiler.h"
 #include "torchscript/schema/schema_description.h"
@@ -73,6 +74,7 @@ ConversionReport api::convertArchive(const archive::TorchScriptArchive& archive,
   if (options.format == ModelFormat::MLProgram && precision == Precision::Float16) {
     passes::applyFp16ComputePrecision(*mil);
   }
+  passes::cleanupMilProgram(*mil, {.mlProgramOps = options.format == ModelFormat::MLProgram});
   passes::eliminateDeadCode(*mil);
   ir::verifyGraph(*mil, "lowered MIL program");
 
