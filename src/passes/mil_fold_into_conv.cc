@@ -63,23 +63,27 @@ bool foldChannelAffine(ir::Graph& graph, ir::Node* node, const ChannelAffine& af
   Tensor bias;
   if (biasValue) bias = constTensor(biasValue)->to(DType::Float32).contiguous();
 
-  // Computed in double from the stored values; the backend rounds to the weight's dtype once.
-  Tensor newWeight(DType::Float32, weight.shape());
-  Tensor newBias(DType::Float32, {channels});
+  // Computed in double from the stored values and rounded once. fp16 weights are stored as fp16
+  // right away (what the backend would write anyway; half the memory of a large model's copy).
+  const DType storage = dtype == DType::Float16 ? DType::Float16 : DType::Float32;
+  const size_t step = elementSize(storage);
+  Tensor newWeight(storage, weight.shape());
+  Tensor newBias(storage, {channels});
   const float* w = weight.data<float>();
-  float* nw = newWeight.mutableData<float>();
-  float* nb = newBias.mutableData<float>();
+  auto* nw = static_cast<uint8_t*>(newWeight.mutableRawData());
+  auto* nb = static_cast<uint8_t*>(newBias.mutableRawData());
   for (int64_t c = 0; c < channels; ++c) {
     const double scale = affine.scale.empty() ? 1.0 : affine.scale[c];
     const double shift = affine.shift.empty() ? 0.0 : affine.shift[c];
     for (int64_t k = 0; k < perChannel; ++k) {
-      const double v = scale * w[c * perChannel + k];
+      const int64_t i = c * perChannel + k;
+      const double v = scale * w[i];
       if (!fits(v)) return false;
-      nw[c * perChannel + k] = static_cast<float>(v);
+      storeElement(nw + static_cast<size_t>(i) * step, storage, v);
     }
     const double b = scale * (biasValue ? bias.data<float>()[c] : 0.0) + shift;
     if (!fits(b)) return false;
-    nb[c] = static_cast<float>(b);
+    storeElement(nb + static_cast<size_t>(c) * step, storage, b);
   }
   if (!affine.scale.empty()) {
     uses.bindInput(node, "weight",

@@ -8,7 +8,8 @@ python3 (torch 1.13 + torchvision 0.14, tests/e2e/torchvision_models.py). Each a
 Ops are counted in the main function, nested blocks included; `const` is left out of the totals
 (coremltools and we store constants differently). Both histograms are printed side by side.
 A model coremltools cannot convert is skipped with the reason printed, never counted as passed.
-Our cleaned fp16 programs are also run by our runtime and compared with torch's output.
+Our cleaned fp16 programs are also validated by coremltools, run by our runtime and compared
+with torch's output.
 """
 import collections
 import importlib.util
@@ -167,9 +168,11 @@ def test_no_more_ops_than_coremltools(conversions, name):
 
 @pytest.mark.parametrize("name", MODELS)
 def test_cleaned_fp16_program_matches_torch(conversions, name, tmp_path):
-    """The fused fp16 program (what the op counts above are taken from) still computes the
-    model: run by our runtime on the generator's input, it matches torch within fp16 tolerance."""
+    """The fused fp16 program (what the op counts above are taken from) is valid for coremltools
+    (every op type-checked) and still computes the model: run by our runtime on the generator's
+    input, it matches torch within fp16 tolerance."""
     package = conversions.ours(name)
+    helpers.validate_with_coremltools(package)
     reference = np.load(conversions.archives / f"{name}_trace.npy")
     assert np.abs(reference).max() > 0.1, "the reference output is too small to compare"
     ours = helpers.run_model(package, [conversions.archives / "input.npy"], tmp_path)["output"]
