@@ -10,6 +10,7 @@
 #include "ir/verifier.h"
 #include "lower/lowering.h"
 #include "passes/dead_code_elimination.h"
+#include "passes/mil_cleanup.h"
 #include "passes/mil_fp16.h"
 #include "passes/mil_interface.h"
 #include "torchscript/compiler/compiler.h"
@@ -155,6 +156,7 @@ ConversionReport api::convertArchive(const archive::TorchScriptArchive& archive,
   std::vector<std::optional<DType>> outputDtypes;
   for (const OutputSpec& output : options.outputs) outputDtypes.push_back(output.dtype);
   passes::castOutputs(*mil, outputDtypes);
+  passes::cleanupMilProgram(*mil, {.mlProgramOps = program});
   passes::eliminateDeadCode(*mil);
   ir::verifyGraph(*mil, "lowered MIL program");
 
