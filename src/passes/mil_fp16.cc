@@ -74,6 +74,14 @@ ir::Node* insertCast(ir::Block* block, const ir::Node* before, ir::Value* x, DTy
 // Returns how many nodes were inserted after it.
 size_t keepInFp32(ir::Block* block, ir::Node* node, CastNames& names) {
   for (size_t k = 0; k < node->inputs().size(); ++k) {
+    // Reading another kept op's result: take its fp32 value, not the fp16 copy.
+    const ir::Node* producer = node->input(k)->producer();
+    if (producer && producer->kind() == "mil.cast" && isHalfTensor(node->input(k)) &&
+        producer->input(0)->type()->isTensor() &&
+        producer->input(0)->type()->dtype() == DType::Float32) {
+      node->setInput(k, producer->input(0));
+      continue;
+    }
     if (isHalfTensor(node->input(k))) {
       node->setInput(k, insertCast(block, node, node->input(k), DType::Float32, names)->output());
     }
@@ -92,6 +100,13 @@ size_t keepInFp32(ir::Block* block, ir::Node* node, CastNames& names) {
     down->setLocation(node->location());
     ir::replaceAllUsesWith(block, output, down->output());
     down->setInput(0, output);
+    // A model output computed in fp32 stays fp32 (rounding it to fp16 and back would only lose
+    // precision); nested blocks keep fp16 results so both branches of a cond agree.
+    if (!block->owner()) {
+      for (size_t r = 0; r < block->returns().size(); ++r) {
+        if (block->returns()[r] == down->output()) block->setReturn(r, output);
+      }
+    }
     ++inserted;
   }
   return inserted;

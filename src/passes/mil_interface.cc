@@ -22,8 +22,7 @@ ir::Value* addConst(ir::Block* top, IValue value, ir::TypePtr type) {
   return node->addOutput(std::move(type));
 }
 
-ir::Node* addOpBeforeFirst(ir::Block* top, const std::string& kind) {
-  const ir::Node* before = firstOp(top);
+ir::Node* addOpBefore(ir::Block* top, const ir::Node* before, const std::string& kind) {
   return before ? top->insertNodeBefore(before, kind) : top->appendNode(kind);
 }
 
@@ -51,8 +50,10 @@ void addImagePreprocessing(ir::Graph& milGraph, size_t inputIndex, const ImageIn
 
   ir::Value* current = input;
   std::vector<ir::Node*> added;
+  // Both ops go before the program's first op, in order.
+  const ir::Node* before = firstOp(top);
   if (image.scale != 1.0f) {
-    ir::Node* mul = addOpBeforeFirst(top, "mil.mul");
+    ir::Node* mul = addOpBefore(top, before, "mil.mul");
     mul->addInput(current, "x");
     mul->addInput(addConst(top, IValue(Tensor::scalar(DType::Float32, image.scale)),
                            ir::Type::tensor(DType::Float32, Shape{})),
@@ -67,7 +68,7 @@ void addImagePreprocessing(ir::Graph& milGraph, size_t inputIndex, const ImageIn
     for (int64_t c = 0; c < channels; ++c) {
       bias.mutableData<float>()[c] = image.bias.size() == 1 ? image.bias[0] : image.bias.at(c);
     }
-    ir::Node* add = addOpBeforeFirst(top, "mil.add");
+    ir::Node* add = addOpBefore(top, before, "mil.add");
     add->addInput(current, "x");
     add->addInput(addConst(top, IValue(std::move(bias)),
                            ir::Type::tensor(DType::Float32, Shape{1, channels, 1, 1})),

@@ -33,7 +33,11 @@ void describeArray(spec::FeatureDescription* feature, const std::string& name,
     return;
   }
   auto* array = feature->mutable_type()->mutable_multiarraytype();
-  array->set_datatype(spec::ArrayFeatureType::FLOAT32);
+  // Blobs are float inside the network; Core ML hands an INT32 output over converted.
+  const bool int32Output =
+      !requireShape && type && type->isTensor() && type->dtype() == DType::Int32;
+  array->set_datatype(int32Output ? spec::ArrayFeatureType::INT32
+                                  : spec::ArrayFeatureType::FLOAT32);
   if (!type || !type->isTensor() || !type->shape()) {
     if (requireShape)
       throw Error("neural network backend: input '" + name + "' needs a known shape");

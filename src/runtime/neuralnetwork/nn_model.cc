@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "runtime/kernels/elementwise_unary.h"
 #include "runtime/model_features.h"
 #include "runtime/neuralnetwork/nn_executor.h"
 
@@ -96,7 +97,8 @@ class NeuralNetworkModel : public Model {
       auto it = blobs.find(out.name);
       if (it == blobs.end())
         throw Error(path_ + ": the network did not produce output '" + out.name + "'");
-      results[out.name] = it->second;
+      results[out.name] =
+          out.dtype == DType::Float32 ? it->second : kernels::cast(it->second, out.dtype);
     }
     return results;
   }
