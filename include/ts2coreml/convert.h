@@ -38,6 +38,9 @@ struct InputSpec {
   std::vector<Shape> enumerated;  // flexible as a list of allowed shapes: empty or >= 2 shapes
   std::optional<ImageInput> image;
   std::string description;  // the feature's short description in the model
+  // The Core ML feature name when it differs from the forward() parameter's (coremltools binds
+  // inputs by position and names them freely; the Python package does the same).
+  std::string featureName;
 
   bool isFlexible() const { return !ranges.empty() || !enumerated.empty(); }
   // The shape the converter compiles with: -1 for every dimension that may vary.

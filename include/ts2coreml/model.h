@@ -58,6 +58,17 @@ class CoreMLModel {
   void save(const std::string& path) const;
   // The serialized CoreML.Specification.Model message (the package's root model file).
   std::string specBytes() const;
+  // The stored metadata (user-defined entries include the converter's own) and the short
+  // description of every input and output by name.
+  ModelMetadata metadata() const;
+  std::map<std::string, std::string> featureDescriptions() const;
+  // Replaces the stored metadata and sets the descriptions of the named features (as
+  // coremltools' `mlmodel.author = ...` before save). A loaded model is first copied into a
+  // private temporary directory: the file it was loaded from is never changed. Throws Error for
+  // a feature name the model does not have.
+  void updateDescription(const ModelMetadata& metadata,
+                         const std::map<std::string, std::string>& featureDescriptions);
+
   // The runtime's summary: spec version, kind, inputs/outputs, op or layer counts, control flow.
   std::string summary() const;
 

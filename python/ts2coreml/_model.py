@@ -9,27 +9,40 @@ from . import _core
 
 
 class FeatureDescription(NamedTuple):
-    """One model input or output as the model file declares it (-1 for an unknown dim)."""
+    """One model input or output as the model file declares it (-1 for an unknown dim). An image
+    input has a color_layout ("RGB", "BGR", "GRAYSCALE") and takes height x width (x 3) pixels."""
 
     name: str
     dtype: np.dtype
     shape: Tuple[int, ...]
+    color_layout: str = ""
+    description: str = ""
 
     def __str__(self):
         return f"{self.name}: {self.dtype.name} {'x'.join(str(d) for d in self.shape)}"
 
 
 class FeatureDescriptions(collections.abc.Mapping):
-    """Read-only {name: FeatureDescription}, in the model's order."""
+    """{name: FeatureDescription}, in the model's order. As in coremltools, assigning a string
+    sets the feature's description in the model: `model.input_description["x"] = "pixels"`."""
 
-    def __init__(self, features):
+    def __init__(self, model, features):
+        self._model = model
         self._features = {
-            name: FeatureDescription(name, np.dtype(dtype), tuple(shape))
-            for name, dtype, shape in features
+            name: FeatureDescription(name, np.dtype(dtype), tuple(shape), color_layout)
+            for name, dtype, shape, color_layout in features
         }
 
     def __getitem__(self, name):
-        return self._features[name]
+        feature = self._features[name]
+        return feature._replace(description=self._model._stored()["features"].get(name, ""))
+
+    def __setitem__(self, name, text):
+        if name not in self._features:
+            raise KeyError(f"the model has no feature named {name!r}")
+        if not isinstance(text, str):
+            raise ValueError(f"the description of {name!r} must be a str")
+        self._model._update(features={name: text})
 
     def __iter__(self):
         return iter(self._features)
@@ -47,8 +60,33 @@ class Model:
 
     def __init__(self, core_model):
         self._core = core_model
-        self.input_description = FeatureDescriptions(core_model.inputs())
-        self.output_description = FeatureDescriptions(core_model.outputs())
+        self.input_description = FeatureDescriptions(self, core_model.inputs())
+        self.output_description = FeatureDescriptions(self, core_model.outputs())
+
+    # Metadata, as coremltools' MLModel: reading and assigning write through to the model file.
+    def _stored(self):
+        return self._core.metadata()
+
+    def _update(self, features=None, **fields):
+        values = self._stored()
+        values.update(fields)
+        values["features"] = features or {}
+        self._core.update_description(values)
+
+    author = property(lambda self: self._stored()["author"],
+                      lambda self, text: self._update(author=_text(text, "author")))
+    license = property(lambda self: self._stored()["license"],
+                       lambda self, text: self._update(license=_text(text, "license")))
+    short_description = property(
+        lambda self: self._stored()["short_description"],
+        lambda self, text: self._update(short_description=_text(text, "short_description")))
+    version = property(lambda self: self._stored()["version"],
+                       lambda self, text: self._update(version=_text(text, "version")))
+
+    @property
+    def user_defined_metadata(self):
+        """{key: value} of the model's user-defined metadata; assignments are written back."""
+        return _UserDefined(self)
 
     @property
     def convert_to(self):
@@ -94,6 +132,42 @@ class Model:
         inputs = ", ".join(str(f) for f in self.input_description.values())
         outputs = ", ".join(str(f) for f in self.output_description.values())
         return f"<ts2coreml.Model {self.convert_to} ({inputs}) -> ({outputs})>"
+
+
+def _text(value, what):
+    if not isinstance(value, str):
+        raise ValueError(f"{what} must be a str, got {type(value).__name__}")
+    return value
+
+
+class _UserDefined(collections.abc.MutableMapping):
+    def __init__(self, model):
+        self._model = model
+
+    def _entries(self):
+        return self._model._stored()["user_defined"]
+
+    def __getitem__(self, key):
+        return self._entries()[key]
+
+    def __setitem__(self, key, value):
+        entries = self._entries()
+        entries[_text(key, "metadata key")] = _text(value, f"metadata {key!r}")
+        self._model._update(user_defined=entries)
+
+    def __delitem__(self, key):
+        entries = self._entries()
+        del entries[key]
+        self._model._update(user_defined=entries)
+
+    def __iter__(self):
+        return iter(self._entries())
+
+    def __len__(self):
+        return len(self._entries())
+
+    def __repr__(self):
+        return repr(self._entries())
 
 
 def _path_argument(path, what):

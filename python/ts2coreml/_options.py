@@ -1,46 +1,47 @@
-"""The one place where coremltools-style convert() arguments become the C++ core's options.
+"""The one place where coremltools-style convert() arguments become the C++ core's options (a
+dict read by src/python/convert_options.cc)."""
+import numbers
 
-What the core's ConvertOptions cannot express yet raises NotImplementedError naming the
-option; each such case is marked "NOT YET" so it is easy to find and wire up later.
-"""
-from ._types import EnumeratedShapes, ImageType, RangeDim, Shape, TensorType, precision, target
+from ._types import (ColorLayout, EnumeratedShapes, ImageType, RangeDim, Shape, TensorType,
+                     precision, target)
 
-# Specification versions the core writes: neural networks at 4 (iOS13), ML Programs at 6 (iOS15).
-_CORE_SPEC_VERSION = {"neuralnetwork": 4, "mlprogram": 6}
 _FIRST_MLPROGRAM_SPEC = 6
+_LAST_SUPPORTED_SPEC = 9  # iOS18
+_OUTPUT_DTYPES = ("float32", "float16", "int32")
+
+
+def deployment_target(minimum_deployment_target):
+    """The target enum member or None; ValueError for an unknown or unsupported one."""
+    if minimum_deployment_target is None:
+        return None
+    try:
+        value = target(minimum_deployment_target)
+    except ValueError:
+        raise ValueError(f"minimum_deployment_target: unknown target "
+                         f"{minimum_deployment_target!r} (use ts2coreml.target.iOS15, ...)")
+    if value > _LAST_SUPPORTED_SPEC:
+        raise ValueError(f"minimum_deployment_target: {value.name} is not supported (iOS13 to "
+                         "iOS18)")
+    return value
 
 
 def model_format(convert_to, minimum_deployment_target):
     """"mlprogram" or "neuralnetwork", chosen as coremltools does."""
-    if minimum_deployment_target is not None:
-        try:
-            minimum_deployment_target = target(minimum_deployment_target)
-        except ValueError:
-            raise ValueError(f"minimum_deployment_target: unknown target "
-                             f"{minimum_deployment_target!r} (use ts2coreml.target.iOS15, ...)")
+    chosen = deployment_target(minimum_deployment_target)
     if convert_to is None:
-        if (minimum_deployment_target is not None
-                and minimum_deployment_target < _FIRST_MLPROGRAM_SPEC):
-            convert_to = "neuralnetwork"
-        else:
-            convert_to = "mlprogram"
-    if convert_to not in _CORE_SPEC_VERSION:
+        convert_to = ("neuralnetwork" if chosen is not None and chosen < _FIRST_MLPROGRAM_SPEC
+                      else "mlprogram")
+    if convert_to not in ("mlprogram", "neuralnetwork"):
         raise ValueError(f"convert_to: unknown model format {convert_to!r} (use 'mlprogram' or "
                          "'neuralnetwork')")
-    if minimum_deployment_target is not None:
-        is_mlprogram_target = minimum_deployment_target >= _FIRST_MLPROGRAM_SPEC
+    if chosen is not None:
+        is_mlprogram_target = chosen >= _FIRST_MLPROGRAM_SPEC
         if convert_to == "mlprogram" and not is_mlprogram_target:
             raise ValueError(f"convert_to='mlprogram' needs minimum_deployment_target iOS15 or "
-                             f"later, got {minimum_deployment_target.name}")
+                             f"later, got {chosen.name}")
         if convert_to == "neuralnetwork" and is_mlprogram_target:
             raise ValueError(f"convert_to='neuralnetwork' needs minimum_deployment_target iOS14 "
-                             f"or earlier, got {minimum_deployment_target.name}")
-        if minimum_deployment_target != _CORE_SPEC_VERSION[convert_to]:
-            # NOT YET: ConvertOptions has no specification version.
-            raise NotImplementedError(
-                f"minimum_deployment_target={minimum_deployment_target.name} is not supported yet "
-                f"(a {convert_to} is written for "
-                f"{target(_CORE_SPEC_VERSION[convert_to]).name})")
+                             f"or earlier, got {chosen.name}")
     return convert_to
 
 
@@ -54,23 +55,55 @@ def core_precision(compute_precision):
                      f"{compute_precision!r}")
 
 
-def _fixed_dims(shape, where):
+def _shape_entry(shape, where):
+    """{shape, ranges, enumerated} of one input shape."""
     if shape is None:
         raise ValueError(f"{where}: shape is required (TorchScript archives do not record input "
                          "shapes)")
     if isinstance(shape, EnumeratedShapes):
-        # NOT YET: ConvertOptions inputs have one fixed shape.
-        raise NotImplementedError(f"{where}: flexible shapes (EnumeratedShapes) are not "
-                                  "supported yet")
+        default = [int(d) for d in shape.default]
+        shapes = [[int(d) for d in s.shape] for s in shape.shapes]
+        if default not in shapes:
+            raise ValueError(f"{where}: the default shape {tuple(default)} is not one of the "
+                             "enumerated shapes")
+        return {"shape": default, "ranges": None, "enumerated": shapes}
     assert isinstance(shape, Shape)
-    if shape.has_flexible_dims():
-        # NOT YET: ConvertOptions inputs have one fixed shape.
-        raise NotImplementedError(f"{where}: flexible shapes (RangeDim) are not supported yet")
-    return [int(dim) for dim in shape.shape]
+    if not shape.has_flexible_dims():
+        return {"shape": [int(d) for d in shape.shape], "ranges": None, "enumerated": None}
+    dims, ranges = [], []
+    for dim in shape.shape:
+        if isinstance(dim, RangeDim):
+            dims.append(dim.default)
+            ranges.append((dim.lower_bound, dim.upper_bound))
+        else:
+            dims.append(int(dim))
+            ranges.append((int(dim), int(dim)))
+    return {"shape": dims, "ranges": ranges, "enumerated": None}
+
+
+def _image_entry(spec, where):
+    if spec.color_layout is ColorLayout.GRAYSCALE_FLOAT16:
+        raise ValueError(f"{where}: color_layout GRAYSCALE_FLOAT16 is not supported (use "
+                         "GRAYSCALE)")
+    if spec.channel_first is False:
+        raise ValueError(f"{where}: channel_first=False is not supported (image inputs are "
+                         "1 x C x H x W)")
+    if not isinstance(spec.scale, numbers.Real):
+        raise ValueError(f"{where}: scale must be a number, got {spec.scale!r}")
+    bias = spec.bias
+    if bias is None:
+        bias = []
+    elif isinstance(bias, numbers.Real):
+        bias = [float(bias)]
+    elif isinstance(bias, (list, tuple)) and all(isinstance(b, numbers.Real) for b in bias):
+        bias = [float(b) for b in bias]
+    else:
+        raise ValueError(f"{where}: bias must be a number or a list of numbers, got {bias!r}")
+    return {"layout": spec.color_layout.value, "scale": float(spec.scale), "bias": bias}
 
 
 def core_inputs(inputs):
-    """[(name or None, [dims], dtype name)] for the core."""
+    """One dict per input for the core."""
     if inputs is None:
         raise ValueError("inputs: required for TorchScript models (a list of "
                          "ts2coreml.TensorType with the shape of each forward() input)")
@@ -79,36 +112,58 @@ def core_inputs(inputs):
     result = []
     for index, spec in enumerate(inputs):
         where = f"inputs[{index}]"
-        if isinstance(spec, ImageType):
-            # NOT YET: ConvertOptions has no image inputs.
-            raise NotImplementedError(f"{where}: ImageType inputs are not supported yet")
-        if not isinstance(spec, TensorType):
-            raise ValueError(f"{where}: expected a ts2coreml.TensorType, got "
+        if not isinstance(spec, (TensorType, ImageType)):
+            raise ValueError(f"{where}: expected a ts2coreml.TensorType or ImageType, got "
                              f"{type(spec).__name__}")
-        if spec.default_value is not None:
-            # NOT YET: ConvertOptions has no optional inputs.
-            raise NotImplementedError(f"{where}: default_value is not supported yet")
-        dims = _fixed_dims(spec.shape, where)
-        dtype = "float32" if spec.dtype is None else spec.dtype.name
-        result.append((spec.name, dims, dtype))
+        entry = {"name": spec.name, **_shape_entry(spec.shape, where), "image": None}
+        if isinstance(spec, ImageType):
+            entry["dtype"] = "float32"
+            entry["image"] = _image_entry(spec, where)
+        else:
+            if spec.default_value is not None:
+                raise NotImplementedError(f"{where}: default_value (optional inputs) is not "
+                                          "supported")
+            entry["dtype"] = "float32" if spec.dtype is None else spec.dtype.name
+        result.append(entry)
     return result
 
 
-def check_outputs(outputs):
-    """outputs=[TensorType(...)]: accepted only when it asks for nothing the core can't do."""
+def core_outputs(outputs):
+    """One dict {name, dtype} per output named or typed by the user."""
     if outputs is None:
-        return
+        return []
     if not isinstance(outputs, (list, tuple)):
         raise ValueError(f"outputs: expected a list of TensorType, got {type(outputs).__name__}")
+    result = []
     for index, spec in enumerate(outputs):
         where = f"outputs[{index}]"
         if isinstance(spec, ImageType):
-            # NOT YET: ConvertOptions has no image outputs.
-            raise NotImplementedError(f"{where}: ImageType outputs are not supported yet")
+            raise NotImplementedError(f"{where}: ImageType outputs are not supported")
         if not isinstance(spec, TensorType):
             raise ValueError(f"{where}: expected a ts2coreml.TensorType, got "
                              f"{type(spec).__name__}")
-        if spec.name is not None or spec.dtype is not None or spec.shape is not None:
-            # NOT YET: ConvertOptions has no output names or dtypes ("output", "output_0", ...).
-            raise NotImplementedError(f"{where}: naming outputs or setting their dtype or shape "
-                                      "is not supported yet")
+        if spec.shape is not None:
+            raise ValueError(f"{where}: output shapes are inferred; give only name and dtype")
+        dtype = None if spec.dtype is None else spec.dtype.name
+        if dtype is not None and dtype not in _OUTPUT_DTYPES:
+            raise ValueError(f"{where}: outputs can be {', '.join(_OUTPUT_DTYPES)}, not {dtype}")
+        result.append({"name": spec.name, "dtype": dtype})
+    return result
+
+
+def core_options(inputs, outputs, convert_to, minimum_deployment_target, compute_precision,
+                 fp32_ops, source_torch_version):
+    chosen = deployment_target(minimum_deployment_target)
+    if fp32_ops is None:
+        fp32_ops = []
+    if isinstance(fp32_ops, str) or not all(isinstance(op, str) for op in fp32_ops):
+        raise ValueError("fp32_ops: expected a list of MIL op type names, e.g. ['softmax']")
+    return {
+        "format": model_format(convert_to, minimum_deployment_target),
+        "precision": core_precision(compute_precision),
+        "target": None if chosen is None else f"iOS{int(chosen) + 9}",
+        "inputs": core_inputs(inputs),
+        "outputs": core_outputs(outputs),
+        "fp32_ops": list(fp32_ops),
+        "source_torch_version": source_torch_version or "",
+    }

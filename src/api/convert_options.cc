@@ -127,6 +127,14 @@ void validateOptions(const ConvertOptions& options, DeploymentTarget target) {
   for (size_t i = 0; i < options.inputs.size(); ++i) {
     const InputSpec& spec = options.inputs[i];
     const std::string label = inputLabel(spec, i);
+    if (!spec.featureName.empty() && !isFeatureName(spec.featureName))
+      throw Error(label + ": '" + spec.featureName +
+                  "' is not a valid feature name (letters, digits and '_', not starting with a "
+                  "digit)");
+    for (size_t j = 0; j < i; ++j) {
+      if (!spec.featureName.empty() && options.inputs[j].featureName == spec.featureName)
+        throw Error("two inputs are named '" + spec.featureName + "'");
+    }
     if (spec.shape.empty() && spec.isFlexible())
       throw Error(label + ": a flexible input needs a shape");
     checkFlexibleShape(spec, label);

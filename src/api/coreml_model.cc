@@ -13,6 +13,7 @@
 #include "core/error.h"
 #include "coreml/atomic_output.h"
 #include "coreml/mlpackage.h"
+#include "coreml/model_file.h"
 #include "ts2coreml/model.h"
 
 namespace ts2coreml {
@@ -129,6 +130,73 @@ void CoreMLModel::save(const std::string& path) const {
 std::string CoreMLModel::specBytes() const {
   if (format_ == ModelFormat::MLProgram) return readWholeFile(coreml::readPackage(path_).modelFile);
   return readWholeFile(path_);
+}
+
+namespace {
+
+std::string modelFileOf(const std::string& path, ModelFormat format) {
+  return format == ModelFormat::MLProgram ? coreml::readPackage(path).modelFile : path;
+}
+
+}  // namespace
+
+ModelMetadata CoreMLModel::metadata() const {
+  const auto spec = coreml::readModelFile(modelFileOf(path_, format_));
+  const auto& stored = spec.description().metadata();
+  ModelMetadata result;
+  result.author = stored.author();
+  result.license = stored.license();
+  result.shortDescription = stored.shortdescription();
+  result.versionString = stored.versionstring();
+  for (const auto& [key, value] : stored.userdefined()) result.userDefined[key] = value;
+  return result;
+}
+
+std::map<std::string, std::string> CoreMLModel::featureDescriptions() const {
+  const auto spec = coreml::readModelFile(modelFileOf(path_, format_));
+  std::map<std::string, std::string> result;
+  for (const auto& feature : spec.description().input())
+    result[feature.name()] = feature.shortdescription();
+  for (const auto& feature : spec.description().output())
+    result[feature.name()] = feature.shortdescription();
+  return result;
+}
+
+void CoreMLModel::updateDescription(const ModelMetadata& metadata,
+                                    const std::map<std::string, std::string>& descriptions) {
+  auto spec = coreml::readModelFile(modelFileOf(path_, format_));
+  auto* description = spec.mutable_description();
+  for (const auto& [name, text] : descriptions) {
+    bool found = false;
+    for (auto& feature : *description->mutable_input()) {
+      if (feature.name() == name) found = true, feature.set_shortdescription(text);
+    }
+    for (auto& feature : *description->mutable_output()) {
+      if (feature.name() == name) found = true, feature.set_shortdescription(text);
+    }
+    if (!found) throw Error("the model has no input or output named '" + name + "'");
+  }
+  auto* stored = description->mutable_metadata();
+  stored->set_author(metadata.author);
+  stored->set_license(metadata.license);
+  stored->set_shortdescription(metadata.shortDescription);
+  stored->set_versionstring(metadata.versionString);
+  stored->mutable_userdefined()->clear();
+  for (const auto& [key, value] : metadata.userDefined)
+    (*stored->mutable_userdefined())[key] = value;
+
+  if (tempDir_.empty()) {
+    // A loaded model: work on a private copy from now on.
+    tempDir_ = makeTempDir();
+    std::string copy =
+        tempDir_ + (format_ == ModelFormat::MLProgram ? "/model.mlpackage" : "/model.mlmodel");
+    runtime_.reset();
+    save(copy);
+    path_ = copy;
+  }
+  runtime_.reset();  // it may map the file being replaced
+  coreml::writeModelFile(spec, modelFileOf(path_, format_));
+  openRuntime();
 }
 
 std::string CoreMLModel::summary() const {

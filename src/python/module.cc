@@ -14,6 +14,7 @@
 #include <tuple>
 #include <vector>
 
+#include "python/convert_options.h"
 #include "ts2coreml/model.h"
 
 namespace py = pybind11;
@@ -21,45 +22,6 @@ namespace py = pybind11;
 namespace ts2coreml::python {
 
 namespace {
-
-// (name or None, shape, dtype name) as prepared by python/ts2coreml/_options.py.
-using InputTuple = std::tuple<std::optional<std::string>, std::vector<int64_t>, std::string>;
-
-DType dtypeNamed(const std::string& name, const std::string& what) {
-  std::optional<DType> dtype = dtypeFromName(name);
-  if (!dtype) throw py::value_error(what + ": unknown dtype '" + name + "'");
-  return *dtype;
-}
-
-ConvertOptions makeOptions(const std::vector<InputTuple>& inputs, const std::string& format,
-                           const std::optional<std::string>& precision) {
-  ConvertOptions options;
-  for (const auto& [name, shape, dtype] : inputs) {
-    InputSpec spec;
-    spec.name = name.value_or("");
-    spec.shape = shape;
-    spec.dtype = dtypeNamed(dtype, "input '" + spec.name + "'");
-    options.inputs.push_back(std::move(spec));
-  }
-  if (format == "mlprogram") {
-    options.format = ModelFormat::MLProgram;
-  } else if (format == "neuralnetwork") {
-    options.format = ModelFormat::NeuralNetwork;
-  } else {
-    throw py::value_error("convert_to: unknown model format '" + format +
-                          "' (use 'mlprogram' or 'neuralnetwork')");
-  }
-  if (precision) {
-    if (*precision == "float16") {
-      options.precision = Precision::Float16;
-    } else if (*precision == "float32") {
-      options.precision = Precision::Float32;
-    } else {
-      throw py::value_error("compute_precision: unknown precision '" + *precision + "'");
-    }
-  }
-  return options;
-}
 
 // Runs the Python progress callable on the converting thread, which does not hold the GIL.
 ProgressCallback progressCallback(const py::object& callable) {
@@ -70,22 +32,16 @@ ProgressCallback progressCallback(const py::object& callable) {
   };
 }
 
-std::unique_ptr<CoreMLModel> convertArchive(const ArchiveInput& archive,
-                                            const std::vector<InputTuple>& inputs,
-                                            const std::string& format,
-                                            const std::optional<std::string>& precision,
+std::unique_ptr<CoreMLModel> convertArchive(const ArchiveInput& archive, const py::dict& dict,
                                             const py::object& progress) {
-  ConvertOptions options = makeOptions(inputs, format, precision);
+  ConvertOptions options = optionsFromDict(dict);
   ProgressCallback callback = progressCallback(progress);
   py::gil_scoped_release released;
   return CoreMLModel::convert(archive, options, callback);
 }
 
 std::unique_ptr<CoreMLModel> convertBytes(const py::buffer& bytes, const std::string& name,
-                                          const std::vector<InputTuple>& inputs,
-                                          const std::string& format,
-                                          const std::optional<std::string>& precision,
-                                          const py::object& progress) {
+                                          const py::dict& options, const py::object& progress) {
   py::buffer_info info = bytes.request();
   if (info.ndim != 1 || info.itemsize != 1) {
     throw py::value_error("model: archive bytes must be a 1-D byte buffer");
@@ -93,16 +49,12 @@ std::unique_ptr<CoreMLModel> convertBytes(const py::buffer& bytes, const std::st
   // The one copy: Python may free or change its buffer once we release the GIL.
   auto copy = std::make_shared<const std::string>(static_cast<const char*>(info.ptr),
                                                   static_cast<size_t>(info.size));
-  return convertArchive(ArchiveInput::bytes(std::move(copy), name), inputs, format, precision,
-                        progress);
+  return convertArchive(ArchiveInput::bytes(std::move(copy), name), options, progress);
 }
 
-std::unique_ptr<CoreMLModel> convertPath(const std::string& path,
-                                         const std::vector<InputTuple>& inputs,
-                                         const std::string& format,
-                                         const std::optional<std::string>& precision,
+std::unique_ptr<CoreMLModel> convertPath(const std::string& path, const py::dict& options,
                                          const py::object& progress) {
-  return convertArchive(ArchiveInput::file(path), inputs, format, precision, progress);
+  return convertArchive(ArchiveInput::file(path), options, progress);
 }
 
 std::unique_ptr<CoreMLModel> loadModel(const std::string& path) {
@@ -169,7 +121,7 @@ py::list describe(const std::vector<runtime::FeatureInfo>& features) {
   py::list list;
   for (const auto& feature : features) {
     list.append(py::make_tuple(feature.name, std::string(dtypeName(feature.dtype)),
-                               py::tuple(py::cast(feature.shape))));
+                               py::tuple(py::cast(feature.shape)), feature.colorSpace));
   }
   return list;
 }
@@ -206,11 +158,34 @@ PYBIND11_MODULE(_core, module) {
       .def("summary", &CoreMLModel::summary)
       .def("inputs", [](const CoreMLModel& model) { return describe(model.inputs()); })
       .def("outputs", [](const CoreMLModel& model) { return describe(model.outputs()); })
-      .def("predict", &predict, py::arg("data"));
+      .def("predict", &predict, py::arg("data"))
+      .def("metadata",
+           [](const CoreMLModel& model) {
+             ModelMetadata metadata = model.metadata();
+             py::dict result;
+             result["author"] = metadata.author;
+             result["license"] = metadata.license;
+             result["short_description"] = metadata.shortDescription;
+             result["version"] = metadata.versionString;
+             result["user_defined"] = metadata.userDefined;
+             result["features"] = model.featureDescriptions();
+             return result;
+           })
+      .def("update_description", [](CoreMLModel& model, const py::dict& values) {
+        ModelMetadata metadata;
+        metadata.author = values["author"].cast<std::string>();
+        metadata.license = values["license"].cast<std::string>();
+        metadata.shortDescription = values["short_description"].cast<std::string>();
+        metadata.versionString = values["version"].cast<std::string>();
+        metadata.userDefined = values["user_defined"].cast<std::map<std::string, std::string>>();
+        auto features = values["features"].cast<std::map<std::string, std::string>>();
+        py::gil_scoped_release released;
+        model.updateDescription(metadata, features);
+      });
 
-  module.def("convert_bytes", &convertBytes, py::arg("data"), py::arg("name"), py::arg("inputs"),
-             py::arg("format"), py::arg("precision"), py::arg("progress"));
-  module.def("convert_path", &convertPath, py::arg("path"), py::arg("inputs"), py::arg("format"),
-             py::arg("precision"), py::arg("progress"));
+  module.def("convert_bytes", &convertBytes, py::arg("data"), py::arg("name"), py::arg("options"),
+             py::arg("progress"));
+  module.def("convert_path", &convertPath, py::arg("path"), py::arg("options"),
+             py::arg("progress"));
   module.def("load", &loadModel, py::arg("path"));
 }

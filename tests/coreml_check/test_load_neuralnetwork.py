@@ -71,8 +71,11 @@ def test_every_model_loads_in_coremltools(artifacts):
         nn = spec.neuralNetwork
         assert nn.arrayInputShapeMapping == NeuralNetwork_pb2.EXACT_ARRAY_MAPPING, name
         assert nn.imageInputShapeMapping == NeuralNetwork_pb2.RANK4_IMAGE_MAPPING, name
-        for feature in list(spec.description.input) + list(spec.description.output):
+        for feature in spec.description.input:
             assert feature.type.multiArrayType.dataType == 65568, (name, feature.name)  # FLOAT32
+        for feature in spec.description.output:
+            # FLOAT32, or INT32 for an integer output (Core ML converts the float blob)
+            assert feature.type.multiArrayType.dataType in (65568, 131104), (name, feature.name)
         layers = list(_layers(nn))
         assert all(layer.WhichOneof("layer") for layer in layers), name
         names = [layer.name for layer in layers]

@@ -41,8 +41,8 @@ def _load_e2e_module(name):
     return module
 
 
-MODELS = _load_e2e_module("test_torchvision_models").MODELS
 helpers = _load_e2e_module("e2e_helpers")
+MODELS = helpers.TORCHVISION_MODELS
 
 
 def _cli():

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import models
-from e2e_helpers import ConversionCache, cli_path
+from e2e_helpers import TORCHVISION_MODELS, ConversionCache, cli_path
 
 
 def pytest_configure(config):
@@ -81,9 +81,6 @@ def seed_models(work_dir, conversions):
 
 
 DEBIAN_PYTHON = "/usr/bin/python3"
-TORCHVISION_MODELS = ["resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_small",
-                      "efficientnet_b0", "squeezenet1_1", "shufflenet_v2_x0_5", "densenet121",
-                      "vgg11"]
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,10 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURE_MODELS = REPO / "tests" / "fixtures" / "models"
 FORMATS = (".mlpackage", ".mlmodel")
 PRECISIONS = ("fp32", "fp16")
+# The torchvision models the real-model tests convert (tests/e2e/torchvision_models.py saves them).
+TORCHVISION_MODELS = ["resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_small",
+                      "efficientnet_b0", "squeezenet1_1", "shufflenet_v2_x0_5", "densenet121",
+                      "vgg11"]
 
 
 def cli_path():

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import models
-from conftest import TORCHVISION_MODELS
+from e2e_helpers import TORCHVISION_MODELS
 from e2e_helpers import (assert_close, check_module_against_torch, check_success, convert,
                          error_line, run_model, validate_with_coremltools)
 from test_recurrent_nets import NETS

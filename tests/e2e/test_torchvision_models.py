@@ -6,7 +6,7 @@ import pytest
 from e2e_helpers import (FORMATS, assert_close, check_success, convert, run_model,
                          validate_with_coremltools)
 
-from conftest import TORCHVISION_MODELS as MODELS
+from e2e_helpers import TORCHVISION_MODELS as MODELS
 
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f[1:])

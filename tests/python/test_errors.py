@@ -1,4 +1,4 @@
-"""Bad arguments raise ValueError, options the core cannot express yet NotImplementedError,
+"""Bad arguments raise ValueError, options the core does not support NotImplementedError,
 and conversion or runtime failures RuntimeError with the C++ one-line diagnostic."""
 import numpy as np
 import pytest
@@ -53,22 +53,26 @@ def test_argument_errors(scripted):
         ct.convert(12, inputs=inputs)
 
 
-def test_options_not_supported_yet(scripted):
+def test_options_not_supported(scripted):
     def convert(**options):
         options.setdefault("inputs", [ct.TensorType(shape=SHAPE)])
         return ct.convert(scripted, **options)
 
-    with pytest.raises(NotImplementedError, match=r"flexible shapes \(RangeDim\)"):
-        convert(inputs=[ct.TensorType(shape=(1, 3, ct.RangeDim(16, 128), 64))])
-    with pytest.raises(NotImplementedError, match=r"flexible shapes \(EnumeratedShapes\)"):
-        convert(inputs=[ct.TensorType(shape=ct.EnumeratedShapes([(1, 3, 64, 64),
-                                                                  (1, 3, 32, 32)]))])
-    with pytest.raises(NotImplementedError, match="ImageType inputs"):
-        convert(inputs=[ct.ImageType(shape=SHAPE)])
-    with pytest.raises(NotImplementedError, match="naming outputs"):
-        convert(outputs=[ct.TensorType(name="y")])
-    with pytest.raises(NotImplementedError, match="minimum_deployment_target=iOS16"):
-        convert(minimum_deployment_target=ct.target.iOS16)
+    with pytest.raises(NotImplementedError, match="default_value"):
+        convert(inputs=[ct.TensorType(shape=SHAPE, default_value=np.zeros(SHAPE))])
+    with pytest.raises(NotImplementedError, match="ImageType outputs"):
+        convert(outputs=[ct.ImageType(name="y")])
+    with pytest.raises(ValueError, match="iOS26 is not supported"):
+        convert(minimum_deployment_target=ct.target.iOS26)
+    with pytest.raises(ValueError, match="not one of the enumerated shapes"):
+        convert(inputs=[ct.TensorType(shape=ct.EnumeratedShapes([(1, 3, 64, 64), (1, 3, 32, 32)],
+                                                                default=(1, 3, 16, 16)))])
+    with pytest.raises(ValueError, match="outputs can be"):
+        convert(outputs=[ct.TensorType(name="y", dtype=np.int64)])
+    with pytest.raises(ValueError, match="fp32_ops"):
+        convert(fp32_ops="softmax")
+    with pytest.raises(RuntimeError, match="1x3xHxW"):
+        convert(inputs=[ct.ImageType(shape=(1, 4, 64, 64))])
 
 
 def test_deployment_target_picks_the_format(scripted):

@@ -159,8 +159,10 @@ CompileResult compileForward(const archive::TorchScriptArchive& archive,
       throw Error("missing --input for forward() parameter '" + params[i].name +
                   "' (e.g. --input " + params[i].name + ":1x3x224x224)");
     }
-    ir::Value* input = result.graph->addInput(
-        ir::Type::tensor(bound[i]->dtype, bound[i]->compileShape()), params[i].name);
+    const std::string& name =
+        bound[i]->featureName.empty() ? params[i].name : bound[i]->featureName;
+    ir::Value* input =
+        result.graph->addInput(ir::Type::tensor(bound[i]->dtype, bound[i]->compileShape()), name);
     result.inputSpecIndex.push_back(static_cast<int>(bound[i] - inputs.data()));
     args.positional.push_back(SugaredValue::ofValue(input));
   }

@@ -259,3 +259,34 @@ TEST(NNControlFlowModelSpec, UnsupportedOpFailsAndLeavesNoFile) {
 
 }  // namespace
 }  // namespace ts2coreml
+
+namespace ts2coreml {
+namespace {
+
+// A .mlmodel is one protobuf message: past protobuf's 2 GB the writer refuses and recommends an
+// ML Program. The limit is lowered here so the test needs kilobytes, not gigabytes.
+TEST(NNControlFlowModelSpec, ModelOverTheProtobufLimitIsRefusedWithoutAFile) {
+  ControlFlowModel m;
+  build(m);
+  NNTempDir dir;
+  std::string path = dir.file("too_big.mlmodel");
+  backends::NeuralNetworkOptions options;
+  const uint64_t written = backends::buildNeuralNetworkSpec(m.graph, options).ByteSizeLong();
+  options.maxFileBytes = written - 1;
+  try {
+    backends::writeNeuralNetwork(m.graph, path, options);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("protobuf limit"), std::string::npos) << message;
+    EXPECT_NE(message.find(".mlpackage"), std::string::npos) << message;
+  }
+  EXPECT_FALSE(std::filesystem::exists(path));
+  // At the real size it is written.
+  options.maxFileBytes = written;
+  backends::writeNeuralNetwork(m.graph, path, options);
+  EXPECT_TRUE(std::filesystem::exists(path));
+}
+
+}  // namespace
+}  // namespace ts2coreml
