@@ -132,7 +132,6 @@ class ConvertCommand : public Command {
     if (auto version = readSpecificationVersion(output_)) {
       details += ", spec " + std::to_string(*version);
     }
-    details += ", " + deploymentTargetName(effectiveTarget(options));
     std::cout << "wrote " << withoutTrailingSlashes(output_) << " (" << details << ")" << std::endl;
     return 0;
   }

@@ -41,6 +41,10 @@ ir::Value* sliceAlong(LoweringContext& ctx, ir::Value* x, int64_t axis, int64_t 
 // average pooling, interpolation) as two matmuls and two transposes (ops_resize.cc).
 ir::Value* applySeparable(LoweringContext& ctx, ir::Value* x, const Tensor& rows,
                           const Tensor& cols, ir::TypePtr type);
+// Fails (naming the op) unless the last `count` dims of `x` are known at conversion time: some
+// lowerings build constants from them, which a flexible input shape does not allow.
+void requireStaticTrailingDims(LoweringContext& ctx, const ir::Node& node, const ir::Value* x,
+                               size_t count, const std::string& what);
 // MIL's dtype string for cast: "fp32", "fp16", "int32", "bool".
 std::string milDTypeString(DType dtype);
 

@@ -92,6 +92,7 @@ LoweringFn adaptivePool(bool isMax) {
                 type));
       return;
     }
+    requireStaticTrailingDims(ctx, node, x, 2, "adaptive pooling to a size other than 1x1");
     if ((h % out[0] != 0 || w % out[1] != 0) && !isMax) {
       // Windows that overlap or repeat (e.g. VGG's 7x7 pool of a small input): two matmuls.
       ctx.bind(node.output(), applySeparable(ctx, x, averagingMatrix(h, out[0]),

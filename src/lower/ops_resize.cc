@@ -80,6 +80,7 @@ std::optional<double> scaleAt(const std::optional<IValue>& value, size_t index) 
 LoweringFn resize(Mode mode) {
   return [mode](LoweringContext& ctx, const ir::Node& node) {
     ir::Value* x = ctx.get(node.input(0));
+    requireStaticTrailingDims(ctx, node, x, 2, "interpolation");
     ir::TypePtr type = milTypeOf(node.output()->type());
     const auto& in = x->type()->shape();
     const auto& out = type->shape();

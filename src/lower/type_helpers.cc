@@ -47,4 +47,15 @@ ir::Value* castTo(LoweringContext& ctx, ir::Value* value, DType dtype) {
       ir::Type::tensor(dtype, value->type()->shape()));
 }
 
+void requireStaticTrailingDims(LoweringContext& ctx, const ir::Node& node, const ir::Value* x,
+                               size_t count, const std::string& what) {
+  const auto& shape = x->type()->shape();
+  bool known = shape && shape->size() >= count;
+  for (size_t i = 0; known && i < count; ++i) known = (*shape)[shape->size() - 1 - i] >= 0;
+  if (!known)
+    ctx.fail(node, what + " needs the input's last " + std::to_string(count) +
+                       " dimensions at conversion time, but they depend on a flexible input "
+                       "shape; give that input a fixed shape");
+}
+
 }  // namespace ts2coreml::lower

@@ -44,6 +44,10 @@ std::optional<ir::TypePtr> pooled(const OpOperands& ops, bool isMax) {
   Shape out = x;
   for (size_t i = 0; i < 2; ++i) {
     int64_t size = x[x.size() - 2 + i];
+    if (size < 0) {  // flexible input: the output size is only known at run time
+      out[out.size() - 2 + i] = -1;
+      continue;
+    }
     int64_t span = (*dilation)[i] * ((*kernel)[i] - 1) + 1;
     int64_t numerator = size + 2 * (*padding)[i] - span;
     int64_t o = (ceil ? (numerator + (*stride)[i] - 1) : numerator) / (*stride)[i] + 1;
@@ -85,9 +89,11 @@ std::optional<ir::TypePtr> inferCnnType(const std::string& kind, const OpOperand
     // .vec with scale_factors (the last input): floor(size * scale).
     const auto& scales = ops.constants.back();
     if (!scales || !scales->isList() || scales->items().size() != 2) return std::nullopt;
-    for (size_t i = 0; i < 2; ++i)
+    for (size_t i = 0; i < 2; ++i) {
+      if (shape[2 + i] < 0) continue;  // unknown stays unknown
       shape[2 + i] = static_cast<int64_t>(
           std::floor(static_cast<double>(shape[2 + i]) * scales->items()[i].toNumber()));
+    }
     return ir::Type::tensor(input->dtype(), shape);
   }
   if (kind == "aten::flatten") {

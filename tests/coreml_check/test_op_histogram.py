@@ -26,8 +26,6 @@ import pytest
 from conftest import REPO_ROOT
 
 E2E_DIR = REPO_ROOT / "tests" / "e2e"
-DEBIAN_PYTHON = "/usr/bin/python3"
-GENERATOR = E2E_DIR / "torchvision_models.py"
 INPUT_SHAPE = (1, 3, 64, 64)  # the generator's SIZE
 
 
@@ -144,12 +142,7 @@ class Conversions:
 def conversions(tmp_path_factory):
     if not _cli().exists():
         pytest.fail(f"{_cli()} not found: build it, or set TS2COREML_BIN / TS2COREML_BUILD_DIR")
-    archives = tmp_path_factory.mktemp("torchvision")
-    result = subprocess.run([DEBIAN_PYTHON, str(GENERATOR), str(archives), *MODELS],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, (
-        f"{DEBIAN_PYTHON} with python3-torchvision is needed (scripts/setup.sh installs it):\n"
-        f"{result.stderr[-2000:]}")
+    archives = helpers.torchvision_archives_dir()  # shared with the e2e suite
     return Conversions(archives, tmp_path_factory.mktemp("converted"))
 
 

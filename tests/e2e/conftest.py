@@ -1,13 +1,10 @@
 """Fixtures of the end-to-end suite (helpers live in e2e_helpers.py)."""
-import subprocess
-from pathlib import Path
-
 import numpy as np
 import pytest
 import torch
 
 import models
-from e2e_helpers import TORCHVISION_MODELS, ConversionCache, cli_path
+from e2e_helpers import ConversionCache, cli_path, torchvision_archives_dir
 
 
 def pytest_configure(config):
@@ -80,18 +77,7 @@ def seed_models(work_dir, conversions):
     return SeedModels(work_dir, conversions)
 
 
-DEBIAN_PYTHON = "/usr/bin/python3"
-
-
 @pytest.fixture(scope="session")
-def torchvision_archives(tmp_path_factory):
-    """The torchvision models saved scripted and traced by Debian's torch 1.13 + torchvision 0.14
-    (tests/e2e/torchvision_models.py), with input.npy and each model's output <name>_<how>.npy."""
-    out = tmp_path_factory.mktemp("torchvision")
-    generator = Path(__file__).with_name("torchvision_models.py")
-    result = subprocess.run([DEBIAN_PYTHON, str(generator), str(out), *TORCHVISION_MODELS],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, (
-        f"{DEBIAN_PYTHON} with python3-torchvision is needed (scripts/setup.sh installs it):\n"
-        f"{result.stderr[-2000:]}")
-    return out
+def torchvision_archives():
+    """See e2e_helpers.torchvision_archives_dir."""
+    return torchvision_archives_dir()

@@ -13,10 +13,39 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURE_MODELS = REPO / "tests" / "fixtures" / "models"
 FORMATS = (".mlpackage", ".mlmodel")
 PRECISIONS = ("fp32", "fp16")
+DEBIAN_PYTHON = "/usr/bin/python3"  # Debian's torch 1.13 and torchvision 0.14
 # The torchvision models the real-model tests convert (tests/e2e/torchvision_models.py saves them).
 TORCHVISION_MODELS = ["resnet18", "resnet50", "mobilenet_v2", "mobilenet_v3_small",
                       "efficientnet_b0", "squeezenet1_1", "shufflenet_v2_x0_5", "densenet121",
                       "vgg11"]
+
+
+def torchvision_archives_dir():
+    """The torchvision models saved scripted and traced by Debian's torch 1.13 + torchvision 0.14
+    (tests/e2e/torchvision_models.py), with input.npy and each model's output <name>_<how>.npy.
+
+    Generating them takes a minute, so they are kept under the build folder, keyed by the
+    generator's content, and shared by every pytest run (and worker: a file lock serialises the
+    first generation)."""
+    import fcntl
+    import hashlib
+
+    generator = Path(__file__).with_name("torchvision_models.py")
+    key = hashlib.sha256(generator.read_bytes() + " ".join(TORCHVISION_MODELS).encode())
+    build = Path(os.environ.get("TS2COREML_BUILD_DIR", REPO / "build"))
+    cache = build.resolve() / "test-cache" / f"torchvision-{key.hexdigest()[:16]}"
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    with open(cache.parent / "torchvision.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (cache / "complete").exists():
+            cache.mkdir(exist_ok=True)
+            result = subprocess.run([DEBIAN_PYTHON, str(generator), str(cache),
+                                     *TORCHVISION_MODELS], capture_output=True, text=True)
+            assert result.returncode == 0, (
+                f"{DEBIAN_PYTHON} with python3-torchvision is needed (scripts/setup.sh installs "
+                f"it):\n{result.stderr[-2000:]}")
+            (cache / "complete").write_text("")
+    return cache
 
 
 def cli_path():

@@ -315,3 +315,33 @@ def test_description_of_unknown_feature_is_refused(tmp_path):
     line = error_line(convert(tmp_path / "two.pt", tmp_path / "m.mlpackage", inputs=["x:2x5"],
                               extra=["--description", "nope=text"]))
     assert "'nope'" in line, line
+
+
+# ---------------------------------------------------------------- flexible real models
+
+FLEXIBLE_REAL_MODELS = ["resnet18", "mobilenet_v2", "densenet121"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f[1:])
+@pytest.mark.parametrize("how", ["script", "trace"])
+@pytest.mark.parametrize("name", FLEXIBLE_REAL_MODELS)
+def test_real_model_with_flexible_size(torchvision_archives, tmp_path, name, how, fmt):
+    archive = torchvision_archives / f"{name}_{how}.pt"
+    model = tmp_path / f"{name}{fmt}"
+    check_success(convert(archive, model, inputs=["x:1x3x(32..128)x(32..128)"], precision="fp32"))
+    validate_with_coremltools(model)
+    saved = torch.jit.load(str(archive))  # written by torch 1.13, run by this torch
+    rng = np.random.default_rng(5)
+    for i, (h, w) in enumerate([(32, 32), (48, 80), (128, 128)]):
+        run_dir = tmp_path / str(i)
+        run_dir.mkdir()
+        array = rng.standard_normal((1, 3, h, w)).astype(np.float32)
+        run_and_compare(model, saved, array, run_dir, "fp32", f"{name} {how} {h}x{w}")
+
+
+def test_op_needing_static_sizes_refuses_a_flexible_input(torchvision_archives, tmp_path):
+    # VGG's adaptive 7x7 average pool builds its averaging matrices from the input size.
+    line = error_line(convert(torchvision_archives / "vgg11_trace.pt", tmp_path / "m.mlpackage",
+                              inputs=["x:1x3x(32..128)x(32..128)"]))
+    assert "aten::adaptive_avg_pool2d" in line and "flexible input shape" in line, line
+    assert not (tmp_path / "m.mlpackage").exists()

@@ -1,6 +1,7 @@
 #include "backends/mlprogram/mlprogram_backend.h"
 
 #include "backends/mlprogram/mil_names.h"
+#include "backends/mlprogram/mil_op_availability.h"
 #include "backends/mlprogram/mil_program_writer.h"
 #include "backends/mlprogram/mil_types.h"
 #include "backends/model_metadata.h"
@@ -75,6 +76,7 @@ void writeMLPackage(const ir::Graph& milGraph, const std::string& path,
     throw Error("an ML program is written as a directory ending in .mlpackage, not '" + path + "'");
   }
 
+  checkOpsAvailable(milGraph, options.specificationVersion);
   MilNamer names(milGraph);
   coreml::AtomicOutput output(trimmed, coreml::AtomicOutput::Kind::Directory);
   coreml::PackageLayout layout = coreml::createPackageDirectories(output.tempPath());

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "backends/mlprogram/mil_op_availability.h"
 #include "backends/mlprogram/mlprogram_backend.h"
 #include "core/error.h"
 #include "coreml/atomic_output.h"
@@ -358,6 +359,37 @@ TEST(MLProgramWriter, RefusesInt64ConstantsAndBadPaths) {
   tooNew.opset = "CoreML7";  // iOS 17 ops in a specification version 6 (iOS 15) model
   EXPECT_THROW(writeMLPackage(*buildGraph(), dir.file("n.mlpackage"), tooNew), Error);
   EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
+// An op of a later opset is refused for an older target (naming the op and the target that has
+// it) and written for a target that has it.
+TEST(MLProgramWriter, OpOfALaterOpsetNeedsItsTarget) {
+  TempDir dir;
+  ir::Graph graph;
+  ir::Value* x = graph.addInput(tensorType(DType::Float32, {2, 3}), "x");
+  ir::Value* like =
+      op(graph.top(), "fill_like",
+         {{"ref_tensor", x},
+          {"value", constant(graph.top(), IValue(1.0), tensorType(DType::Float32, {}))}},
+         tensorType(DType::Float32, {2, 3}));
+  graph.top()->addReturn(like);
+  graph.outputNames() = {"y"};
+  try {
+    writeMLPackage(graph, dir.file("old.mlpackage"));  // iOS15
+    FAIL() << "fill_like accepted for iOS15";
+  } catch (const Error& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("'fill_like' needs minimum deployment target iOS16"), std::string::npos)
+        << message;
+    EXPECT_NE(message.find("the target is iOS15"), std::string::npos) << message;
+  }
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+  MLProgramOptions ios16;
+  ios16.specificationVersion = 7;
+  writeMLPackage(graph, dir.file("new.mlpackage"), ios16);
+  EXPECT_TRUE(fs::exists(dir.file("new.mlpackage")));
+  EXPECT_EQ(firstSpecificationVersionOf("conv"), 6);
+  EXPECT_EQ(firstSpecificationVersionOf("scaled_dot_product_attention"), 9);
 }
 
 }  // namespace
