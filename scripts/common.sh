@@ -9,7 +9,7 @@ BUILD_DIR="${TS2COREML_BUILD_DIR:-$REPO_ROOT/build}"
 # Python test tools, pinned; setup.sh and test_python_package.sh install exactly these.
 # torch==2.13.0 resolves to the CPU wheel the machine keeps on disk (pip's find-links).
 PIP_TORCH="torch==2.13.0"
-PIP_PACKAGES=("numpy==2.4.6" "pytest==9.0.3" "coremltools==9.0")
+PIP_PACKAGES=("numpy==2.4.6" "pytest==9.0.3" "pytest-xdist==3.8.0" "coremltools==9.0")
 
 ts2coreml_python() {
   if [[ -n "${TS2COREML_PYTHON:-}" ]]; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prepares a Debian 12 machine for ts2coreml and builds it into build/.
 #   1. Debian packages of the build (compiler, CMake, Ninja, the C++ libraries) and of the tests.
-#   2. The Python test tools: torch 2.13 (CPU), numpy, pytest, coremltools. They go into .venv/
+#   2. The Python test tools: torch 2.13 (CPU), numpy, pytest, pytest-xdist, coremltools. They go into .venv/
 #      unless python3 already has them (Debian's python3 refuses system-wide pip installs).
 #   3. CMake configure + build (Release, Ninja).
 # Idempotent: each step only does what is missing, so a second run is quick and works offline.
@@ -46,7 +46,7 @@ python_ready() {
 import importlib, sys
 import torch
 assert torch.__version__.startswith("2.13."), torch.__version__
-for name in ("numpy", "pytest", "coremltools"):
+for name in ("numpy", "pytest", "xdist", "coremltools"):
     importlib.import_module(name)
 PY
 }

@@ -22,8 +22,8 @@ run_part() {
 
 run_part unit ctest --test-dir "$BUILD_DIR" --output-on-failure -j "$(nproc)"
 # Separate pytest runs: each folder has its own conftest.py and helper modules.
-run_part e2e "$PYTHON" -m pytest tests/e2e -q
-run_part coreml_check "$PYTHON" -m pytest tests/coreml_check -q
+run_part e2e "$PYTHON" -m pytest tests/e2e -q -n "$(nproc)"
+run_part coreml_check "$PYTHON" -m pytest tests/coreml_check -q -n "$(nproc)"
 run_part python_package bash scripts/test_python_package.sh
 
 summary="unit tests ${result[unit]}, e2e ${result[e2e]}, coreml_check ${result[coreml_check]}"
