@@ -20,6 +20,15 @@ const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
     registerRecurrentOps(t);
     registerCnnOps(t);
     registerResizeOps(t);
+    registerMathOps(t);
+    registerActivationParamOps(t);
+    registerNormalizationOps(t);
+    registerReduceMoreOps(t);
+    registerMatmulOps(t);
+    registerEinsumOps(t);
+    registerLayoutOps(t);
+    registerPaddingOps(t);
+    registerConvTransposeOps(t);
     return t;
   }();
   return table;

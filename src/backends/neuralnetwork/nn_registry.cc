@@ -55,6 +55,12 @@ const std::unordered_map<std::string, LayerLoweringFn>& layerLoweringRegistry() 
       {"sin", lowerSin},
       {"cos", lowerCos},
       {"erf", lowerErf},
+      {"tan", lowerTan},
+      {"asin", lowerAsin},
+      {"acos", lowerAcos},
+      {"atan", lowerAtan},
+      {"sinh", lowerSinh},
+      {"cosh", lowerCosh},
       // convolution, pooling, normalization, matmul
       {"conv", lowerConv},
       {"max_pool", lowerMaxPool},
