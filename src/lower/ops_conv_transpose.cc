@@ -23,21 +23,38 @@ void lowerConvTranspose(LoweringContext& ctx, const ir::Node& node) {
   size_t spatial = w.size() - 2;
   if (knownShape(ctx, node, x).size() != w.size())
     ctx.fail(node, "expects an input of rank " + std::to_string(w.size()));
-  std::vector<int64_t> padding = spatialInts(ctx, node, 4, spatial);
   std::vector<int64_t> pads;
-  for (int64_t p : padding) pads.insert(pads.end(), {p, p});
+  for (int64_t p : spatialInts(ctx, node, 4, spatial)) pads.insert(pads.end(), {p, p});
+  std::vector<int64_t> strides = spatialInts(ctx, node, 3, spatial);
+  std::vector<int64_t> dilations = spatialInts(ctx, node, 7, spatial);
   auto& b = ctx.builder();
   ir::TypePtr type = outputType(node);
+  Shape out = *type->shape();
+  // The 1-D form with constant weights runs as 2-D over a unit height (as conv1d does), so the
+  // neural network backend can express it.
+  auto weightConst = ctx.constant(node.input(1));
+  bool asImage = spatial == 1 && weightConst && weightConst->isTensor();
+  if (asImage) {
+    const Shape& in = *x->type()->shape();
+    x = reshapeTo(ctx, x, {in[0], in[1], 1, in[2]});
+    const Tensor& t = weightConst->toTensor();
+    weight = b.constTensor(t.contiguous().reshaped({t.dim(0), t.dim(1), 1, t.dim(2)}));
+    pads.insert(pads.begin(), {0, 0});
+    strides.insert(strides.begin(), 1);
+    dilations.insert(dilations.begin(), 1);
+    out = {out[0], out[1], 1, out[2]};
+  }
   std::vector<NamedInput> inputs{{"x", x}, {"weight", weight}};
   if (!ctx.isNone(node.input(2))) inputs.emplace_back("bias", ctx.get(node.input(2)));
-  inputs.emplace_back("strides", b.constIntVector(spatialInts(ctx, node, 3, spatial)));
+  inputs.emplace_back("strides", b.constIntVector(strides));
   inputs.emplace_back("pad_type", b.constString("custom"));
   inputs.emplace_back("pad", b.constIntVector(pads));
-  inputs.emplace_back("dilations", b.constIntVector(spatialInts(ctx, node, 7, spatial)));
+  inputs.emplace_back("dilations", b.constIntVector(dilations));
   inputs.emplace_back("groups", b.constInt(ctx.constantInt(node, 6)));
   // output_shape pins the size output_padding adds (it is otherwise ambiguous with stride > 1).
-  inputs.emplace_back("output_shape", b.constIntVector(*type->shape()));
-  ctx.bind(node.output(), b.op("conv_transpose", inputs, {type})->output());
+  inputs.emplace_back("output_shape", b.constIntVector(out));
+  ir::Value* y = b.op("conv_transpose", inputs, {ir::Type::tensor(type->dtype(), out)})->output();
+  ctx.bind(node.output(), asImage ? reshapeTo(ctx, y, *type->shape()) : y);
 }
 
 // The pooling ops of rank 3 ([N, C, L]) run as 2-D pooling of [N, C, 1, L].

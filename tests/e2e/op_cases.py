@@ -248,8 +248,9 @@ case("aten::batch_norm", "F.batch_norm(x, self.m, self.v, self.w, self.b)", "x:r
 
 # --- convolution and pooling -----------------------------------------------------------------------
 case("aten::conv1d", "F.conv1d(x, self.w, self.b, stride=2, padding=1)", "x:randn:1x3x9",
-     params=(("w", "torch.randn(4, 3, 3)"), ("b", "torch.randn(4)")), trace=False,
-     nn_error="supports 2-D")
+     params=(("w", "torch.randn(4, 3, 3)"), ("b", "torch.randn(4)")), trace=False)
+case("aten::conv1d", "F.conv1d(x, self.w, padding='same', dilation=2, groups=2)", "x:randn:1x4x9",
+     params=(("w", "torch.randn(2, 2, 3)"),), trace=False, id="conv1d-same-grouped")
 case("aten::conv2d", "F.conv2d(x, self.w, None, 1, 'same', 2)", "x:randn:1x2x7x7",
      params=(("w", "torch.randn(4, 2, 3, 3)"),), id="conv2d-same-dilated", trace=False)
 case("aten::conv2d", "F.conv2d(x, self.w, self.b, padding=(1, 0), groups=2)", "x:randn:1x4x5x5",
@@ -261,11 +262,13 @@ case("aten::_convolution", "F.conv2d(x, self.w, self.b, stride=2)", "x:randn:1x3
      trace="only")
 case("aten::conv_transpose1d", "F.conv_transpose1d(x, self.w, self.b, stride=2, padding=1, "
      "output_padding=1)", "x:randn:1x3x5",
-     params=(("w", "torch.randn(3, 2, 3)"), ("b", "torch.randn(2)")), trace=False,
-     nn_error="conv_transpose")
+     params=(("w", "torch.randn(3, 2, 3)"), ("b", "torch.randn(2)")), trace=False)
 case("aten::conv_transpose2d", "F.conv_transpose2d(x, self.w, stride=2, groups=2)",
-     "x:randn:1x4x3x3", params=(("w", "torch.randn(4, 3, 3, 3)"),), trace=False,
-     nn_error="conv_transpose")
+     "x:randn:1x4x3x3", params=(("w", "torch.randn(4, 3, 3, 3)"),), trace=False)
+case("aten::conv_transpose2d", "F.conv_transpose2d(x, self.w, self.b, stride=(2, 1), padding=1, "
+     "output_padding=(1, 0), dilation=(1, 2))", "x:randn:2x2x4x3",
+     params=(("w", "torch.randn(2, 3, 3, 2)"), ("b", "torch.randn(3)")), trace=False,
+     id="conv_transpose2d-padded")
 case("aten::max_pool1d", "F.max_pool1d(x, 3, 2, 1)", "x:randn:1x3x9")
 case("aten::avg_pool1d", "F.avg_pool1d(x, 2)", "x:randn:1x3x8")
 case("aten::adaptive_avg_pool1d", "F.adaptive_avg_pool1d(x, 3)", "x:randn:1x3x9")
@@ -317,7 +320,8 @@ case("aten::pixel_unshuffle", "F.pixel_unshuffle(x, 2)", "x:randn:1x2x4x6")
 case("aten::tril", "torch.tril(x)", "x:randn:2x3x4")
 case("aten::triu", "torch.triu(x, 1)", "x:randn:4x3")
 case("aten::index_select", "torch.index_select(x, 1, i)", "x:randn:2x5x3 i:idx5:4")
-case("aten::gather", "torch.gather(x, -1, i)", "x:randn:2x5 i:idx5:2x3", nn_error="gather_along_axis")
+case("aten::gather", "torch.gather(x, -1, i)", "x:randn:2x5 i:idx5:2x3")
+case("aten::gather", "torch.gather(x, 0, i)", "x:randn:4x3 i:idx4:2x3", id="gather-dim0")
 case("aten::embedding", "F.embedding(i, self.w)", "i:idx6:2x3", params=(("w", "torch.randn(6, 4)"),))
 case("aten::pad", "F.pad(x, (1, 2), value=0.5)", trace=False)
 case("aten::pad", "F.pad(x, (1, 1, 2, 0), mode='reflect')", "x:randn:1x2x4x4", id="pad-reflect",

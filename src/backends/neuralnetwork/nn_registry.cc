@@ -63,6 +63,7 @@ const std::unordered_map<std::string, LayerLoweringFn>& layerLoweringRegistry() 
       {"cosh", lowerCosh},
       // convolution, pooling, normalization, matmul
       {"conv", lowerConv},
+      {"conv_transpose", lowerConvTranspose},
       {"max_pool", lowerMaxPool},
       {"avg_pool", lowerAvgPool},
       {"batch_norm", lowerBatchNorm},
@@ -92,6 +93,7 @@ const std::unordered_map<std::string, LayerLoweringFn>& layerLoweringRegistry() 
       {"squeeze", lowerSqueeze},
       {"slice_by_index", lowerSliceByIndex},
       {"gather", lowerGather},
+      {"gather_along_axis", lowerGatherAlongAxis},
       {"tile", lowerTile},
       {"shape", lowerShape},
       {"fill", lowerFill},

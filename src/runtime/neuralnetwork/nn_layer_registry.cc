@@ -84,6 +84,7 @@ const std::unordered_map<int, LayerFn>& layerRegistry() {
       {L::kSqueeze, runSqueeze},
       {L::kSliceStatic, runSliceStatic},
       {L::kGather, runGather},
+      {L::kGatherAlongAxis, runGatherAlongAxis},
       {L::kTile, runTile},
       {L::kGetShape, runGetShape},
       {L::kFillStatic, runFillStatic},
