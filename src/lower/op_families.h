@@ -34,6 +34,7 @@ void registerEinsumOps(LoweringTable& table);
 void registerLayoutOps(LoweringTable& table);
 void registerPaddingOps(LoweringTable& table);
 void registerConvTransposeOps(LoweringTable& table);
+void registerSortOps(LoweringTable& table);
 
 // Shared helpers for op families.
 // Casts `value` to `dtype` with mil.cast unless it already has it (constants are re-made).

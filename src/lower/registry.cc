@@ -29,6 +29,7 @@ const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
     registerLayoutOps(t);
     registerPaddingOps(t);
     registerConvTransposeOps(t);
+    registerSortOps(t);
     return t;
   }();
   return table;

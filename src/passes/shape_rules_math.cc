@@ -224,6 +224,18 @@ std::optional<ir::TypePtr> inferMathType(const std::string& kind, const OpOperan
       op == "all" || op == "any" || op == "prod" || op == "std" || op == "var" || op == "norm" ||
       op == "linalg_vector_norm")
     return reductionType(op, ops, index);
+  if (op == "topk" || op == "sort" || op == "argsort") {
+    std::optional<DType> dtype = (op == "argsort" || index == 1) ? DType::Int64 : input->dtype();
+    if (!input->shape()) return ir::Type::tensor(dtype);
+    Shape shape = *input->shape();
+    if (op == "topk") {
+      auto k = intAt(ops, 1), dim = intAt(ops, 2);
+      auto axis = dim ? normalizeDim(*dim, shape.size()) : std::nullopt;
+      if (!k || !axis) return ir::Type::tensor(dtype);
+      shape[*axis] = *k;
+    }
+    return ir::Type::tensor(dtype, shape);
+  }
   // max.dim / min.dim (self, dim, keepdim) -> (values, indices)
   if ((op == "max" || op == "min") && ops.types.size() == 3 && !ops.types[1]->isTensor())
     return reductionType(op, ops, index);

@@ -90,6 +90,7 @@ TS2COREML_NN_LOWERING(lowerReduceLogSumExp);
 TS2COREML_NN_LOWERING(lowerReduceSumSquare);
 TS2COREML_NN_LOWERING(lowerReduceArgmax);
 TS2COREML_NN_LOWERING(lowerReduceArgmin);
+TS2COREML_NN_LOWERING(lowerTopk);
 
 // nn_lower_shape.cc
 TS2COREML_NN_LOWERING(lowerReshape);

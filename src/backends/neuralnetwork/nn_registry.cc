@@ -83,6 +83,7 @@ const std::unordered_map<std::string, LayerLoweringFn>& layerLoweringRegistry() 
       {"reduce_sum_square", lowerReduceSumSquare},
       {"reduce_argmax", lowerReduceArgmax},
       {"reduce_argmin", lowerReduceArgmin},
+      {"topk", lowerTopk},
       // shapes and data movement
       {"reshape", lowerReshape},
       {"transpose", lowerTranspose},

@@ -72,6 +72,7 @@ const std::unordered_map<int, LayerFn>& layerRegistry() {
       {L::kReduceSumSquare, runReduceSumSquare},
       {L::kArgMax, runArgMax},
       {L::kArgMin, runArgMin},
+      {L::kTopK, runTopK},
       // constants, shapes, data movement
       {L::kLoadConstantND, runLoadConstantND},
       {L::kReshapeStatic, runReshapeStatic},

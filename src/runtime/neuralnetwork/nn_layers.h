@@ -77,6 +77,7 @@ TS2COREML_NN_LAYER(runReduceLogSumExp);
 TS2COREML_NN_LAYER(runReduceSumSquare);
 TS2COREML_NN_LAYER(runArgMax);
 TS2COREML_NN_LAYER(runArgMin);
+TS2COREML_NN_LAYER(runTopK);
 
 // nn_layers_shape.cc
 TS2COREML_NN_LAYER(runLoadConstantND);
