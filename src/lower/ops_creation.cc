@@ -16,8 +16,17 @@ LoweringFn fillWith(std::optional<double> fixedValue, size_t valueInput) {
       value = *fixedValue;
     } else {
       auto given = ctx.constant(node.input(valueInput));
-      if (!given || !(given->isDouble() || given->isInt() || given->isBool()))
-        ctx.fail(node, "the fill value must be a constant number");
+      if (!given) {
+        // A value computed at run time (full_like(x, x.mean())): the scalar tiled to the shape.
+        ir::Value* scalar = castTo(ctx, ctx.get(node.input(valueInput)), *type->dtype());
+        if (!scalar->type()->shape() || shapeNumel(*scalar->type()->shape()) != 1)
+          ctx.fail(node, "the fill value must be a number or a one-element tensor");
+        ir::Value* unit = reshapeTo(ctx, scalar, Shape(shape->size(), 1));
+        ctx.bind(node.output(), shape->empty() ? scalar : broadcastTo(ctx, unit, *shape));
+        return;
+      }
+      if (!(given->isDouble() || given->isInt() || given->isBool()))
+        ctx.fail(node, "the fill value must be a number");
       value = given->toNumber();
     }
     auto& b = ctx.builder();

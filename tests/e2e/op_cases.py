@@ -374,6 +374,8 @@ case("aten::__derive_index", "y = x\nfor i in range(int(x.abs().sum()) % 3, 6, 2
      "    y = y * 0.5 + i\nreturn y", trace=False)
 case("aten::Int", "return x * int(x.abs().sum())", trace=False)
 case("aten::IntImplicit", "return x.select(0, x.sum().abs().int() % 2)", "x:randn:2x3", trace=False)
+case("aten::ScalarImplicit", "torch.full_like(x, x.mean()) - x", trace=False)
+case("aten::fill", "torch.zeros_like(x).fill_(x.max()) - x", id="fill-tensor-value", trace=False)
 case("aten::Float", "return x * float(x.mean())", trace=False)
 case("aten::item", "return x + x.sum().item()", trace=False)
 case("aten::size", "ys = [x]\nwhile x.sum() > len(ys):\n    ys.append(x)\ns = torch.stack(ys)\n"
@@ -394,8 +396,6 @@ UNREACHABLE.update({
     "aten::alias": "no TorchScript code produces it; kept as an identity for graphs that have it",
     "aten::FloatImplicit": "a tensor passed as a float argument; the ops that take one need a "
                            "constant there, so no convertible module reaches it",
-    "aten::ScalarImplicit": "a tensor passed as a Scalar argument; as for FloatImplicit, every "
-                            "op taking one needs a constant",
     "prim::NumToTensor": "the compiler folds the int/float -> tensor conversions of the modules "
                          "we tried (traced sizes are static)",
     "prim::TupleUnpack": "tuples are folded while compiling (unpacking a tuple built in forward "
