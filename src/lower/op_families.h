@@ -35,6 +35,7 @@ void registerLayoutOps(LoweringTable& table);
 void registerPaddingOps(LoweringTable& table);
 void registerConvTransposeOps(LoweringTable& table);
 void registerSortOps(LoweringTable& table);
+void registerAdvancedIndexOps(LoweringTable& table);
 
 // Shared helpers for op families.
 // Casts `value` to `dtype` with mil.cast unless it already has it (constants are re-made).

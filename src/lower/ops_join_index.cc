@@ -23,7 +23,9 @@ int64_t normalizedDim(LoweringContext& ctx, const ir::Node& node, int64_t dim, i
 
 void lowerListConstruct(LoweringContext& ctx, const ir::Node& node) {
   std::vector<ir::Value*> items;
-  for (const ir::Value* input : node.inputs()) items.push_back(ctx.get(input));
+  // None items (the full-slice places of an index list) are recorded as null.
+  for (const ir::Value* input : node.inputs())
+    items.push_back(ctx.isNone(input) ? nullptr : ctx.get(input));
   ctx.bindTuple(node.output(), std::move(items));
 }
 

@@ -30,6 +30,7 @@ const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
     registerPaddingOps(t);
     registerConvTransposeOps(t);
     registerSortOps(t);
+    registerAdvancedIndexOps(t);
     return t;
   }();
   return table;

@@ -232,6 +232,50 @@ std::optional<ir::TypePtr> inferLayoutType(const std::string& kind, const OpOper
     shape[*axis] = index->empty() ? 1 : (*index)[0];
     return ir::Type::tensor(input->dtype(), shape);
   }
+  if (op == "index") {
+    // One index tensor after leading Nones: its shape replaces the indexed axis.
+    std::optional<size_t> axis;
+    Shape index;
+    for (size_t i = 0; i < ops.listItems.size(); ++i) {
+      const auto& item = ops.listItems[i];
+      if (!item->isTensor()) continue;
+      if (axis || !item->shape() || item->dtype() == DType::Bool) return std::nullopt;
+      axis = i;
+      index = *item->shape();
+    }
+    if (!axis || *axis >= shape.size()) return std::nullopt;
+    shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(*axis));
+    shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*axis), index.begin(), index.end());
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if (op == "repeat_interleave") {
+    const auto& repeats = constantAt(ops, 1);
+    int64_t r = 0;
+    if (repeats && repeats->isInt()) {
+      r = repeats->toInt();
+    } else if (repeats && repeats->isTensor() && repeats->toTensor().numel() == 1) {
+      r = static_cast<int64_t>(repeats->toTensor().elementAsDouble(0));
+    } else {
+      return std::nullopt;
+    }
+    auto dim = intAt(ops, 2);
+    if (!dim) return ir::Type::tensor(input->dtype(), Shape{shapeNumel(shape) * r});
+    auto axis = normalizeDim(*dim, shape.size());
+    if (!axis) return std::nullopt;
+    shape[*axis] *= r;
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if (op == "cosine_similarity") {
+    auto other = shapeAt(ops, 1);
+    auto dim = intAt(ops, 2);
+    if (!other || !dim) return std::nullopt;
+    auto joint = broadcastShapes(shape, *other);
+    if (!joint) return std::nullopt;
+    auto axis = normalizeDim(*dim, joint->size());
+    if (!axis) return std::nullopt;
+    joint->erase(joint->begin() + static_cast<std::ptrdiff_t>(*axis));
+    return ir::Type::tensor(input->dtype(), *joint);
+  }
   if (op == "gather") {
     auto index = shapeAt(ops, 2);
     if (!index) return std::nullopt;

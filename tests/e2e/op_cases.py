@@ -329,6 +329,12 @@ case("aten::triu", "torch.triu(x, 1)", "x:randn:4x3")
 case("aten::index_select", "torch.index_select(x, 1, i)", "x:randn:2x5x3 i:idx5:4")
 case("aten::gather", "torch.gather(x, -1, i)", "x:randn:2x5 i:idx5:2x3")
 case("aten::gather", "torch.gather(x, 0, i)", "x:randn:4x3 i:idx4:2x3", id="gather-dim0")
+case("aten::index", "x[:, i]", "x:randn:3x5x2 i:idx5:2x2", trace=False)
+case("aten::index", "x[i]", "x:randn:4x3 i:idx4:5", id="index-first-axis")
+case("aten::repeat_interleave", "x.repeat_interleave(2, dim=1)", "x:randn:2x3")
+case("aten::repeat_interleave", "torch.repeat_interleave(x, 3)", "x:randn:2x2",
+     id="repeat_interleave-flat")
+case("aten::cosine_similarity", "F.cosine_similarity(x, y, dim=-1)", "x:randn:2x3x4 y:randn:3x4")
 case("aten::embedding", "F.embedding(i, self.w)", "i:idx6:2x3", params=(("w", "torch.randn(6, 4)"),))
 case("aten::pad", "F.pad(x, (1, 2), value=0.5)", trace=False)
 case("aten::pad", "F.pad(x, (1, 1, 2, 0), mode='reflect')", "x:randn:1x2x4x4", id="pad-reflect",
