@@ -182,6 +182,53 @@ ir::Value* hypot(LoweringContext& ctx, ir::Value* x, ir::Value* y) {
   return unaryMil(ctx, "sqrt", sum);
 }
 
+// logaddexp(a, b) = max(a, b) + log(1 + exp(-|a - b|)), stable for large inputs.
+ir::Value* logaddexp(LoweringContext& ctx, ir::Value* a, ir::Value* b) {
+  ir::Value* gap = mulBy(ctx, unaryMil(ctx, "abs", binaryMil(ctx, "sub", a, b)), -1);
+  ir::Value* tail = unaryMil(ctx, "log", addConst(ctx, unaryMil(ctx, "exp", gap), 1));
+  return binaryMil(ctx, "add", binaryMil(ctx, "maximum", a, b), tail);
+}
+
+// logit(self, eps?) = log(z / (1 - z)) with z = clamp(x, eps, 1 - eps) when eps is given.
+void lowerLogit(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = toFloat(ctx, ctx.get(node.input(0)));
+  if (node.inputs().size() > 1 && !ctx.isNone(node.input(1))) {
+    auto eps = ctx.constant(node.input(1));
+    if (!eps) ctx.fail(node, "eps must be a constant");
+    double e = eps->toNumber();
+    x = ctx.builder().op1("clip",
+                          {{"x", x},
+                           {"alpha", scalarConst(ctx, e, dtypeOf(x))},
+                           {"beta", scalarConst(ctx, 1 - e, dtypeOf(x))}},
+                          x->type());
+  }
+  ir::Value* odds = binaryMil(ctx, "real_div", x, addConst(ctx, mulBy(ctx, x, -1), 1));
+  ctx.bind(node.output(), unaryMil(ctx, "log", odds));
+}
+
+// nan_to_num(self, nan?, posinf?, neginf?): NaN -> nan (0), +-inf -> the largest finite fp32
+// values unless given.
+void lowerNanToNum(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = ctx.get(node.input(0));
+  if (!isFloatingPoint(dtypeOf(x))) return ctx.bind(node.output(), x);
+  auto number = [&](size_t input, double fallback) {
+    if (node.inputs().size() <= input || ctx.isNone(node.input(input))) return fallback;
+    auto v = ctx.constant(node.input(input));
+    if (!v) ctx.fail(node, "the replacement values must be constants");
+    return v->toNumber();
+  };
+  double big = std::numeric_limits<float>::max();
+  auto& b = ctx.builder();
+  auto replace = [&](ir::Value* cond, double value, ir::Value* v) {
+    return b.op1("select", {{"cond", cond}, {"a", scalarConst(ctx, value, dtypeOf(v))}, {"b", v}},
+                 v->type());
+  };
+  ir::Value* y = replace(compare(ctx, "not_equal", x, x), number(1, 0.0), x);
+  y = replace(compare(ctx, "equal", y, infinity(ctx)), number(2, big), y);
+  y = replace(compare(ctx, "equal", y, mulBy(ctx, infinity(ctx), -1)), number(3, -big), y);
+  ctx.bind(node.output(), y);
+}
+
 // addcmul / addcdiv(self, t1, t2, value) = self + value * (t1 op t2);
 // lerp(self, end, weight) = self + weight * (end - self).
 LoweringFn ternary(const std::string& kind) {
@@ -242,6 +289,16 @@ void registerMathOps(LoweringTable& table) {
         binaryMil(ctx, "real_div", addConst(ctx, x, 1), addConst(ctx, mulBy(ctx, x, -1), 1));
     return mulBy(ctx, unaryMil(ctx, "log", ratio), 0.5);
   });
+  table["aten::deg2rad"] =
+      floatUnary([](LoweringContext& ctx, ir::Value* x) { return mulBy(ctx, x, M_PI / 180); });
+  table["aten::rad2deg"] =
+      floatUnary([](LoweringContext& ctx, ir::Value* x) { return mulBy(ctx, x, 180 / M_PI); });
+  table["aten::sgn"] = [](LoweringContext& ctx, const ir::Node& node) {
+    ctx.bind(node.output(), unaryMil(ctx, "sign", ctx.get(node.input(0))));
+  };
+  table["aten::logit"] = lowerLogit;
+  table["aten::nan_to_num"] = lowerNanToNum;
+  table["aten::logaddexp"] = composedBinary(logaddexp, true);
   table["aten::round"] = [](LoweringContext& ctx, const ir::Node& node) {
     if (node.inputs().size() > 1) ctx.fail(node, "round(decimals=...) is not supported");
     rounding([](LoweringContext& c, ir::Value* x) { return unaryMil(c, "round", x); })(ctx, node);

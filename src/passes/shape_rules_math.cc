@@ -41,18 +41,20 @@ std::optional<DType> promoted(const ir::TypePtr& a, const ir::TypePtr& b) {
 
 const std::set<std::string>& sameTypeOps() {
   static const std::set<std::string> names = {
-      "fill",          "gelu",      "elu",        "leaky_relu",  "softplus",    "mish",
-      "selu",          "celu",      "hardshrink", "softshrink",  "log_sigmoid", "prelu",
-      "threshold",     "rrelu",     "softmax",    "log_softmax", "layer_norm",  "group_norm",
-      "instance_norm", "round",     "trunc",      "frac",        "square",      "clamp",
-      "clamp_min",     "clamp_max", "cumsum",     "bitwise_not", "positive"};
+      "fill",        "sgn",        "nan_to_num",    "gelu",      "elu",        "leaky_relu",
+      "softplus",    "mish",       "selu",          "celu",      "hardshrink", "softshrink",
+      "log_sigmoid", "prelu",      "threshold",     "rrelu",     "softmax",    "log_softmax",
+      "layer_norm",  "group_norm", "instance_norm", "round",     "trunc",      "frac",
+      "square",      "clamp",      "clamp_min",     "clamp_max", "cumsum",     "bitwise_not",
+      "positive"};
   return names;
 }
 
 const std::set<std::string>& floatUnaryOps() {
-  static const std::set<std::string> names = {
-      "reciprocal", "log2", "log10", "log1p", "expm1", "exp2",  "tan",   "asin",
-      "acos",       "atan", "sinh",  "cosh",  "asinh", "acosh", "atanh", "erfc"};
+  static const std::set<std::string> names = {"reciprocal", "log2",  "log10", "log1p",   "expm1",
+                                              "exp2",       "tan",   "asin",  "deg2rad", "rad2deg",
+                                              "logit",      "acos",  "atan",  "sinh",    "cosh",
+                                              "asinh",      "acosh", "atanh", "erfc"};
   return names;
 }
 
@@ -164,10 +166,10 @@ std::optional<ir::TypePtr> inferMathType(const std::string& kind, const OpOperan
     shape[*axis] /= 2;
     return ir::Type::tensor(input->dtype(), shape);
   }
-  if (op == "fmod" || op == "atan2" || op == "hypot" || op == "remainder" || op == "floor_divide" ||
-      op == "pow" || op == "logical_and" || op == "logical_or" || op == "logical_xor" ||
-      op == "__and__" || op == "__or__" || op == "__xor__" || op == "bitwise_and" ||
-      op == "bitwise_or" || op == "bitwise_xor" || op == "masked_fill") {
+  if (op == "fmod" || op == "atan2" || op == "hypot" || op == "remainder" || op == "logaddexp" ||
+      op == "floor_divide" || op == "pow" || op == "logical_and" || op == "logical_or" ||
+      op == "logical_xor" || op == "__and__" || op == "__or__" || op == "__xor__" ||
+      op == "bitwise_and" || op == "bitwise_or" || op == "bitwise_xor" || op == "masked_fill") {
     if (ops.types.size() < 2) return std::nullopt;
     auto shape = broadcastAll(ops, {0, 1});
     std::optional<DType> dtype = promoted(ops.types[0], ops.types[1]);
@@ -177,7 +179,7 @@ std::optional<ir::TypePtr> inferMathType(const std::string& kind, const OpOperan
     if (op == "pow" && ops.types[1]->kind() == ir::TypeKind::Float && dtype &&
         !isFloatingPoint(*dtype))
       dtype = DType::Float32;
-    if ((op == "atan2" || op == "hypot") && dtype && !isFloatingPoint(*dtype))
+    if ((op == "atan2" || op == "hypot" || op == "logaddexp") && dtype && !isFloatingPoint(*dtype))
       dtype = DType::Float32;
     return ir::Type::tensor(dtype, shape);
   }
