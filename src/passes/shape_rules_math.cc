@@ -149,10 +149,7 @@ std::optional<ir::TypePtr> inferMathType(const std::string& kind, const OpOperan
   const std::string op = kind.substr(6);
   if (op == "einsum") return einsumType(ops);
   const ir::TypePtr& input = ops.types[0];
-  if (!input->isTensor()) {
-    // where(cond, self, other) has a tensor first; rsub and friends always do.
-    return std::nullopt;
-  }
+  if (!input->isTensor()) return std::nullopt;  // every rule below takes a tensor first
   if (sameTypeOps().count(op)) return input;
   if (floatUnaryOps().count(op)) return floatOf(input);
   if (op == "isnan" || op == "isinf" || op == "isfinite" || op == "logical_not")
