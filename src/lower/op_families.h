@@ -25,6 +25,17 @@ void registerTransformerOps(LoweringTable& table);
 void registerRecurrentOps(LoweringTable& table);
 void registerCnnOps(LoweringTable& table);
 void registerResizeOps(LoweringTable& table);
+void registerMathOps(LoweringTable& table);
+void registerActivationParamOps(LoweringTable& table);
+void registerNormalizationOps(LoweringTable& table);
+void registerReduceMoreOps(LoweringTable& table);
+void registerMatmulOps(LoweringTable& table);
+void registerEinsumOps(LoweringTable& table);
+void registerLayoutOps(LoweringTable& table);
+void registerPaddingOps(LoweringTable& table);
+void registerConvTransposeOps(LoweringTable& table);
+void registerSortOps(LoweringTable& table);
+void registerAdvancedIndexOps(LoweringTable& table);
 
 // Shared helpers for op families.
 // Casts `value` to `dtype` with mil.cast unless it already has it (constants are re-made).
@@ -45,6 +56,27 @@ ir::Value* applySeparable(LoweringContext& ctx, ir::Value* x, const Tensor& rows
 // lowerings build constants from them, which a flexible input shape does not allow.
 void requireStaticTrailingDims(LoweringContext& ctx, const ir::Node& node, const ir::Value* x,
                                size_t count, const std::string& what);
+// The MIL type of output `index` of a torch-level node.
+ir::TypePtr outputType(const ir::Node& node, size_t index = 0);
+// One-input MIL op whose result has x's type.
+ir::Value* unaryMil(LoweringContext& ctx, const std::string& op, ir::Value* x);
+// Two-input MIL op (x, y) with numpy broadcasting; the result has x's dtype.
+ir::Value* binaryMil(LoweringContext& ctx, const std::string& op, ir::Value* x, ir::Value* y);
+// A rank-0 constant of `dtype` (fp32, fp16, int32 or bool).
+ir::Value* scalarConst(LoweringContext& ctx, double value, DType dtype);
+// `value` cast to fp32 unless it already is a floating-point tensor.
+ir::Value* toFloat(LoweringContext& ctx, ir::Value* value);
+// dim counted from the end when negative; fails on the node when out of range.
+int64_t axisOf(LoweringContext& ctx, const ir::Node& node, int64_t dim, int64_t rank);
+// The known shape of a MIL value (fails on the node when unknown).
+const Shape& knownShape(LoweringContext& ctx, const ir::Node& node, const ir::Value* value);
+ir::Value* reshapeTo(LoweringContext& ctx, ir::Value* x, const Shape& shape);
+ir::Value* transposeBy(LoweringContext& ctx, ir::Value* x, const std::vector<int64_t>& perm);
+// x's items at `indices` along `axis` (mil.gather with a constant index list).
+ir::Value* gatherConst(LoweringContext& ctx, ir::Value* x, int64_t axis,
+                       const std::vector<int64_t>& indices);
+// x tiled to `target` (a shape x broadcasts to; leading unit axes are added first).
+ir::Value* broadcastTo(LoweringContext& ctx, ir::Value* x, const Shape& target);
 // MIL's dtype string for cast: "fp32", "fp16", "int32", "bool".
 std::string milDTypeString(DType dtype);
 

@@ -19,7 +19,6 @@ void registerActivationOps(LoweringTable& table) {
                            "ceil", "sin", "cos", "erf", "sign"}) {
     table[std::string("aten::") + name] = unary(name);
   }
-  table["aten::relu_"] = unary("relu");
   table["aten::silu"] = unary("silu");
   table["aten::log"] = unary("log");
   table["aten::neg"] = [](LoweringContext& ctx, const ir::Node& node) {

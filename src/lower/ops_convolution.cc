@@ -33,24 +33,43 @@ void emitConv(LoweringContext& ctx, const ir::Node& node, const ConvArgs& args) 
   std::vector<int64_t> dilations = expand(ctx.constantInts(node, args.dilation));
   int64_t groups = ctx.constantInt(node, args.groups);
 
+  auto padding = ctx.constant(node.input(args.padding));
+  std::vector<int64_t> pairs;
+  if (!padding || !padding->isString()) {
+    for (int64_t p : expand(ctx.constantInts(node, args.padding)))
+      pairs.insert(pairs.end(), {p, p});
+  }
+  ir::TypePtr type = milTypeOf(node.output()->type());
+  // A 1-D convolution with constant weights runs as a 2-D one over a unit height, which the
+  // neural network backend (2-D layers only) can express too.
+  ir::TypePtr convType = type;
+  auto weightConst = ctx.constant(node.input(args.weight));
+  bool asImage = spatial == 1 && weightConst && weightConst->isTensor() && type->shape();
+  if (asImage) {
+    const Shape& in = *inputShape;
+    x = reshapeTo(ctx, x, {in[0], in[1], 1, in[2]});
+    const Tensor& w = weightConst->toTensor();
+    weight = b.constTensor(w.contiguous().reshaped({w.dim(0), w.dim(1), 1, w.dim(2)}));
+    strides.insert(strides.begin(), 1);
+    dilations.insert(dilations.begin(), 1);
+    if (!pairs.empty()) pairs.insert(pairs.begin(), {0, 0});
+    const Shape& out = *type->shape();
+    convType = ir::Type::tensor(type->dtype(), Shape{out[0], out[1], 1, out[2]});
+  }
   std::vector<NamedInput> inputs{{"x", x}, {"weight", weight}};
   if (!ctx.isNone(node.input(args.bias)))
     inputs.emplace_back("bias", ctx.get(node.input(args.bias)));
   inputs.emplace_back("strides", b.constIntVector(strides));
-  auto padding = ctx.constant(node.input(args.padding));
-  if (padding && padding->isString()) {  // conv2d(..., padding="same"|"valid")
+  if (pairs.empty()) {  // conv1d/2d(..., padding="same"|"valid")
     inputs.emplace_back("pad_type", b.constString(padding->toString()));
   } else {
-    std::vector<int64_t> pads = expand(ctx.constantInts(node, args.padding));
-    std::vector<int64_t> pairs;
-    for (int64_t p : pads) pairs.insert(pairs.end(), {p, p});
     inputs.emplace_back("pad_type", b.constString("custom"));
     inputs.emplace_back("pad", b.constIntVector(pairs));
   }
   inputs.emplace_back("dilations", b.constIntVector(dilations));
   inputs.emplace_back("groups", b.constInt(groups));
-  ir::TypePtr type = milTypeOf(node.output()->type());
-  ctx.bind(node.output(), b.op("conv", inputs, {type})->output());
+  ir::Value* y = b.op("conv", inputs, {convType})->output();
+  ctx.bind(node.output(), asImage ? reshapeTo(ctx, y, *type->shape()) : y);
 }
 
 void lowerConv(LoweringContext& ctx, const ir::Node& node) {

@@ -16,8 +16,17 @@ LoweringFn fillWith(std::optional<double> fixedValue, size_t valueInput) {
       value = *fixedValue;
     } else {
       auto given = ctx.constant(node.input(valueInput));
-      if (!given || !(given->isDouble() || given->isInt() || given->isBool()))
-        ctx.fail(node, "the fill value must be a constant number");
+      if (!given) {
+        // A value computed at run time (full_like(x, x.mean())): the scalar tiled to the shape.
+        ir::Value* scalar = castTo(ctx, ctx.get(node.input(valueInput)), *type->dtype());
+        if (!scalar->type()->shape() || shapeNumel(*scalar->type()->shape()) != 1)
+          ctx.fail(node, "the fill value must be a number or a one-element tensor");
+        ir::Value* unit = reshapeTo(ctx, scalar, Shape(shape->size(), 1));
+        ctx.bind(node.output(), shape->empty() ? scalar : broadcastTo(ctx, unit, *shape));
+        return;
+      }
+      if (!(given->isDouble() || given->isInt() || given->isBool()))
+        ctx.fail(node, "the fill value must be a number");
       value = given->toNumber();
     }
     auto& b = ctx.builder();
@@ -26,6 +35,26 @@ LoweringFn fillWith(std::optional<double> fixedValue, size_t valueInput) {
               milTensor(DType::Float32, *shape));
     ctx.bind(node.output(), castTo(ctx, filled, *type->dtype()));
   };
+}
+
+// arange(end) / arange(start, end) / arange(start, end, step) with constant bounds: a constant
+// of the result type (its length comes from the shape rule).
+void lowerArange(LoweringContext& ctx, const ir::Node& node) {
+  ir::TypePtr type = milTypeOf(node.output()->type());
+  if (!type->shape() || !type->dtype()) ctx.fail(node, "the bounds must be constants");
+  size_t numbers = node.inputs().size() == 5 ? 1 : node.inputs().size() == 6 ? 2 : 3;
+  std::vector<double> args;
+  for (size_t i = 0; i < numbers; ++i) {
+    auto value = ctx.constant(node.input(i));
+    if (!value || !(value->isInt() || value->isDouble()))
+      ctx.fail(node, "the bounds must be constants");
+    args.push_back(value->toNumber());
+  }
+  double start = numbers == 1 ? 0 : args[0], step = numbers == 3 ? args[2] : 1;
+  Tensor values(DType::Float64, *type->shape());
+  for (int64_t i = 0; i < values.numel(); ++i)
+    values.mutableData<double>()[i] = start + step * static_cast<double>(i);
+  ctx.bind(node.output(), ctx.builder().constTensor(values.to(*type->dtype())));
 }
 
 }  // namespace
@@ -39,6 +68,12 @@ void registerCreationOps(LoweringTable& table) {
   table["aten::ones_like"] = fillWith(1.0, 0);
   table["aten::full"] = fillWith(std::nullopt, 1);
   table["aten::full_like"] = fillWith(std::nullopt, 1);
+  table["aten::new_zeros"] = fillWith(0.0, 0);
+  table["aten::new_empty"] = fillWith(0.0, 0);
+  table["aten::new_ones"] = fillWith(1.0, 0);
+  table["aten::new_full"] = fillWith(std::nullopt, 2);
+  table["aten::fill"] = fillWith(std::nullopt, 1);  // fill_(self, value), made functional
+  table["aten::arange"] = lowerArange;
 }
 
 }  // namespace ts2coreml::lower

@@ -31,7 +31,8 @@ LoweringFn arithmeticWithAlpha(const std::string& op) {
       if (alpha->toNumber() != 1.0) {
         ir::Value* a = alpha->isDouble() ? ctx.builder().constFloat(alpha->toDouble())
                                          : ctx.builder().constInt(alpha->toInt());
-        y = binary(ctx, node, "mul", y, a);
+        DType dtype = promotedDType(y, a);
+        y = binaryMil(ctx, "mul", castTo(ctx, y, dtype), castTo(ctx, a, dtype));
       }
     }
     ctx.bind(node.output(), binary(ctx, node, op, x, y));

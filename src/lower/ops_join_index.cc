@@ -23,7 +23,9 @@ int64_t normalizedDim(LoweringContext& ctx, const ir::Node& node, int64_t dim, i
 
 void lowerListConstruct(LoweringContext& ctx, const ir::Node& node) {
   std::vector<ir::Value*> items;
-  for (const ir::Value* input : node.inputs()) items.push_back(ctx.get(input));
+  // None items (the full-slice places of an index list) are recorded as null.
+  for (const ir::Value* input : node.inputs())
+    items.push_back(ctx.isNone(input) ? nullptr : ctx.get(input));
   ctx.bindTuple(node.output(), std::move(items));
 }
 
@@ -139,11 +141,15 @@ void lowerSelect(LoweringContext& ctx, const ir::Node& node) {
     ctx.bind(node.output(), sliceAxis(ctx, x, rank, axis, i, i + 1, 1, true, type));
     return;
   }
-  ir::Value* index = castTo(ctx, ctx.get(node.input(2)), DType::Int32);
-  ctx.bind(
-      node.output(),
-      ctx.builder().op1(
-          "gather", {{"x", x}, {"indices", index}, {"axis", ctx.builder().constInt(axis)}}, type));
+  // A one-item index vector and a squeeze: neural networks have no rank-0 tensors, so a scalar
+  // index would keep its axis there.
+  ir::Value* index = reshapeTo(ctx, castTo(ctx, ctx.get(node.input(2)), DType::Int32), {1});
+  Shape gathered = *x->type()->shape();
+  gathered[static_cast<size_t>(axis)] = 1;
+  auto& b = ctx.builder();
+  ir::Value* row = b.op1("gather", {{"x", x}, {"indices", index}, {"axis", b.constInt(axis)}},
+                         ir::Type::tensor(dtypeOf(x), gathered));
+  ctx.bind(node.output(), b.op1("squeeze", {{"x", row}, {"axes", b.constIntVector({axis})}}, type));
 }
 
 // size(self, dim) of a dimension only known at run time (known sizes fold while compiling).

@@ -20,6 +20,17 @@ const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
     registerRecurrentOps(t);
     registerCnnOps(t);
     registerResizeOps(t);
+    registerMathOps(t);
+    registerActivationParamOps(t);
+    registerNormalizationOps(t);
+    registerReduceMoreOps(t);
+    registerMatmulOps(t);
+    registerEinsumOps(t);
+    registerLayoutOps(t);
+    registerPaddingOps(t);
+    registerConvTransposeOps(t);
+    registerSortOps(t);
+    registerAdvancedIndexOps(t);
     return t;
   }();
   return table;

@@ -8,6 +8,8 @@
 #include "passes/shape_rules_creation.h"
 #include "passes/shape_rules_fused.h"
 #include "passes/shape_rules_indexing.h"
+#include "passes/shape_rules_layout.h"
+#include "passes/shape_rules_math.h"
 
 namespace ts2coreml::passes {
 
@@ -239,6 +241,8 @@ std::optional<ir::TypePtr> inferTensorType(const std::string& kind, const OpOper
   auto it = rules().find(kind);
   if (it == rules().end()) {
     if (auto type = inferConversionType(kind, operands)) return type;
+    if (auto type = inferMathType(kind, operands, index)) return type;
+    if (auto type = inferLayoutType(kind, operands)) return type;
     if (auto type = inferCreationType(kind, operands)) return type;
     if (auto type = inferFusedType(kind, operands, index)) return type;
     if (auto type = inferCnnType(kind, operands)) return type;

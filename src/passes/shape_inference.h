@@ -15,8 +15,8 @@ namespace ts2coreml::passes {
 struct OpOperands {
   std::vector<ir::TypePtr> types;                // one per input
   std::vector<std::optional<IValue>> constants;  // the input's value when it is a constant
-  // The item types of the first input when it is a list built by prim::ListConstruct (the
-  // Tensor[] of cat and stack), empty otherwise.
+  // The item types of the first input that is a list built by prim::ListConstruct (the
+  // Tensor[] of cat and stack, einsum's operands), empty otherwise.
   std::vector<ir::TypePtr> listItems;
 };
 

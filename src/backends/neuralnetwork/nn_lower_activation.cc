@@ -176,4 +176,24 @@ void lowerErf(NNContext& ctx, const ir::Node& node) {
   ctx.addLayer(node, {ctx.input(node, "x")})->mutable_erf();
 }
 
+// The trigonometric and hyperbolic layers of specification 4 (one input, no parameters).
+void lowerTan(NNContext& ctx, const ir::Node& node) {
+  ctx.addLayer(node, {ctx.input(node, "x")})->mutable_tan();
+}
+void lowerAsin(NNContext& ctx, const ir::Node& node) {
+  ctx.addLayer(node, {ctx.input(node, "x")})->mutable_asin();
+}
+void lowerAcos(NNContext& ctx, const ir::Node& node) {
+  ctx.addLayer(node, {ctx.input(node, "x")})->mutable_acos();
+}
+void lowerAtan(NNContext& ctx, const ir::Node& node) {
+  ctx.addLayer(node, {ctx.input(node, "x")})->mutable_atan();
+}
+void lowerSinh(NNContext& ctx, const ir::Node& node) {
+  ctx.addLayer(node, {ctx.input(node, "x")})->mutable_sinh();
+}
+void lowerCosh(NNContext& ctx, const ir::Node& node) {
+  ctx.addLayer(node, {ctx.input(node, "x")})->mutable_cosh();
+}
+
 }  // namespace ts2coreml::backends::nn

@@ -64,6 +64,36 @@ void lowerConv(NNContext& ctx, const ir::Node& node) {
   }
 }
 
+// conv_transpose -> a convolution layer with isDeconvolution. Its weight layout is torch's
+// [C_in, C_out / groups, kH, kW]; the explicit output shape pins the size output_padding adds.
+void lowerConvTranspose(NNContext& ctx, const ir::Node& node) {
+  const ir::Value* x = ctx.input(node, "x");
+  requireRank4(ctx, node, x);
+  Tensor weight = ctx.constFloatTensor(node, "weight");
+  if (weight.rank() != 4) ctx.fail(node, "conv_transpose weight must be rank 4");
+  int64_t groups = static_cast<int64_t>(ctx.constNumber(node, "groups", 1));
+  const auto& out = node.output()->type()->shape();
+  if (!out || out->size() != 4) ctx.fail(node, "conv_transpose needs a known output shape");
+  auto* conv = ctx.addLayer(node, {x})->mutable_convolution();
+  conv->set_isdeconvolution(true);
+  conv->set_outputchannels(static_cast<uint64_t>(weight.dim(1) * groups));
+  conv->set_kernelchannels(static_cast<uint64_t>(weight.dim(0)));
+  conv->set_ngroups(static_cast<uint64_t>(groups));
+  conv->add_kernelsize(static_cast<uint64_t>(weight.dim(2)));
+  conv->add_kernelsize(static_cast<uint64_t>(weight.dim(3)));
+  for (uint64_t s : unsignedOf(ctx.constInts(node, "strides", {1, 1}))) conv->add_stride(s);
+  for (uint64_t d : unsignedOf(ctx.constInts(node, "dilations", {1, 1})))
+    conv->add_dilationfactor(d);
+  conv->add_outputshape(static_cast<uint64_t>((*out)[2]));
+  conv->add_outputshape(static_cast<uint64_t>((*out)[3]));
+  setPadding(ctx, node, conv);
+  ctx.fillWeights(conv->mutable_weights(), weight);
+  if (ctx.optionalInput(node, "bias")) {
+    conv->set_hasbias(true);
+    ctx.fillWeights(conv->mutable_bias(), ctx.constFloatTensor(node, "bias"));
+  }
+}
+
 namespace {
 
 void lowerPool(NNContext& ctx, const ir::Node& node, spec::PoolingLayerParams::PoolingType type) {

@@ -65,4 +65,12 @@ void lowerReduceArgmin(NNContext& ctx, const ir::Node& node) {
   params->set_removedim(!ctx.constFlag(node, "keep_dims", false));
 }
 
+// topk -> the topK layer (values and indices outputs; useBottomK for ascending).
+void lowerTopk(NNContext& ctx, const ir::Node& node) {
+  auto* params = ctx.addLayer(node, {ctx.input(node, "x")})->mutable_topk();
+  params->set_axis(static_cast<int64_t>(ctx.constNumber(node, "axis", -1)));
+  params->set_k(static_cast<uint64_t>(ctx.constNumber(node, "k", 1)));
+  params->set_usebottomk(ctx.constFlag(node, "ascending", false));
+}
+
 }  // namespace ts2coreml::backends::nn

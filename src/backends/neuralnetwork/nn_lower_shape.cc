@@ -109,6 +109,12 @@ void lowerGather(NNContext& ctx, const ir::Node& node) {
   params->set_axis(static_cast<int64_t>(ctx.constNumber(node, "axis", 0)));
 }
 
+void lowerGatherAlongAxis(NNContext& ctx, const ir::Node& node) {
+  auto* params = ctx.addLayer(node, {ctx.input(node, "x"), ctx.input(node, "indices")})
+                     ->mutable_gatheralongaxis();
+  params->set_axis(static_cast<int64_t>(ctx.constNumber(node, "axis", 0)));
+}
+
 void lowerTile(NNContext& ctx, const ir::Node& node) {
   auto* params = ctx.addLayer(node, {ctx.input(node, "x")})->mutable_tile();
   for (int64_t r : ctx.constInts(node, "reps", {})) params->add_reps(static_cast<uint64_t>(r));

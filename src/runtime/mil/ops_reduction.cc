@@ -1,5 +1,6 @@
-// reduce_* (axes absent = all axes, keep_dims default false) and reduce_argmax / argmin.
+// reduce_* (axes absent = all axes, keep_dims default false), reduce_argmax / argmin and topk.
 #include "runtime/kernels/reduction.h"
+#include "runtime/kernels/sorting.h"
 #include "runtime/mil/op_context.h"
 #include "runtime/mil/op_registry.h"
 
@@ -21,10 +22,19 @@ void argReduceOp(OpContext& ctx) {
                                    ctx.boolArg("keep_dims", false)));
 }
 
+// topk(x, k = 1, axis = -1, ascending = false) -> (values, indices)
+void topkOp(OpContext& ctx) {
+  auto [values, indices] = kernels::topk(ctx.tensor("x"), ctx.intArg("k", 1),
+                                         ctx.intArg("axis", -1), ctx.boolArg("ascending", false));
+  ctx.setOutput(0, MilValue(std::move(values)));
+  ctx.setOutput(1, MilValue(std::move(indices)));
+}
+
 }  // namespace
 
 void registerReductionOps(MilOpTable& table) {
   table["reduce_sum"] = reduceOp<ReduceOp::Sum>;
+  table["topk"] = topkOp;
   table["reduce_mean"] = reduceOp<ReduceOp::Mean>;
   table["reduce_max"] = reduceOp<ReduceOp::Max>;
   table["reduce_min"] = reduceOp<ReduceOp::Min>;

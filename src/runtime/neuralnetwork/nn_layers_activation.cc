@@ -165,6 +165,21 @@ void runTan(LayerIO& io, const spec::NeuralNetworkLayer&) {
 void runErf(LayerIO& io, const spec::NeuralNetworkLayer&) {
   unary(io, UnaryOp::Erf);
 }
+void runAsin(LayerIO& io, const spec::NeuralNetworkLayer&) {
+  unary(io, UnaryOp::Asin);
+}
+void runAcos(LayerIO& io, const spec::NeuralNetworkLayer&) {
+  unary(io, UnaryOp::Acos);
+}
+void runAtan(LayerIO& io, const spec::NeuralNetworkLayer&) {
+  unary(io, UnaryOp::Atan);
+}
+void runSinh(LayerIO& io, const spec::NeuralNetworkLayer&) {
+  unary(io, UnaryOp::Sinh);
+}
+void runCosh(LayerIO& io, const spec::NeuralNetworkLayer&) {
+  unary(io, UnaryOp::Cosh);
+}
 void runExp2(LayerIO& io, const spec::NeuralNetworkLayer&) {
   unary(io, UnaryOp::Exp2);
 }

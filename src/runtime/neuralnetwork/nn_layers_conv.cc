@@ -55,7 +55,6 @@ kernels::SpatialPadding padding(LayerIO& io, const Params& params, const Tensor&
 
 void runConvolution(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
   const auto& p = layer.convolution();
-  if (p.isdeconvolution()) io.fail("deconvolution is not supported by the runtime");
   if (io.numInputs() != 1)
     io.fail("convolution with weights as an input is not supported by the runtime");
   const Tensor& x = io.input(0);
@@ -69,6 +68,22 @@ void runConvolution(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
   params.padding = padding(io, p, x, kernel, params.strides, params.dilations);
   const int64_t cout = static_cast<int64_t>(p.outputchannels());
   const int64_t kc = static_cast<int64_t>(p.kernelchannels());
+  if (p.isdeconvolution()) {
+    // Deconvolution weights are [C_in, C_out / groups, kH, kW].
+    const int64_t perGroup = cout / params.groups;
+    Tensor weight = io.weights(p.weights(), kc * perGroup * kernel[0] * kernel[1], "weights")
+                        .reshaped({kc, perGroup, kernel[0], kernel[1]});
+    std::optional<Tensor> bias;
+    if (p.hasbias()) bias = io.weights(p.bias(), cout, "bias");
+    std::optional<Shape> outputSpatial;
+    if (p.outputshape_size() == 2)
+      outputSpatial =
+          Shape{static_cast<int64_t>(p.outputshape(0)), static_cast<int64_t>(p.outputshape(1))};
+    io.setOutput(
+        0, withLeadingAxes(
+               kernels::convTranspose(asBatchCHW(x), weight, bias, params, outputSpatial), x));
+    return;
+  }
   Tensor weight = io.weights(p.weights(), cout * kc * kernel[0] * kernel[1], "weights")
                       .reshaped({cout, kc, kernel[0], kernel[1]});
   std::optional<Tensor> bias;

@@ -1,5 +1,6 @@
 // The ND reduce layers (axes / keepDims / reduceAll) and argMax / argMin.
 #include "runtime/kernels/reduction.h"
+#include "runtime/kernels/sorting.h"
 #include "runtime/neuralnetwork/nn_layers.h"
 
 namespace ts2coreml::runtime::nn {
@@ -58,6 +59,14 @@ void runArgMax(LayerIO& io, const spec::NeuralNetworkLayer& l) {
 void runArgMin(LayerIO& io, const spec::NeuralNetworkLayer& l) {
   io.setOutput(0,
                kernels::argReduce(false, io.input(0), l.argmin().axis(), !l.argmin().removedim()));
+}
+
+void runTopK(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
+  const auto& p = layer.topk();
+  auto [values, indices] =
+      kernels::topk(io.input(0), static_cast<int64_t>(p.k()), p.axis(), p.usebottomk());
+  io.setOutput(0, std::move(values));
+  io.setOutput(1, std::move(indices));
 }
 
 }  // namespace ts2coreml::runtime::nn

@@ -112,6 +112,11 @@ void runGather(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
                kernels::gather(io.input(0), io.input(1).to(DType::Int32), layer.gather().axis()));
 }
 
+void runGatherAlongAxis(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
+  io.setOutput(0, kernels::gatherAlongAxis(io.input(0), io.input(1).to(DType::Int32),
+                                           layer.gatheralongaxis().axis()));
+}
+
 void runTile(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
   const auto& r = layer.tile().reps();
   io.setOutput(0, kernels::tile(io.input(0), std::vector<int64_t>(r.begin(), r.end())));

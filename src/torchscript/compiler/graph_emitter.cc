@@ -52,10 +52,12 @@ std::vector<ir::Value*> GraphEmitter::emit(const std::string& kind,
   ir::Node* node = appendNode(kind);
   for (ir::Value* input : inputs) node->addInput(input);
   passes::OpOperands operands{types, constants, {}};
-  if (!inputs.empty() && inputs[0]->producer() &&
-      inputs[0]->producer()->kind() == "prim::ListConstruct") {
-    for (const ir::Value* item : inputs[0]->producer()->inputs())
+  // The first list operand (cat's and stack's tensors, einsum's operands after the equation).
+  for (ir::Value* input : inputs) {
+    if (!input->producer() || input->producer()->kind() != "prim::ListConstruct") continue;
+    for (const ir::Value* item : input->producer()->inputs())
       operands.listItems.push_back(item->type());
+    break;
   }
   for (size_t i = 0; i < outputTypes.size(); ++i) {
     ir::TypePtr type = outputTypes[i];

@@ -1,0 +1,127 @@
+// Transposed convolutions (conv_transpose1d/2d) -> mil.conv_transpose, and 1-D pooling as 2-D
+// pooling over a unit height (max_pool1d, avg_pool1d, adaptive_avg_pool1d).
+#include "lower/op_families.h"
+
+namespace ts2coreml::lower {
+
+namespace {
+
+std::vector<int64_t> spatialInts(LoweringContext& ctx, const ir::Node& node, size_t input,
+                                 size_t spatial) {
+  std::vector<int64_t> v = ctx.constantInts(node, input);
+  if (v.size() == 1) v.assign(spatial, v[0]);
+  if (v.size() != spatial)
+    ctx.fail(node, "argument " + std::to_string(input) + " has the wrong length");
+  return v;
+}
+
+// conv_transpose{1,2}d(input, weight, bias, stride, padding, output_padding, groups, dilation)
+void lowerConvTranspose(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = ctx.get(node.input(0));
+  ir::Value* weight = ctx.get(node.input(1));
+  const Shape& w = knownShape(ctx, node, weight);
+  size_t spatial = w.size() - 2;
+  if (knownShape(ctx, node, x).size() != w.size())
+    ctx.fail(node, "expects an input of rank " + std::to_string(w.size()));
+  std::vector<int64_t> pads;
+  for (int64_t p : spatialInts(ctx, node, 4, spatial)) pads.insert(pads.end(), {p, p});
+  std::vector<int64_t> strides = spatialInts(ctx, node, 3, spatial);
+  std::vector<int64_t> dilations = spatialInts(ctx, node, 7, spatial);
+  auto& b = ctx.builder();
+  ir::TypePtr type = outputType(node);
+  Shape out = *type->shape();
+  // The 1-D form with constant weights runs as 2-D over a unit height (as conv1d does), so the
+  // neural network backend can express it.
+  auto weightConst = ctx.constant(node.input(1));
+  bool asImage = spatial == 1 && weightConst && weightConst->isTensor();
+  if (asImage) {
+    const Shape& in = *x->type()->shape();
+    x = reshapeTo(ctx, x, {in[0], in[1], 1, in[2]});
+    const Tensor& t = weightConst->toTensor();
+    weight = b.constTensor(t.contiguous().reshaped({t.dim(0), t.dim(1), 1, t.dim(2)}));
+    pads.insert(pads.begin(), {0, 0});
+    strides.insert(strides.begin(), 1);
+    dilations.insert(dilations.begin(), 1);
+    out = {out[0], out[1], 1, out[2]};
+  }
+  std::vector<NamedInput> inputs{{"x", x}, {"weight", weight}};
+  if (!ctx.isNone(node.input(2))) inputs.emplace_back("bias", ctx.get(node.input(2)));
+  inputs.emplace_back("strides", b.constIntVector(strides));
+  inputs.emplace_back("pad_type", b.constString("custom"));
+  inputs.emplace_back("pad", b.constIntVector(pads));
+  inputs.emplace_back("dilations", b.constIntVector(dilations));
+  inputs.emplace_back("groups", b.constInt(ctx.constantInt(node, 6)));
+  // output_shape pins the size output_padding adds (it is otherwise ambiguous with stride > 1).
+  inputs.emplace_back("output_shape", b.constIntVector(out));
+  ir::Value* y = b.op("conv_transpose", inputs, {ir::Type::tensor(type->dtype(), out)})->output();
+  ctx.bind(node.output(), asImage ? reshapeTo(ctx, y, *type->shape()) : y);
+}
+
+// The pooling ops of rank 3 ([N, C, L]) run as 2-D pooling of [N, C, 1, L].
+ir::Value* asImage(LoweringContext& ctx, const ir::Node& node, ir::Value* x) {
+  Shape shape = knownShape(ctx, node, x);
+  if (shape.size() != 3) ctx.fail(node, "needs an [N, C, L] input");
+  return reshapeTo(ctx, x, {shape[0], shape[1], 1, shape[2]});
+}
+
+// max_pool1d(self, kernel, stride, padding, dilation, ceil_mode);
+// avg_pool1d(self, kernel, stride, padding, ceil_mode, count_include_pad).
+LoweringFn pool1d(bool isMax) {
+  return [isMax](LoweringContext& ctx, const ir::Node& node) {
+    ir::Value* x = asImage(ctx, node, ctx.get(node.input(0)));
+    int64_t kernel = ctx.constantInts(node, 1).at(0);
+    std::vector<int64_t> strides = ctx.constantInts(node, 2);
+    int64_t stride = strides.empty() ? kernel : strides[0];
+    int64_t pad = ctx.constantInts(node, 3).at(0);
+    if (isMax && ctx.constantInts(node, 4).at(0) != 1)
+      ctx.fail(node, "dilated pooling is not supported");
+    bool ceil = ctx.constantBool(node, isMax ? 5 : 4);
+    auto& b = ctx.builder();
+    ir::TypePtr type = outputType(node);
+    Shape out = *type->shape();
+    std::vector<NamedInput> inputs{{"x", x},
+                                   {"kernel_sizes", b.constIntVector({1, kernel})},
+                                   {"strides", b.constIntVector({1, stride})},
+                                   {"pad_type", b.constString("custom")},
+                                   {"pad", b.constIntVector({0, 0, pad, pad})},
+                                   {"ceil_mode", b.constBool(ceil)}};
+    if (!isMax)
+      inputs.emplace_back("exclude_padding_from_average", b.constBool(!ctx.constantBool(node, 5)));
+    ir::Value* pooled = b.op(isMax ? "max_pool" : "avg_pool", inputs,
+                             {ir::Type::tensor(dtypeOf(x), Shape{out[0], out[1], 1, out[2]})})
+                            ->output();
+    ctx.bind(node.output(), reshapeTo(ctx, pooled, out));
+  };
+}
+
+// adaptive_avg_pool1d(self, output_size): evenly divisible sizes only (windows of equal size).
+void lowerAdaptiveAvgPool1d(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = asImage(ctx, node, ctx.get(node.input(0)));
+  int64_t length = x->type()->shape()->back();
+  int64_t size = ctx.constantInts(node, 1).at(0);
+  if (size <= 0 || length % size != 0)
+    ctx.fail(node, "adaptive pooling to a size that does not divide the input is not supported");
+  auto& b = ctx.builder();
+  Shape out = *outputType(node)->shape();
+  int64_t kernel = length / size;
+  ir::Value* pooled = b.op1("avg_pool",
+                            {{"x", x},
+                             {"kernel_sizes", b.constIntVector({1, kernel})},
+                             {"strides", b.constIntVector({1, kernel})},
+                             {"pad_type", b.constString("valid")},
+                             {"exclude_padding_from_average", b.constBool(true)}},
+                            ir::Type::tensor(dtypeOf(x), Shape{out[0], out[1], 1, out[2]}));
+  ctx.bind(node.output(), reshapeTo(ctx, pooled, out));
+}
+
+}  // namespace
+
+void registerConvTransposeOps(LoweringTable& table) {
+  table["aten::conv_transpose1d"] = lowerConvTranspose;
+  table["aten::conv_transpose2d"] = lowerConvTranspose;
+  table["aten::max_pool1d"] = pool1d(true);
+  table["aten::avg_pool1d"] = pool1d(false);
+  table["aten::adaptive_avg_pool1d"] = lowerAdaptiveAvgPool1d;
+}
+
+}  // namespace ts2coreml::lower

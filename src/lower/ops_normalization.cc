@@ -1,0 +1,92 @@
+// layer_norm -> mil.layer_norm over the trailing normalized_shape; group_norm and instance_norm
+// (with batch statistics) as a layer_norm over trailing axes of a reshaped input followed by the
+// per-channel affine transform, which both backends can express.
+#include "lower/op_families.h"
+
+namespace ts2coreml::lower {
+
+namespace {
+
+double epsilonArg(LoweringContext& ctx, const ir::Node& node, size_t input) {
+  auto eps = ctx.constant(node.input(input));
+  if (!eps || !(eps->isDouble() || eps->isInt())) ctx.fail(node, "eps must be a constant");
+  return eps->toNumber();
+}
+
+ir::Value* layerNorm(LoweringContext& ctx, ir::Value* x, int64_t axes, double eps, ir::Value* gamma,
+                     ir::Value* beta) {
+  int64_t rank = static_cast<int64_t>(x->type()->shape()->size());
+  std::vector<int64_t> trailing;
+  for (int64_t a = rank - axes; a < rank; ++a) trailing.push_back(a);
+  auto& b = ctx.builder();
+  return b.op1("layer_norm",
+               {{"x", x},
+                {"axes", b.constIntVector(trailing)},
+                {"gamma", gamma},
+                {"beta", beta},
+                {"epsilon", b.constFloat(eps)}},
+               x->type());
+}
+
+// layer_norm(input, normalized_shape, weight?, bias?, eps, cudnn_enable)
+void lowerLayerNorm(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = toFloat(ctx, ctx.get(node.input(0)));
+  knownShape(ctx, node, x);
+  int64_t axes = static_cast<int64_t>(ctx.constantInts(node, 1).size());
+  ir::Value* gamma = ctx.isNone(node.input(2)) ? nullptr : toFloat(ctx, ctx.get(node.input(2)));
+  ir::Value* beta = ctx.isNone(node.input(3)) ? nullptr : toFloat(ctx, ctx.get(node.input(3)));
+  ctx.bind(node.output(), layerNorm(ctx, x, axes, epsilonArg(ctx, node, 4), gamma, beta));
+}
+
+// y * weight[c] + bias[c] over axis 1 of an [N, C, *] tensor.
+ir::Value* channelAffine(LoweringContext& ctx, const ir::Node& node, ir::Value* y,
+                         size_t weightInput, size_t biasInput) {
+  const Shape& shape = *y->type()->shape();
+  Shape broadcast(shape.size() - 1, 1);
+  broadcast[0] = shape[1];
+  if (!ctx.isNone(node.input(weightInput)))
+    y = binaryMil(ctx, "mul", y,
+                  reshapeTo(ctx, toFloat(ctx, ctx.get(node.input(weightInput))), broadcast));
+  if (!ctx.isNone(node.input(biasInput)))
+    y = binaryMil(ctx, "add", y,
+                  reshapeTo(ctx, toFloat(ctx, ctx.get(node.input(biasInput))), broadcast));
+  return y;
+}
+
+// group_norm(input, num_groups, weight?, bias?, eps, cudnn_enabled)
+void lowerGroupNorm(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = toFloat(ctx, ctx.get(node.input(0)));
+  const Shape shape = knownShape(ctx, node, x);
+  int64_t groups = ctx.constantInt(node, 1);
+  if (shape.size() < 2 || groups <= 0 || shape[1] % groups != 0)
+    ctx.fail(node, "the channels (axis 1) must divide into num_groups");
+  ir::Value* grouped =
+      reshapeTo(ctx, x, {shape[0], groups, shapeNumel(shape) / (shape[0] * groups)});
+  ir::Value* normalized = layerNorm(ctx, grouped, 1, epsilonArg(ctx, node, 4), nullptr, nullptr);
+  ctx.bind(node.output(), channelAffine(ctx, node, reshapeTo(ctx, normalized, shape), 2, 3));
+}
+
+// instance_norm(input, weight?, bias?, running_mean?, running_var?, use_input_stats, momentum,
+// eps, cudnn_enabled)
+void lowerInstanceNorm(LoweringContext& ctx, const ir::Node& node) {
+  if (!ctx.constantBool(node, 5))
+    ctx.fail(node,
+             "instance norm with running statistics (track_running_stats in eval mode) is "
+             "not supported");
+  ir::Value* x = toFloat(ctx, ctx.get(node.input(0)));
+  const Shape& shape = knownShape(ctx, node, x);
+  if (shape.size() < 3) ctx.fail(node, "needs an [N, C, *spatial] input");
+  int64_t spatial = static_cast<int64_t>(shape.size()) - 2;
+  ir::Value* normalized = layerNorm(ctx, x, spatial, epsilonArg(ctx, node, 7), nullptr, nullptr);
+  ctx.bind(node.output(), channelAffine(ctx, node, normalized, 1, 2));
+}
+
+}  // namespace
+
+void registerNormalizationOps(LoweringTable& table) {
+  table["aten::layer_norm"] = lowerLayerNorm;
+  table["aten::group_norm"] = lowerGroupNorm;
+  table["aten::instance_norm"] = lowerInstanceNorm;
+}
+
+}  // namespace ts2coreml::lower

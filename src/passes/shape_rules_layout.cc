@@ -1,0 +1,296 @@
+#include "passes/shape_rules_layout.h"
+
+#include <cmath>
+
+#include "passes/shape_rule_helpers.h"
+
+namespace ts2coreml::passes {
+
+namespace {
+
+using namespace rules;
+
+std::optional<ir::TypePtr> expandType(const ir::TypePtr& input, const std::vector<int64_t>& size) {
+  const Shape& shape = *input->shape();
+  if (size.size() < shape.size()) return std::nullopt;
+  Shape out(size.begin(), size.end());
+  size_t lead = size.size() - shape.size();
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (out[lead + i] == -1) out[lead + i] = shape[i];
+  }
+  return ir::Type::tensor(input->dtype(), out);
+}
+
+std::optional<ir::TypePtr> squeezeType(const ir::TypePtr& input, const OpOperands& ops) {
+  const Shape& shape = *input->shape();
+  std::vector<bool> drop(shape.size(), false);
+  if (ops.types.size() == 1) {
+    for (size_t i = 0; i < shape.size(); ++i) drop[i] = shape[i] == 1;
+  } else {
+    auto dims = intsAt(ops, 1);
+    if (!dims) return std::nullopt;
+    for (int64_t d : *dims) {
+      if (shape.empty()) continue;
+      auto axis = normalizeDim(d, shape.size());
+      if (!axis) return std::nullopt;
+      drop[*axis] = shape[*axis] == 1;
+    }
+  }
+  Shape out;
+  for (size_t i = 0; i < shape.size(); ++i)
+    if (!drop[i]) out.push_back(shape[i]);
+  return ir::Type::tensor(input->dtype(), out);
+}
+
+// pad amounts (last dim first, pairs) applied to a shape.
+std::optional<ir::TypePtr> paddedType(const ir::TypePtr& input, const OpOperands& ops) {
+  auto pads = intsAt(ops, 1);
+  if (!pads || pads->size() % 2 != 0 || pads->size() / 2 > input->shape()->size())
+    return std::nullopt;
+  Shape out = *input->shape();
+  for (size_t i = 0; i < pads->size() / 2; ++i) {
+    int64_t& d = out[out.size() - 1 - i];
+    d += (*pads)[2 * i] + (*pads)[2 * i + 1];
+  }
+  return ir::Type::tensor(input->dtype(), out);
+}
+
+// arange(end, dtype...) / arange.start(start, end, dtype...) / arange.start_step(...): the number
+// of arguments before the dtype decides which; the values must be constants.
+std::optional<ir::TypePtr> arangeType(const OpOperands& ops) {
+  size_t count = 0;
+  while (count < ops.types.size() && count < 3) {
+    auto kind = ops.types[count]->kind();
+    if (kind != ir::TypeKind::Int && kind != ir::TypeKind::Float && kind != ir::TypeKind::Number)
+      break;
+    ++count;
+  }
+  // The overloads have 5 (end), 6 (start, end) or 7 (start, end, step) arguments in all.
+  size_t numbers = ops.types.size() == 5 ? 1 : ops.types.size() == 6 ? 2 : 3;
+  if (count < numbers) return std::nullopt;
+  double start = 0, step = 1, end = 0;
+  bool allInt = true;
+  for (size_t i = 0; i < numbers; ++i) {
+    auto v = numberAt(ops, i);
+    if (!v) return std::nullopt;
+    if (ops.types[i]->kind() != ir::TypeKind::Int) allInt = false;
+  }
+  if (numbers == 1) {
+    end = *numberAt(ops, 0);
+  } else {
+    start = *numberAt(ops, 0);
+    end = *numberAt(ops, 1);
+    if (numbers == 3) step = *numberAt(ops, 2);
+  }
+  if (step == 0) return std::nullopt;
+  int64_t length = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((end - start) / step)));
+  std::optional<DType> dtype = allInt ? DType::Int64 : DType::Float32;
+  const auto& given = constantAt(ops, numbers);
+  if (given && given->isInt()) dtype = dtypeFromTorchScalarType(given->toInt());
+  return ir::Type::tensor(dtype, Shape{length});
+}
+
+// conv_transpose{1,2}d(input, weight, bias, stride, padding, output_padding, groups, dilation).
+std::optional<ir::TypePtr> convTransposeType(const OpOperands& ops) {
+  const auto& input = ops.types.at(0);
+  if (ops.types.size() < 8 || !input->shape() || !ops.types[1]->shape())
+    return ir::Type::tensor(input->dtype());
+  const Shape& x = *input->shape();
+  const Shape& w = *ops.types[1]->shape();
+  if (w.size() != x.size() || w.size() < 3) return std::nullopt;
+  size_t spatial = w.size() - 2;
+  auto expand = [&](size_t i) -> std::optional<std::vector<int64_t>> {
+    auto v = intsAt(ops, i);
+    if (v && v->size() == 1) v->assign(spatial, (*v)[0]);
+    if (!v || v->size() != spatial) return std::nullopt;
+    return v;
+  };
+  auto stride = expand(3), padding = expand(4), outPad = expand(5), dilation = expand(7);
+  auto groups = intAt(ops, 6);
+  if (!stride || !padding || !outPad || !dilation || !groups) return std::nullopt;
+  Shape out{x[0], w[1] * *groups};
+  for (size_t i = 0; i < spatial; ++i)
+    out.push_back((x[2 + i] - 1) * (*stride)[i] - 2 * (*padding)[i] +
+                  (*dilation)[i] * (w[2 + i] - 1) + (*outPad)[i] + 1);
+  return ir::Type::tensor(input->dtype(), out);
+}
+
+// max_pool1d(self, kernel, stride, padding, dilation, ceil) / avg_pool1d(self, kernel, stride,
+// padding, ceil, count_include_pad).
+std::optional<ir::TypePtr> pool1dType(const OpOperands& ops, bool isMax) {
+  const Shape& x = *ops.types[0]->shape();
+  auto kernel = intsAt(ops, 1), stride = intsAt(ops, 2), padding = intsAt(ops, 3);
+  if (!kernel || !padding || !stride || x.empty()) return std::nullopt;
+  int64_t k = (*kernel)[0], s = stride->empty() ? k : (*stride)[0], p = (*padding)[0];
+  int64_t d = isMax ? intsAt(ops, 4).value_or(std::vector<int64_t>{1})[0] : 1;
+  bool ceil = boolAt(ops, isMax ? 5 : 4);
+  int64_t numerator = x.back() + 2 * p - d * (k - 1) - 1;
+  int64_t o = (ceil ? numerator + s - 1 : numerator) / s + 1;
+  if (ceil && (o - 1) * s >= x.back() + p) --o;
+  Shape out = x;
+  out.back() = o;
+  return ir::Type::tensor(ops.types[0]->dtype(), out);
+}
+
+}  // namespace
+
+std::optional<ir::TypePtr> inferLayoutType(const std::string& kind, const OpOperands& ops) {
+  if (kind.rfind("aten::", 0) != 0 || ops.types.empty()) return std::nullopt;
+  const std::string op = kind.substr(6);
+  if (op == "arange") return arangeType(ops);
+  const ir::TypePtr& input = ops.types[0];
+  if (!input->isTensor()) return std::nullopt;
+  if (op == "conv_transpose1d" || op == "conv_transpose2d") return convTransposeType(ops);
+  if (op == "embedding") {
+    // embedding(weight [N, D], indices [...]) -> [..., D]
+    auto indices = shapeAt(ops, 1);
+    if (!input->shape() || !indices || input->shape()->size() != 2) return std::nullopt;
+    Shape out = *indices;
+    out.push_back((*input->shape())[1]);
+    return ir::Type::tensor(input->dtype(), out);
+  }
+  if (op == "new_zeros" || op == "new_ones" || op == "new_empty" || op == "new_full") {
+    auto size = intsAt(ops, 1);
+    size_t dtypeIndex = op == "new_full" ? 3 : 2;
+    std::optional<DType> dtype = input->dtype();
+    if (auto code = intAt(ops, dtypeIndex)) dtype = dtypeFromTorchScalarType(*code);
+    return ir::Type::tensor(dtype, size ? std::optional<Shape>(*size) : std::nullopt);
+  }
+  if (op == "expand_as" || op == "view_as" || op == "reshape_as") {
+    if (ops.types.size() < 2 || !ops.types[1]->isTensor()) return std::nullopt;
+    return ir::Type::tensor(input->dtype(), ops.types[1]->shape());
+  }
+  if (op == "flip" || op == "roll" || op == "tril" || op == "triu") return input;
+  if (!input->shape()) return std::nullopt;
+  Shape shape = *input->shape();
+  if (op == "expand") {
+    auto size = intsAt(ops, 1);
+    return size ? expandType(input, *size) : std::nullopt;
+  }
+  if (op == "repeat") {
+    auto reps = intsAt(ops, 1);
+    if (!reps || reps->size() < shape.size()) return std::nullopt;
+    Shape out(reps->size() - shape.size(), 1);
+    out.insert(out.end(), shape.begin(), shape.end());
+    for (size_t i = 0; i < out.size(); ++i) out[i] *= (*reps)[i];
+    return ir::Type::tensor(input->dtype(), out);
+  }
+  if (op == "squeeze") return squeezeType(input, ops);
+  if (op == "t") {
+    if (shape.size() == 2) std::swap(shape[0], shape[1]);
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if (op == "narrow") {
+    auto dim = intAt(ops, 1), length = intAt(ops, 3);
+    if (!dim || !length) return std::nullopt;
+    auto axis = normalizeDim(*dim, shape.size());
+    if (!axis) return std::nullopt;
+    shape[*axis] = *length;
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if (op == "unflatten") {
+    auto dim = intAt(ops, 1);
+    auto sizes = intsAt(ops, 2);
+    if (!dim || !sizes) return std::nullopt;
+    auto axis = normalizeDim(*dim, shape.size());
+    if (!axis) return std::nullopt;
+    Shape parts = *sizes;
+    int64_t known = 1, inferred = -1;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      if (parts[i] == -1) {
+        inferred = static_cast<int64_t>(i);
+      } else {
+        known *= parts[i];
+      }
+    }
+    if (inferred >= 0 && known > 0) parts[static_cast<size_t>(inferred)] = shape[*axis] / known;
+    shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(*axis));
+    shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*axis), parts.begin(), parts.end());
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if (op == "pixel_shuffle" || op == "pixel_unshuffle") {
+    auto factor = intAt(ops, 1);
+    if (!factor || shape.size() < 3) return std::nullopt;
+    int64_t r = *factor, n = static_cast<int64_t>(shape.size());
+    if (op == "pixel_shuffle") {
+      shape[n - 3] /= r * r;
+      shape[n - 2] *= r;
+      shape[n - 1] *= r;
+    } else {
+      shape[n - 3] *= r * r;
+      shape[n - 2] /= r;
+      shape[n - 1] /= r;
+    }
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if (op == "index_select") {
+    auto dim = intAt(ops, 1);
+    auto index = shapeAt(ops, 2);
+    if (!dim || !index) return std::nullopt;
+    auto axis = normalizeDim(*dim, shape.size());
+    if (!axis) return std::nullopt;
+    shape[*axis] = index->empty() ? 1 : (*index)[0];
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if (op == "index") {
+    // One index tensor after leading Nones: its shape replaces the indexed axis.
+    std::optional<size_t> axis;
+    Shape index;
+    for (size_t i = 0; i < ops.listItems.size(); ++i) {
+      const auto& item = ops.listItems[i];
+      if (!item->isTensor()) continue;
+      if (axis || !item->shape() || item->dtype() == DType::Bool) return std::nullopt;
+      axis = i;
+      index = *item->shape();
+    }
+    if (!axis || *axis >= shape.size()) return std::nullopt;
+    shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(*axis));
+    shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*axis), index.begin(), index.end());
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if (op == "repeat_interleave") {
+    const auto& repeats = constantAt(ops, 1);
+    int64_t r = 0;
+    if (repeats && repeats->isInt()) {
+      r = repeats->toInt();
+    } else if (repeats && repeats->isTensor() && repeats->toTensor().numel() == 1) {
+      r = static_cast<int64_t>(repeats->toTensor().elementAsDouble(0));
+    } else {
+      return std::nullopt;
+    }
+    auto dim = intAt(ops, 2);
+    if (!dim) return ir::Type::tensor(input->dtype(), Shape{shapeNumel(shape) * r});
+    auto axis = normalizeDim(*dim, shape.size());
+    if (!axis) return std::nullopt;
+    shape[*axis] *= r;
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if (op == "cosine_similarity") {
+    auto other = shapeAt(ops, 1);
+    auto dim = intAt(ops, 2);
+    if (!other || !dim) return std::nullopt;
+    auto joint = broadcastShapes(shape, *other);
+    if (!joint) return std::nullopt;
+    auto axis = normalizeDim(*dim, joint->size());
+    if (!axis) return std::nullopt;
+    joint->erase(joint->begin() + static_cast<std::ptrdiff_t>(*axis));
+    return ir::Type::tensor(input->dtype(), *joint);
+  }
+  if (op == "gather") {
+    auto index = shapeAt(ops, 2);
+    if (!index) return std::nullopt;
+    return ir::Type::tensor(input->dtype(), *index);
+  }
+  if (op == "pad" || op == "constant_pad_nd") return paddedType(input, ops);
+  if (op == "max_pool1d") return pool1dType(ops, true);
+  if (op == "avg_pool1d") return pool1dType(ops, false);
+  if (op == "adaptive_avg_pool1d") {
+    auto size = intsAt(ops, 1);
+    if (!size || size->size() != 1 || shape.empty()) return std::nullopt;
+    shape.back() = (*size)[0];
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  return std::nullopt;
+}
+
+}  // namespace ts2coreml::passes
