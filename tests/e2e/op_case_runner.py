@@ -146,5 +146,5 @@ def parse_counts(text):
     return counts
 
 
-def convert_case(archive, inputs, output):
-    return convert(archive, output, inputs=input_specs(inputs), precision="fp32")
+def convert_case(archive, inputs, output, extra=()):
+    return convert(archive, output, inputs=input_specs(inputs), precision="fp32", extra=extra)

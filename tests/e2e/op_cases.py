@@ -22,6 +22,7 @@ class Case:
     params: tuple = ()      # (name, torch expression building a buffer)
     trace: bool = True
     nn_error: str = ""      # the .mlmodel conversion must fail naming this MIL op
+    nn_target: str = ""     # --minimum-deployment-target of the .mlmodel (a layer's first OS)
 
 
 CASES = []
@@ -30,13 +31,14 @@ UNREACHABLE = {}
 _used_ids = set()
 
 
-def case(op, expr, inputs="x:randn:2x3x4", id=None, params=(), trace=True, nn_error=""):
+def case(op, expr, inputs="x:randn:2x3x4", id=None, params=(), trace=True, nn_error="",
+         nn_target=""):
     name = id or op.split("::")[1].strip("_")
     assert name not in _used_ids, name
     _used_ids.add(name)
     if isinstance(inputs, str):
         inputs = tuple(inputs.split())
-    CASES.append(Case(op, name, expr, tuple(inputs), tuple(params), trace, nn_error))
+    CASES.append(Case(op, name, expr, tuple(inputs), tuple(params), trace, nn_error, nn_target))
 
 
 def cases_of(op):
@@ -271,8 +273,15 @@ case("aten::conv2d", "F.conv2d(x, self.w, None, 1, 'same', 2)", "x:randn:1x2x7x7
      params=(("w", "torch.randn(4, 2, 3, 3)"),), id="conv2d-same-dilated", trace=False)
 case("aten::conv2d", "F.conv2d(x, self.w, self.b, padding=(1, 0), groups=2)", "x:randn:1x4x5x5",
      params=(("w", "torch.randn(6, 2, 3, 3)"), ("b", "torch.randn(6)")), trace=False)
-case("aten::conv3d", "F.conv3d(x, self.w, padding=1)", "x:randn:1x2x4x4x4",
-     params=(("w", "torch.randn(3, 2, 3, 3, 3)"),), trace=False, nn_error="supports 2-D")
+case("aten::conv3d", "F.conv3d(x, self.w, self.b, padding=1, stride=(1, 2, 1))",
+     "x:randn:1x2x4x5x4", params=(("w", "torch.randn(3, 2, 3, 3, 3)"), ("b", "torch.randn(3)")),
+     trace=False, nn_target="iOS14")  # the Convolution3D layer is iOS14's
+case("aten::conv3d", "F.conv3d(x, self.w, groups=2, dilation=2)", "x:randn:1x4x5x5x5",
+     params=(("w", "torch.randn(4, 2, 2, 2, 2)"),), id="conv3d-groups-dilated", trace=False,
+     nn_target="iOS14")
+case("aten::conv3d", "F.conv3d(x, self.w)", "x:randn:1x2x3x3x3",
+     params=(("w", "torch.randn(1, 2, 2, 2, 2)"),), id="conv3d-ios13", trace=False,
+     nn_error="needs iOS14")
 case("aten::_convolution", "F.conv2d(x, self.w, self.b, stride=2)", "x:randn:1x3x8x8",
      params=(("w", "torch.randn(4, 3, 3, 3)"), ("b", "torch.randn(4)")), id="convolution-traced",
      trace="only")

@@ -42,7 +42,9 @@ def test_op(case, modules, tmp_path):
         feeds = [f"{name}={work / (name + '.npy')}" for name, _ in inputs]
         for fmt in FORMATS:
             model = work / f"model{fmt}"
-            result = convert_case(archive, inputs, model)
+            nn_target = fmt == ".mlmodel" and case.nn_target
+            extra = ["--minimum-deployment-target", case.nn_target] if nn_target else []
+            result = convert_case(archive, inputs, model, extra)
             if fmt == ".mlmodel" and case.nn_error:
                 line = error_line(result)
                 assert case.nn_error in line and ".mlpackage" in line, line

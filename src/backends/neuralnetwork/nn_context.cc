@@ -34,7 +34,14 @@ NNContext::NNContext(const NeuralNetworkOptions& options, spec::NeuralNetwork* r
   networks_.push_back(root);
 }
 
-void NNContext::requireSpecVersion(int version) {
+void NNContext::requireSpecVersion(int version, const ir::Node& node, const std::string& what) {
+  // The deployment target is a promise about the oldest OS: a layer it lacks is refused.
+  if (version > options_.specificationVersion) {
+    fail(node, what + " needs iOS" + std::to_string(version + 9) +
+                   " in a neural network (specification version " + std::to_string(version) +
+                   "); convert with --minimum-deployment-target iOS" + std::to_string(version + 9) +
+                   ", or write an ML Program (.mlpackage)");
+  }
   specVersion_ = std::max(specVersion_, version);
 }
 

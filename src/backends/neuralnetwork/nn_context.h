@@ -38,7 +38,9 @@ class NNContext {
   const NeuralNetworkOptions& options() const { return options_; }
   // Highest specification version a used layer needs (at least options().specificationVersion).
   int requiredSpecVersion() const { return specVersion_; }
-  void requireSpecVersion(int version);
+  // Records that `node`'s layer needs specification `version`; fails naming `what` when the
+  // deployment target (options().specificationVersion) is older.
+  void requireSpecVersion(int version, const ir::Node& node, const std::string& what);
 
   // ---- blobs
   // Fixes the blob name of `value` before any layer writes it (graph inputs/outputs, loop vars).

@@ -39,8 +39,65 @@ void setPadding(NNContext& ctx, const ir::Node& node, Params* params) {
 
 }  // namespace
 
+namespace {
+
+// conv over [N, C, D, H, W] -> the Convolution3D layer (iOS14, specification version 5).
+void lowerConv3d(NNContext& ctx, const ir::Node& node, const Tensor& weight) {
+  const ir::Value* x = ctx.input(node, "x");
+  ctx.requireSpecVersion(5, node, "a 3-d convolution");
+  const int64_t groups = static_cast<int64_t>(ctx.constNumber(node, "groups", 1));
+  auto* conv = ctx.addLayer(node, {x})->mutable_convolution3d();
+  auto narrow = [](int64_t v) { return static_cast<int32_t>(v); };
+  conv->set_outputchannels(narrow(weight.dim(0)));
+  conv->set_inputchannels(narrow(weight.dim(1) * groups));
+  conv->set_ngroups(narrow(groups));
+  conv->set_kerneldepth(narrow(weight.dim(2)));
+  conv->set_kernelheight(narrow(weight.dim(3)));
+  conv->set_kernelwidth(narrow(weight.dim(4)));
+  std::vector<int64_t> strides = ctx.constInts(node, "strides", {1, 1, 1});
+  std::vector<int64_t> dilations = ctx.constInts(node, "dilations", {1, 1, 1});
+  if (strides.size() != 3 || dilations.size() != 3)
+    ctx.fail(node, "a 3-d convolution needs 3 strides and 3 dilations");
+  conv->set_stridedepth(narrow(strides[0]));
+  conv->set_strideheight(narrow(strides[1]));
+  conv->set_stridewidth(narrow(strides[2]));
+  conv->set_dilationdepth(narrow(dilations[0]));
+  conv->set_dilationheight(narrow(dilations[1]));
+  conv->set_dilationwidth(narrow(dilations[2]));
+  const std::string padType = ctx.constStr(node, "pad_type", "valid");
+  if (padType == "valid") {
+    conv->set_paddingtype(spec::Convolution3DLayerParams::VALID);
+  } else if (padType == "same") {
+    conv->set_paddingtype(spec::Convolution3DLayerParams::SAME);
+  } else if (padType == "custom") {
+    // MIL order: [front, back, top, bottom, left, right].
+    std::vector<int64_t> pad = ctx.constInts(node, "pad", {0, 0, 0, 0, 0, 0});
+    if (pad.size() != 6) ctx.fail(node, "custom pad of a 3-d convolution must have 6 entries");
+    conv->set_paddingtype(spec::Convolution3DLayerParams::CUSTOM);
+    conv->set_custompaddingfront(narrow(pad[0]));
+    conv->set_custompaddingback(narrow(pad[1]));
+    conv->set_custompaddingtop(narrow(pad[2]));
+    conv->set_custompaddingbottom(narrow(pad[3]));
+    conv->set_custompaddingleft(narrow(pad[4]));
+    conv->set_custompaddingright(narrow(pad[5]));
+  } else {
+    ctx.fail(node, "pad_type '" + padType + "' has no 3-d convolution equivalent");
+  }
+  ctx.fillWeights(conv->mutable_weights(), weight);
+  if (ctx.optionalInput(node, "bias")) {
+    conv->set_hasbias(true);
+    ctx.fillWeights(conv->mutable_bias(), ctx.constFloatTensor(node, "bias"));
+  }
+}
+
+}  // namespace
+
 void lowerConv(NNContext& ctx, const ir::Node& node) {
   const ir::Value* x = ctx.input(node, "x");
+  {
+    Tensor weight = ctx.constFloatTensor(node, "weight");
+    if (weight.rank() == 5) return lowerConv3d(ctx, node, weight);
+  }
   requireRank4(ctx, node, x);
   Tensor weight = ctx.constFloatTensor(node, "weight");
   if (weight.rank() != 4) ctx.fail(node, "conv weight must be rank 4");

@@ -9,6 +9,7 @@ namespace ts2coreml::runtime::nn {
 std::string layerTypeName(int layerCase) {
   static const std::unordered_map<int, const char*> names = {
       {100, "convolution"},
+      {1471, "convolution3d"},
       {120, "pooling"},
       {130, "activation"},
       {140, "innerProduct"},

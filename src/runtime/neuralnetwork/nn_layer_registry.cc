@@ -53,6 +53,7 @@ const std::unordered_map<int, LayerFn>& layerRegistry() {
       {L::kSoftmax, runSoftmax},
       // image layers
       {L::kConvolution, runConvolution},
+      {L::kConvolution3D, runConvolution3D},
       {L::kPooling, runPooling},
       {L::kBatchnorm, runBatchnorm},
       // matrix products, normalization

@@ -56,6 +56,7 @@ TS2COREML_NN_LAYER(runSoftmax);
 
 // nn_layers_conv.cc
 TS2COREML_NN_LAYER(runConvolution);
+TS2COREML_NN_LAYER(runConvolution3D);
 TS2COREML_NN_LAYER(runPooling);
 TS2COREML_NN_LAYER(runBatchnorm);
 

@@ -91,6 +91,45 @@ void runConvolution(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
   io.setOutput(0, withLeadingAxes(kernels::conv(asBatchCHW(x), weight, bias, params), x));
 }
 
+void runConvolution3D(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
+  const auto& p = layer.convolution3d();
+  if (p.isdeconvolution()) io.fail("3-d deconvolution is not supported by the runtime");
+  const Tensor& x = io.input(0);
+  if (x.rank() != 5)
+    io.fail("convolution3d needs an [N, C, D, H, W] input, got " + shapeToString(x.shape()));
+  auto orOne = [](int32_t v) { return v == 0 ? int64_t{1} : int64_t{v}; };
+  const std::vector<int64_t> kernel = {p.kerneldepth(), p.kernelheight(), p.kernelwidth()};
+  kernels::ConvParams params;
+  params.strides = {orOne(p.stridedepth()), orOne(p.strideheight()), orOne(p.stridewidth())};
+  params.dilations = {orOne(p.dilationdepth()), orOne(p.dilationheight()),
+                      orOne(p.dilationwidth())};
+  params.groups = orOne(p.ngroups());
+  const Shape spatial = {x.dim(2), x.dim(3), x.dim(4)};
+  switch (p.paddingtype()) {
+    case spec::Convolution3DLayerParams::VALID:
+      params.padding =
+          kernels::resolvePadding("valid", spatial, kernel, params.strides, params.dilations, {});
+      break;
+    case spec::Convolution3DLayerParams::SAME:
+      params.padding =
+          kernels::resolvePadding("same", spatial, kernel, params.strides, params.dilations, {});
+      break;
+    default:
+      params.padding = kernels::resolvePadding(
+          "custom", spatial, kernel, params.strides, params.dilations,
+          {p.custompaddingfront(), p.custompaddingback(), p.custompaddingtop(),
+           p.custompaddingbottom(), p.custompaddingleft(), p.custompaddingright()});
+  }
+  const int64_t cout = p.outputchannels();
+  const int64_t perGroup = p.inputchannels() / params.groups;
+  Tensor weight =
+      io.weights(p.weights(), cout * perGroup * kernel[0] * kernel[1] * kernel[2], "weights")
+          .reshaped({cout, perGroup, kernel[0], kernel[1], kernel[2]});
+  std::optional<Tensor> bias;
+  if (p.hasbias()) bias = io.weights(p.bias(), cout, "bias");
+  io.setOutput(0, kernels::conv(x.contiguous().to(DType::Float32), weight, bias, params));
+}
+
 void runPooling(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
   const auto& p = layer.pooling();
   const Tensor& x = io.input(0);
