@@ -131,9 +131,82 @@ void lowerEncoderLayer(LoweringContext& ctx, const ir::Node& node) {
   ctx.bind(node.output(), y);
 }
 
+// _native_multi_head_attention(query, key, value, embed_dim, num_head, qkv_weight, qkv_bias,
+//   proj_weight, proj_bias, mask=None, need_weights=True, average_attn_weights=True,
+//   mask_type=None) -> (output, weights): nn.MultiheadAttention's eval fast path (batch_first).
+void lowerMultiHeadAttention(LoweringContext& ctx, const ir::Node& node) {
+  if (node.inputs().size() > 9 && !ctx.isNone(node.input(9)))
+    ctx.fail(node, "attention masks are not supported yet");
+  ir::Value* query = castTo(ctx, ctx.get(node.input(0)), DType::Float32);
+  ir::Value* key = castTo(ctx, ctx.get(node.input(1)), DType::Float32);
+  ir::Value* value = castTo(ctx, ctx.get(node.input(2)), DType::Float32);
+  const auto& qShape = query->type()->shape();
+  const auto& kShape = key->type()->shape();
+  if (!qShape || qShape->size() != 3 || !kShape || kShape->size() != 3 ||
+      key->type()->shape() != value->type()->shape())
+    ctx.fail(node, "needs [batch, sequence, embed] query, key and value");
+  const int64_t batch = (*qShape)[0], length = (*qShape)[1], keys = (*kShape)[1];
+  EncoderLayer layer{ctx, node, batch, length, ctx.constantInt(node, 3), ctx.constantInt(node, 4)};
+  const int64_t embed = layer.embed, heads = layer.heads, d = embed / heads;
+  if (embed != (*qShape)[2] || embed % heads != 0)
+    ctx.fail(node, "embed_dim does not match the input or the number of heads");
+  auto& b = ctx.builder();
+  auto type = [](Shape shape) { return milTensor(DType::Float32, std::move(shape)); };
+  Tensor qkvWeight = layer.constant(5), qkvBias = layer.constant(6);
+  auto project = [&](ir::Value* x, int64_t part, int64_t rows) {
+    ir::Value* y = b.op1("linear",
+                         {{"x", x},
+                          {"weight", constRows(ctx, qkvWeight, part * embed, embed)},
+                          {"bias", constRows(ctx, qkvBias, part * embed, embed)}},
+                         type({batch, rows, embed}));
+    ir::Value* r =
+        b.op1("reshape", {{"x", y}, {"shape", b.constIntVector({batch, rows, heads, d})}},
+              type({batch, rows, heads, d}));
+    return b.op1("transpose", {{"x", r}, {"perm", b.constIntVector({0, 2, 1, 3})}},
+                 type({batch, heads, rows, d}));
+  };
+  ir::Value* scores = b.op1("matmul",
+                            {{"x", project(query, 0, length)},
+                             {"y", project(key, 1, keys)},
+                             {"transpose_x", b.constBool(false)},
+                             {"transpose_y", b.constBool(true)}},
+                            type({batch, heads, length, keys}));
+  scores = b.op1("mul", {{"x", scores}, {"y", b.constFloat(1.0 / std::sqrt(double(d)))}},
+                 scores->type());
+  ir::Value* weights = b.op1("softmax", {{"x", scores}, {"axis", b.constInt(-1)}}, scores->type());
+  ir::Value* context = b.op1("matmul",
+                             {{"x", weights},
+                              {"y", project(value, 2, keys)},
+                              {"transpose_x", b.constBool(false)},
+                              {"transpose_y", b.constBool(false)}},
+                             type({batch, heads, length, d}));
+  context = b.op1("transpose", {{"x", context}, {"perm", b.constIntVector({0, 2, 1, 3})}},
+                  type({batch, length, heads, d}));
+  context = b.op1("reshape", {{"x", context}, {"shape", b.constIntVector({batch, length, embed})}},
+                  type({batch, length, embed}));
+  ctx.bind(node.output(0),
+           layer.linear(context, ctx.get(node.input(7)), ctx.get(node.input(8)), embed));
+  auto flag = [&](size_t i) {
+    if (i >= node.inputs().size()) return true;  // need_weights / average default to True
+    auto value = ctx.constant(node.input(i));
+    return !value || !value->isBool() || value->toBool();
+  };
+  if (node.numOutputs() > 1) {
+    ir::Value* returned = weights;
+    if (flag(11)) {
+      returned = b.op1(
+          "reduce_mean",
+          {{"x", weights}, {"axes", b.constIntVector({1})}, {"keep_dims", b.constBool(false)}},
+          type({batch, length, keys}));
+    }
+    ctx.bind(node.output(1), returned);
+  }
+}
+
 }  // namespace
 
 void registerTransformerOps(LoweringTable& table) {
+  table["aten::_native_multi_head_attention"] = lowerMultiHeadAttention;
   table["aten::_transformer_encoder_layer_fwd"] = lowerEncoderLayer;
 }
 

@@ -32,11 +32,34 @@ std::optional<ir::TypePtr> recurrentType(const OpOperands& ops, size_t index) {
   return ir::Type::tensor(input->dtype(), Shape{layers->toInt() * directions, batch, hidden});
 }
 
+// _native_multi_head_attention(query [B, L, E], key [B, S, E], value, embed_dim, num_head, ...,
+// mask, need_weights=True, average_attn_weights=True): output [B, L, E]; weights [B, L, S]
+// averaged over heads, else [B, H, L, S].
+std::optional<ir::TypePtr> attentionType(const OpOperands& ops, size_t index) {
+  const auto& query = ops.types.at(0);
+  if (index == 0) return query->isTensor() ? std::optional<ir::TypePtr>(query) : std::nullopt;
+  const auto& key = ops.types.at(1);
+  if (!query->isTensor() || !query->shape() || query->shape()->size() != 3 || !key->isTensor() ||
+      !key->shape() || key->shape()->size() != 3)
+    return std::nullopt;
+  auto flag = [&](size_t i) {
+    return i >= ops.constants.size() || !ops.constants[i] || !ops.constants[i]->isBool() ||
+           ops.constants[i]->toBool();
+  };
+  const Shape& q = *query->shape();
+  const int64_t keys = (*key->shape())[1];
+  if (flag(11)) return ir::Type::tensor(query->dtype(), Shape{q[0], q[1], keys});
+  if (ops.constants.size() < 5 || !ops.constants[4] || !ops.constants[4]->isInt())
+    return std::nullopt;
+  return ir::Type::tensor(query->dtype(), Shape{q[0], ops.constants[4]->toInt(), q[1], keys});
+}
+
 }  // namespace
 
 std::optional<ir::TypePtr> inferFusedType(const std::string& kind, const OpOperands& operands,
                                           size_t index) {
   if (kind == "aten::lstm" || kind == "aten::gru") return recurrentType(operands, index);
+  if (kind == "aten::_native_multi_head_attention") return attentionType(operands, index);
   // The encoder layer maps [batch, sequence, embed] to the same shape.
   if (kind == "aten::_transformer_encoder_layer_fwd" && operands.types.at(0)->isTensor())
     return operands.types[0];

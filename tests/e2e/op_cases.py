@@ -413,6 +413,11 @@ case("aten::gru", "self.rnn(x)[0]", "x:randn:2x5x3",
 case("aten::_transformer_encoder_layer_fwd", "self.layer(x)", "x:randn:2x5x8",
      params=(("layer", "torch.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)"),),
      trace=False)
+case("aten::_native_multi_head_attention", "self.attention(x, x, x)", "x:randn:2x5x8",
+     params=(("attention", "torch.nn.MultiheadAttention(8, 2, batch_first=True)"),))
+case("aten::_native_multi_head_attention", "self.attention(x, x, x, average_attn_weights=False)",
+     "x:randn:2x5x8", id="native_multi_head_attention-per-head",
+     params=(("attention", "torch.nn.MultiheadAttention(8, 2, batch_first=True)"),))
 
 UNREACHABLE.update({
     "aten::true_divide": "torch.jit normalizes it to aten::div before saving",

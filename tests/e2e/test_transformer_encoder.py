@@ -34,3 +34,27 @@ def test_encoder_matches_torch(tmp_path, name, fmt, how):
     x = torch.from_numpy(np.random.default_rng(5).standard_normal((2, 7, 16)).astype(np.float32))
     precisions = ("fp32", "fp16") if fmt == ".mlpackage" else ("fp32",)
     check_module_against_torch(module, x, tmp_path, fmt, how, precisions, what=name)
+
+
+class SelfAttention(nn.Module):
+    """nn.MultiheadAttention in eval mode takes the _native_multi_head_attention fast path."""
+
+    def __init__(self, average=True):
+        super().__init__()
+        self.attention = nn.MultiheadAttention(16, 4, batch_first=True)
+        self.average = average
+
+    def forward(self, x):
+        out, weights = self.attention(x, x, x, average_attn_weights=self.average)
+        return out, weights
+
+
+@pytest.mark.parametrize("how", ["script", "trace"])
+@pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f[1:])
+@pytest.mark.parametrize("average", [True, False], ids=["averaged", "per_head"])
+def test_multi_head_attention_matches_torch(tmp_path, average, fmt, how):
+    torch.manual_seed(0)
+    module = SelfAttention(average).eval()
+    x = torch.from_numpy(np.random.default_rng(6).standard_normal((2, 7, 16)).astype(np.float32))
+    precisions = ("fp32", "fp16") if fmt == ".mlpackage" else ("fp32",)
+    check_module_against_torch(module, x, tmp_path, fmt, how, precisions, what="attention")

@@ -132,6 +132,15 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
                           CallArguments{{SugaredValue::ofValue(maybe->present)}, {}}, nullptr);
     }
   }
+  // `query is key` on two tensors: object identity, which in this SSA form is the identity of
+  // the values (nn.MultiheadAttention picks its self-attention path this way). A value rebound
+  // by an in-place op counts as a new object here.
+  if ((name == "aten::__is__" || name == "aten::__isnot__") && pos.size() == 2 &&
+      pos[0]->kind == SugaredValue::Kind::Value && pos[1]->kind == SugaredValue::Kind::Value &&
+      pos[0]->value->type()->isTensor() && pos[1]->value->type()->isTensor()) {
+    const bool same = pos[0]->value == pos[1]->value;
+    return SugaredValue::ofValue(emitter_.constant(IValue(name == "aten::__is__" ? same : !same)));
+  }
   if (!pos.empty() && pos[0]->kind == SugaredValue::Kind::StackedList) {
     if (auto result = emitStackedListOp(name, pos[0], args)) return *result;
     throw Error(emitter_.location().describe() + ": " + name +

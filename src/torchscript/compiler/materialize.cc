@@ -87,6 +87,15 @@ ir::Value* ModuleCompiler::placeholderOf(const ir::TypePtr& type, const Stmt& wh
         return emitter_.constant(IValue(Tensor(*type->dtype(), *type->shape())));  // zeros
       }
       break;
+    case ir::TypeKind::Tuple: {
+      // Item by item (e.g. the (output, weights) pair of an attention fast path not taken).
+      std::vector<ir::Value*> items;
+      for (const ir::TypePtr& element : type->elements())
+        items.push_back(placeholderOf(element, where));
+      ir::Node* node = emitter_.appendNode("prim::TupleConstruct");
+      for (ir::Value* item : items) node->addInput(item);
+      return node->addOutput(type);
+    }
     default:
       break;
   }
