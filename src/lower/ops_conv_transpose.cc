@@ -1,4 +1,4 @@
-// Transposed convolutions (conv_transpose1d/2d) -> mil.conv_transpose, and 1-D pooling as 2-D
+// Transposed convolutions (conv_transpose1d/2d/3d) -> mil.conv_transpose, and 1-D pooling as 2-D
 // pooling over a unit height (max_pool1d, avg_pool1d, adaptive_avg_pool1d).
 #include "lower/op_families.h"
 
@@ -119,6 +119,7 @@ void lowerAdaptiveAvgPool1d(LoweringContext& ctx, const ir::Node& node) {
 void registerConvTransposeOps(LoweringTable& table) {
   table["aten::conv_transpose1d"] = lowerConvTranspose;
   table["aten::conv_transpose2d"] = lowerConvTranspose;
+  table["aten::conv_transpose3d"] = lowerConvTranspose;
   table["aten::max_pool1d"] = pool1d(true);
   table["aten::avg_pool1d"] = pool1d(false);
   table["aten::adaptive_avg_pool1d"] = lowerAdaptiveAvgPool1d;

@@ -90,7 +90,7 @@ std::optional<ir::TypePtr> arangeType(const OpOperands& ops) {
   return ir::Type::tensor(dtype, Shape{length});
 }
 
-// conv_transpose{1,2}d(input, weight, bias, stride, padding, output_padding, groups, dilation).
+// conv_transpose{1,2,3}d(input, weight, bias, stride, padding, output_padding, groups, dilation).
 std::optional<ir::TypePtr> convTransposeType(const OpOperands& ops) {
   const auto& input = ops.types.at(0);
   if (ops.types.size() < 8 || !input->shape() || !ops.types[1]->shape())
@@ -140,7 +140,8 @@ std::optional<ir::TypePtr> inferLayoutType(const std::string& kind, const OpOper
   if (op == "arange") return arangeType(ops);
   const ir::TypePtr& input = ops.types[0];
   if (!input->isTensor()) return std::nullopt;
-  if (op == "conv_transpose1d" || op == "conv_transpose2d") return convTransposeType(ops);
+  if (op == "conv_transpose1d" || op == "conv_transpose2d" || op == "conv_transpose3d")
+    return convTransposeType(ops);
   if (op == "embedding") {
     // embedding(weight [N, D], indices [...]) -> [..., D]
     auto indices = shapeAt(ops, 1);

@@ -285,6 +285,13 @@ case("aten::conv3d", "F.conv3d(x, self.w)", "x:randn:1x2x3x3x3",
 case("aten::_convolution", "F.conv2d(x, self.w, self.b, stride=2)", "x:randn:1x3x8x8",
      params=(("w", "torch.randn(4, 3, 3, 3)"), ("b", "torch.randn(4)")), id="convolution-traced",
      trace="only")
+case("aten::conv_transpose3d", "F.conv_transpose3d(x, self.w, self.b, stride=2, padding=1, "
+     "output_padding=1)", "x:randn:1x2x3x4x3",
+     params=(("w", "torch.randn(2, 3, 3, 3, 3)"), ("b", "torch.randn(3)")), trace=False,
+     nn_target="iOS14")
+case("aten::conv_transpose3d", "F.conv_transpose3d(x, self.w, groups=2)", "x:randn:1x4x2x3x2",
+     params=(("w", "torch.randn(4, 1, 2, 2, 2)"),), id="conv_transpose3d-groups", trace=False,
+     nn_target="iOS14")
 case("aten::conv_transpose1d", "F.conv_transpose1d(x, self.w, self.b, stride=2, padding=1, "
      "output_padding=1)", "x:randn:1x3x5",
      params=(("w", "torch.randn(3, 2, 3)"), ("b", "torch.randn(2)")), trace=False)

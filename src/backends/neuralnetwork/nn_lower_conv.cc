@@ -41,15 +41,25 @@ void setPadding(NNContext& ctx, const ir::Node& node, Params* params) {
 
 namespace {
 
-// conv over [N, C, D, H, W] -> the Convolution3D layer (iOS14, specification version 5).
-void lowerConv3d(NNContext& ctx, const ir::Node& node, const Tensor& weight) {
+// conv / conv_transpose over [N, C, D, H, W] -> the Convolution3D layer (iOS14, specification
+// version 5). Transposed weights are [C_in, C_out / groups, kD, kH, kW].
+void lowerConv3d(NNContext& ctx, const ir::Node& node, const Tensor& weight, bool transposed) {
   const ir::Value* x = ctx.input(node, "x");
   ctx.requireSpecVersion(5, node, "a 3-d convolution");
   const int64_t groups = static_cast<int64_t>(ctx.constNumber(node, "groups", 1));
   auto* conv = ctx.addLayer(node, {x})->mutable_convolution3d();
   auto narrow = [](int64_t v) { return static_cast<int32_t>(v); };
-  conv->set_outputchannels(narrow(weight.dim(0)));
-  conv->set_inputchannels(narrow(weight.dim(1) * groups));
+  if (transposed) {
+    const auto& out = node.output()->type()->shape();
+    if (!out || out->size() != 5) ctx.fail(node, "conv_transpose needs a known output shape");
+    conv->set_isdeconvolution(true);
+    conv->set_outputchannels(narrow(weight.dim(1) * groups));
+    conv->set_inputchannels(narrow(weight.dim(0)));
+    for (size_t i = 2; i < 5; ++i) conv->add_outputshape(static_cast<uint64_t>((*out)[i]));
+  } else {
+    conv->set_outputchannels(narrow(weight.dim(0)));
+    conv->set_inputchannels(narrow(weight.dim(1) * groups));
+  }
   conv->set_ngroups(narrow(groups));
   conv->set_kerneldepth(narrow(weight.dim(2)));
   conv->set_kernelheight(narrow(weight.dim(3)));
@@ -96,7 +106,7 @@ void lowerConv(NNContext& ctx, const ir::Node& node) {
   const ir::Value* x = ctx.input(node, "x");
   {
     Tensor weight = ctx.constFloatTensor(node, "weight");
-    if (weight.rank() == 5) return lowerConv3d(ctx, node, weight);
+    if (weight.rank() == 5) return lowerConv3d(ctx, node, weight, /*transposed=*/false);
   }
   requireRank4(ctx, node, x);
   Tensor weight = ctx.constFloatTensor(node, "weight");
@@ -125,8 +135,9 @@ void lowerConv(NNContext& ctx, const ir::Node& node) {
 // [C_in, C_out / groups, kH, kW]; the explicit output shape pins the size output_padding adds.
 void lowerConvTranspose(NNContext& ctx, const ir::Node& node) {
   const ir::Value* x = ctx.input(node, "x");
-  requireRank4(ctx, node, x);
   Tensor weight = ctx.constFloatTensor(node, "weight");
+  if (weight.rank() == 5) return lowerConv3d(ctx, node, weight, /*transposed=*/true);
+  requireRank4(ctx, node, x);
   if (weight.rank() != 4) ctx.fail(node, "conv_transpose weight must be rank 4");
   int64_t groups = static_cast<int64_t>(ctx.constNumber(node, "groups", 1));
   const auto& out = node.output()->type()->shape();

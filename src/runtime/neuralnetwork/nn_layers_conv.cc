@@ -93,7 +93,6 @@ void runConvolution(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
 
 void runConvolution3D(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
   const auto& p = layer.convolution3d();
-  if (p.isdeconvolution()) io.fail("3-d deconvolution is not supported by the runtime");
   const Tensor& x = io.input(0);
   if (x.rank() != 5)
     io.fail("convolution3d needs an [N, C, D, H, W] input, got " + shapeToString(x.shape()));
@@ -121,12 +120,26 @@ void runConvolution3D(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
            p.custompaddingbottom(), p.custompaddingleft(), p.custompaddingright()});
   }
   const int64_t cout = p.outputchannels();
-  const int64_t perGroup = p.inputchannels() / params.groups;
-  Tensor weight =
-      io.weights(p.weights(), cout * perGroup * kernel[0] * kernel[1] * kernel[2], "weights")
-          .reshaped({cout, perGroup, kernel[0], kernel[1], kernel[2]});
+  const int64_t volume = kernel[0] * kernel[1] * kernel[2];
   std::optional<Tensor> bias;
   if (p.hasbias()) bias = io.weights(p.bias(), cout, "bias");
+  if (p.isdeconvolution()) {
+    // Deconvolution weights are [C_in, C_out / groups, kD, kH, kW].
+    const int64_t cin = p.inputchannels(), perGroup = cout / params.groups;
+    Tensor weight = io.weights(p.weights(), cin * perGroup * volume, "weights")
+                        .reshaped({cin, perGroup, kernel[0], kernel[1], kernel[2]});
+    std::optional<Shape> outputSpatial;
+    if (p.outputshape_size() == 3)
+      outputSpatial =
+          Shape{static_cast<int64_t>(p.outputshape(0)), static_cast<int64_t>(p.outputshape(1)),
+                static_cast<int64_t>(p.outputshape(2))};
+    io.setOutput(0, kernels::convTranspose(x.contiguous().to(DType::Float32), weight, bias, params,
+                                           outputSpatial));
+    return;
+  }
+  const int64_t perGroup = p.inputchannels() / params.groups;
+  Tensor weight = io.weights(p.weights(), cout * perGroup * volume, "weights")
+                      .reshaped({cout, perGroup, kernel[0], kernel[1], kernel[2]});
   io.setOutput(0, kernels::conv(x.contiguous().to(DType::Float32), weight, bias, params));
 }
 
