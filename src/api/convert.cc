@@ -153,6 +153,13 @@ ConversionReport api::convertArchive(const archive::TorchScriptArchive& archive,
   if (program && precision == Precision::Float16) {
     passes::applyFp16ComputePrecision(*mil, options.fp32Ops);
   }
+  for (const std::string& op : options.fp32Ops) {
+    bool found = false;
+    ir::forEachNode(mil->top(), [&](ir::Node* node) { found |= node->kind() == "mil." + op; });
+    if (!found)
+      compiled.warnings.push_back("ops kept in fp32: the program has no '" + op +
+                                  "' op (names are MIL op types, e.g. softmax, layer_norm)");
+  }
   std::vector<std::optional<DType>> outputDtypes;
   for (const OutputSpec& output : options.outputs) outputDtypes.push_back(output.dtype);
   passes::castOutputs(*mil, outputDtypes);

@@ -278,6 +278,14 @@ def test_ops_kept_in_fp32_compute_in_fp32(tmp_path):
     assert errors["kept"] < errors["fp16"] / 4, errors
 
 
+def test_unknown_fp32_op_is_reported(tmp_path):
+    save(SigmoidNet(), tmp_path / "net.pt")
+    result = check_success(convert(tmp_path / "net.pt", tmp_path / "m.mlpackage", inputs=["4x16"],
+                                   extra=["--fp32-ops", "sigmoid,sofmax"]))
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1 and "'sofmax'" in warnings[0], result.stderr
+
+
 # ---------------------------------------------------------------- metadata
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f[1:])
