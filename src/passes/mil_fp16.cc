@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "passes/mil_rewrite.h"
+
 namespace ts2coreml::passes {
 
 namespace {
@@ -11,15 +13,6 @@ ir::TypePtr toHalf(const ir::TypePtr& type) {
     return ir::Type::tensor(DType::Float16, type->shape());
   }
   return type;
-}
-
-ir::Node* makeConst(ir::Graph& graph, IValue value, ir::TypePtr type) {
-  ir::Block* top = graph.top();
-  const ir::Node* first = top->nodes().empty() ? nullptr : top->nodes().front().get();
-  ir::Node* node = first ? top->insertNodeBefore(first, "mil.const") : top->appendNode("mil.const");
-  node->setAttribute("val", std::move(value));
-  node->addOutput(std::move(type));
-  return node;
 }
 
 // Small constants are converted now; large ones keep their fp32 data (possibly a view into the
@@ -34,9 +27,8 @@ struct CastNames {
   ir::Value* get(DType dtype) {
     ir::Value*& slot = dtype == DType::Float16 ? fp16 : fp32;
     if (!slot) {
-      slot =
-          makeConst(graph, IValue(dtype == DType::Float16 ? "fp16" : "fp32"), ir::Type::strType())
-              ->output();
+      slot = mil::addConst(graph, IValue(dtype == DType::Float16 ? "fp16" : "fp32"),
+                           ir::Type::strType());
     }
     return slot;
   }

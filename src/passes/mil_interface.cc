@@ -1,6 +1,7 @@
 #include "passes/mil_interface.h"
 
 #include "core/error.h"
+#include "passes/mil_rewrite.h"
 
 namespace ts2coreml::passes {
 
@@ -12,14 +13,6 @@ const ir::Node* firstOp(ir::Block* top) {
     if (node->kind() != "mil.const") return node.get();
   }
   return nullptr;
-}
-
-ir::Value* addConst(ir::Block* top, IValue value, ir::TypePtr type) {
-  ir::Node* node = top->nodes().empty()
-                       ? top->appendNode("mil.const")
-                       : top->insertNodeBefore(top->nodes().front().get(), "mil.const");
-  node->setAttribute("val", std::move(value));
-  return node->addOutput(std::move(type));
 }
 
 ir::Node* addOpBefore(ir::Block* top, const ir::Node* before, const std::string& kind) {
@@ -55,8 +48,8 @@ void addImagePreprocessing(ir::Graph& milGraph, size_t inputIndex, const ImageIn
   if (image.scale != 1.0f) {
     ir::Node* mul = addOpBefore(top, before, "mil.mul");
     mul->addInput(current, "x");
-    mul->addInput(addConst(top, IValue(Tensor::scalar(DType::Float32, image.scale)),
-                           ir::Type::tensor(DType::Float32, Shape{})),
+    mul->addInput(mil::addConst(milGraph, IValue(Tensor::scalar(DType::Float32, image.scale)),
+                                ir::Type::tensor(DType::Float32, Shape{})),
                   "y");
     current = mul->addOutput(type);
     added.push_back(mul);
@@ -70,8 +63,8 @@ void addImagePreprocessing(ir::Graph& milGraph, size_t inputIndex, const ImageIn
     }
     ir::Node* add = addOpBefore(top, before, "mil.add");
     add->addInput(current, "x");
-    add->addInput(addConst(top, IValue(std::move(bias)),
-                           ir::Type::tensor(DType::Float32, Shape{1, channels, 1, 1})),
+    add->addInput(mil::addConst(milGraph, IValue(std::move(bias)),
+                                ir::Type::tensor(DType::Float32, Shape{1, channels, 1, 1})),
                   "y");
     current = add->addOutput(type);
     added.push_back(add);
@@ -90,7 +83,8 @@ void castOutputs(ir::Graph& milGraph, const std::vector<std::optional<DType>>& d
     if (!dtypes[i] || !output->type()->isTensor() || output->type()->dtype() == dtypes[i]) continue;
     ir::Node* cast = top->appendNode("mil.cast");
     cast->addInput(output, "x");
-    cast->addInput(addConst(top, IValue(castName(*dtypes[i])), ir::Type::strType()), "dtype");
+    cast->addInput(mil::addConst(milGraph, IValue(castName(*dtypes[i])), ir::Type::strType()),
+                   "dtype");
     top->setReturn(i, cast->addOutput(ir::Type::tensor(*dtypes[i], output->type()->shape())));
   }
 }

@@ -84,12 +84,12 @@ std::vector<ir::Node*> collectNodes(ir::Block* block) {
   return nodes;
 }
 
-ir::Value* addConst(ir::Graph& graph, Tensor value, ir::TypePtr type) {
+ir::Value* addConst(ir::Graph& graph, IValue value, ir::TypePtr type) {
   ir::Block* top = graph.top();
   ir::Node* node = top->nodes().empty()
                        ? top->appendNode("mil.const")
                        : top->insertNodeBefore(top->nodes().front().get(), "mil.const");
-  node->setAttribute("val", IValue(std::move(value)));
+  node->setAttribute("val", std::move(value));
   return node->addOutput(std::move(type));
 }
 

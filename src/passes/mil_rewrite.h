@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ivalue.h"
 #include "core/tensor.h"
 #include "ir/graph.h"
 
@@ -30,9 +31,10 @@ bool representsExactly(DType from, DType to);
 // while a step runs are not included, so a step can hold these pointers while it rewrites.
 std::vector<ir::Node*> collectNodes(ir::Block* block);
 
-// A mil.const holding `value` with type `type`, added at the start of the graph's top block (the
-// place every nested block sees, as the lowering does).
-ir::Value* addConst(ir::Graph& graph, Tensor value, ir::TypePtr type);
+// A mil.const holding `value` (a tensor or a string such as a cast's dtype) with type `type`,
+// added at the start of the graph's top block (the place every nested block sees, as the
+// lowering does).
+ir::Value* addConst(ir::Graph& graph, IValue value, ir::TypePtr type);
 
 // Use counts (node inputs and block returns) kept exact while a step rewrites the program, so
 // that later matches in the same step see the rewritten program.
