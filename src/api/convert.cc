@@ -2,6 +2,7 @@
 #include "ts2coreml/convert.h"
 
 #include "api/convert_pipeline.h"
+#include "api/mil_constant_evaluation.h"
 #include "archive/torchscript_archive.h"
 #include "backends/mlprogram/mlprogram_backend.h"
 #include "backends/neuralnetwork/neuralnetwork_backend.h"
@@ -134,6 +135,8 @@ ConversionReport api::convertArchive(const archive::TorchScriptArchive& archive,
 
   enterStage("lower", 1.0 / 3);
   std::unique_ptr<ir::Graph> mil = lower::lowerToMil(torchGraph, torchscript::describeWithSchema);
+  // Before the fp16 pass: what is known at conversion time is computed once, in fp32.
+  api::evaluateConstantOps(*mil);
   mil->outputNames() = chooseOutputNames(*mil, options);
   backends::ModelInterface interface = modelInterface(options, compiled.inputSpecIndex);
   if (program) {

@@ -37,6 +37,10 @@ void registerConvTransposeOps(LoweringTable& table);
 void registerSortOps(LoweringTable& table);
 void registerAdvancedIndexOps(LoweringTable& table);
 
+// batch_norm in training mode (ops_normalization.cc), called by the batch_norm lowering
+// (ops_cnn.cc) when `training` is true.
+void lowerBatchNormWithBatchStatistics(LoweringContext& ctx, const ir::Node& node);
+
 // Shared helpers for op families.
 // Casts `value` to `dtype` with mil.cast unless it already has it (constants are re-made).
 ir::Value* castTo(LoweringContext& ctx, ir::Value* value, DType dtype);

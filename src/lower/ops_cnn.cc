@@ -16,7 +16,7 @@ std::vector<int64_t> pair(LoweringContext& ctx, const ir::Node& node, size_t inp
 
 // batch_norm(input, weight?, bias?, running_mean, running_var, training, momentum, eps, cudnn)
 void lowerBatchNorm(LoweringContext& ctx, const ir::Node& node) {
-  if (ctx.constantBool(node, 5)) ctx.fail(node, "batch norm in training mode (call .eval())");
+  if (ctx.constantBool(node, 5)) return lowerBatchNormWithBatchStatistics(ctx, node);
   if (ctx.isNone(node.input(3)) || ctx.isNone(node.input(4)))
     ctx.fail(node, "batch norm without running statistics is not supported");
   std::vector<NamedInput> inputs{{"x", ctx.get(node.input(0))},

@@ -250,9 +250,50 @@ LoweringFn ternary(const std::string& kind) {
   };
 }
 
+// diff(self, n=1, dim=-1, prepend?, append?): x[1:] - x[:-1] along dim, n times, after joining
+// prepend and append. Position ids are the usual input; on constants it is evaluated at
+// conversion time.
+void lowerDiff(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = ctx.get(node.input(0));
+  if (dtypeOf(x) == DType::Bool) ctx.fail(node, "diff of a bool tensor is not supported");
+  const int64_t n = ctx.constantInt(node, 1);
+  if (n < 0) ctx.fail(node, "order must be non-negative");
+  const int64_t rank = static_cast<int64_t>(knownShape(ctx, node, x).size());
+  const int64_t axis = axisOf(ctx, node, ctx.constantInt(node, 2), rank);
+  std::vector<ir::Value*> parts;
+  for (size_t i : {size_t{3}, size_t{0}, size_t{4}}) {
+    if (i == 0)
+      parts.push_back(x);
+    else if (!ctx.isNone(node.input(i)))
+      parts.push_back(castTo(ctx, ctx.get(node.input(i)), dtypeOf(x)));
+  }
+  if (parts.size() > 1) {
+    auto& b = ctx.builder();
+    std::vector<NamedInput> inputs;
+    Shape joined = knownShape(ctx, node, parts[0]);
+    joined[static_cast<size_t>(axis)] = 0;
+    for (ir::Value* part : parts) {
+      inputs.emplace_back("values", part);
+      joined[static_cast<size_t>(axis)] += knownShape(ctx, node, part)[static_cast<size_t>(axis)];
+    }
+    inputs.emplace_back("axis", b.constInt(axis));
+    inputs.emplace_back("interleave", b.constBool(false));
+    x = b.op("concat", inputs, {milTensor(dtypeOf(x), joined)})->output();
+  }
+  for (int64_t step = 0; step < n; ++step) {
+    const int64_t length = knownShape(ctx, node, x)[static_cast<size_t>(axis)];
+    if (length <= 1) ctx.fail(node, "diff needs more items along the dimension than its order");
+    ir::Value* later = sliceAlong(ctx, x, axis, 1, length, false);
+    ir::Value* earlier = sliceAlong(ctx, x, axis, 0, length - 1, false);
+    x = binaryMil(ctx, "sub", later, earlier);
+  }
+  ctx.bind(node.output(), x);
+}
+
 }  // namespace
 
 void registerMathOps(LoweringTable& table) {
+  table["aten::diff"] = lowerDiff;
   for (const char* op : {"tan", "asin", "acos", "atan", "sinh", "cosh"})
     table[std::string("aten::") + op] = milUnary(op);
   table["aten::reciprocal"] = floatUnary([](LoweringContext& ctx, ir::Value* x) {

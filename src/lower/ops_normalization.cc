@@ -1,6 +1,8 @@
-// layer_norm -> mil.layer_norm over the trailing normalized_shape; group_norm and instance_norm
-// (with batch statistics) as a layer_norm over trailing axes of a reshaped input followed by the
-// per-channel affine transform, which both backends can express.
+// layer_norm -> mil.layer_norm over the trailing normalized_shape; group_norm, instance_norm and
+// batch_norm with batch statistics (training mode) as a layer_norm over trailing axes of a
+// reshaped (transposed) input followed by the per-channel affine transform, which both backends
+// can express; _weight_norm as v * g / ||v|| from reductions. On constants (a weight standardized
+// or weight-normalized in forward) these ops are evaluated at conversion time like any other.
 #include "lower/op_families.h"
 
 namespace ts2coreml::lower {
@@ -81,9 +83,57 @@ void lowerInstanceNorm(LoweringContext& ctx, const ir::Node& node) {
   ctx.bind(node.output(), channelAffine(ctx, node, normalized, 1, 2));
 }
 
+// _weight_norm(v, g, dim): v * (g / norm), the 2-norm of v over every axis but `dim` (over all
+// axes when dim is -1, as torch's norm_except_dim).
+void lowerWeightNorm(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* v = toFloat(ctx, ctx.get(node.input(0)));
+  ir::Value* g = toFloat(ctx, ctx.get(node.input(1)));
+  const Shape& shape = knownShape(ctx, node, v);
+  const int64_t rank = static_cast<int64_t>(shape.size());
+  const int64_t dim = node.inputs().size() > 2 ? ctx.constantInt(node, 2) : 0;
+  const int64_t kept = dim == -1 ? -1 : axisOf(ctx, node, dim, rank);
+  std::vector<int64_t> axes;
+  Shape normShape;
+  for (int64_t a = 0; a < rank; ++a) {
+    if (a != kept) axes.push_back(a);
+    normShape.push_back(a == kept ? shape[static_cast<size_t>(a)] : 1);
+  }
+  auto& b = ctx.builder();
+  ir::Value* squares = binaryMil(ctx, "mul", v, v);
+  ir::Value* sum =
+      b.op1("reduce_sum",
+            {{"x", squares}, {"axes", b.constIntVector(axes)}, {"keep_dims", b.constBool(true)}},
+            milTensor(dtypeOf(v), normShape));
+  ir::Value* norm = unaryMil(ctx, "sqrt", sum);
+  ir::Value* scale = binaryMil(ctx, "real_div", g, norm);
+  ctx.bind(node.output(), binaryMil(ctx, "mul", v, scale));
+}
+
 }  // namespace
 
+// batch_norm(input, weight?, bias?, running_mean?, running_var?, training=True, momentum, eps,
+// cudnn_enabled): normalized with the mean and biased variance of each channel over the batch and
+// the spatial axes. The running statistics are not updated (a converted model keeps no state) and
+// do not enter the result, as in torch.
+void lowerBatchNormWithBatchStatistics(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = toFloat(ctx, ctx.get(node.input(0)));
+  const Shape shape = knownShape(ctx, node, x);
+  if (shape.size() < 2) ctx.fail(node, "needs an [N, C, *] input");
+  const int64_t rank = static_cast<int64_t>(shape.size());
+  // [N, C, *] -> [C, N, *] -> [C, N * prod(*)]: one layer_norm row per channel.
+  std::vector<int64_t> channelFirst{1, 0};
+  for (int64_t a = 2; a < rank; ++a) channelFirst.push_back(a);
+  ir::Value* rows = reshapeTo(ctx, transposeBy(ctx, x, channelFirst),
+                              {shape[1], shapeNumel(shape) / std::max<int64_t>(1, shape[1])});
+  ir::Value* normalized = layerNorm(ctx, rows, 1, epsilonArg(ctx, node, 7), nullptr, nullptr);
+  Shape transposed = shape;
+  std::swap(transposed[0], transposed[1]);
+  ir::Value* back = transposeBy(ctx, reshapeTo(ctx, normalized, transposed), channelFirst);
+  ctx.bind(node.output(), channelAffine(ctx, node, back, 1, 2));
+}
+
 void registerNormalizationOps(LoweringTable& table) {
+  table["aten::_weight_norm"] = lowerWeightNorm;
   table["aten::layer_norm"] = lowerLayerNorm;
   table["aten::group_norm"] = lowerGroupNorm;
   table["aten::instance_norm"] = lowerInstanceNorm;

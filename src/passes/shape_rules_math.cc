@@ -1,5 +1,6 @@
 #include "passes/shape_rules_math.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -41,12 +42,12 @@ std::optional<DType> promoted(const ir::TypePtr& a, const ir::TypePtr& b) {
 
 const std::set<std::string>& sameTypeOps() {
   static const std::set<std::string> names = {
-      "fill",        "sgn",        "nan_to_num",    "gelu",      "elu",        "leaky_relu",
-      "softplus",    "mish",       "selu",          "celu",      "hardshrink", "softshrink",
-      "log_sigmoid", "prelu",      "threshold",     "rrelu",     "softmax",    "log_softmax",
-      "layer_norm",  "group_norm", "instance_norm", "round",     "trunc",      "frac",
-      "square",      "clamp",      "clamp_min",     "clamp_max", "cumsum",     "bitwise_not",
-      "positive"};
+      "fill",        "sgn",         "nan_to_num",    "gelu",      "elu",        "leaky_relu",
+      "softplus",    "mish",        "selu",          "celu",      "hardshrink", "softshrink",
+      "log_sigmoid", "prelu",       "threshold",     "rrelu",     "softmax",    "log_softmax",
+      "layer_norm",  "group_norm",  "instance_norm", "round",     "trunc",      "frac",
+      "square",      "clamp",       "clamp_min",     "clamp_max", "cumsum",     "bitwise_not",
+      "positive",    "_weight_norm"};
   return names;
 }
 
@@ -154,6 +155,18 @@ std::optional<ir::TypePtr> inferMathType(const std::string& kind, const OpOperan
   if (floatUnaryOps().count(op)) return floatOf(input);
   if (op == "isnan" || op == "isinf" || op == "isfinite" || op == "logical_not")
     return ir::Type::tensor(DType::Bool, input->shape());
+  if (op == "diff") {  // diff(self, n, dim, prepend?, append?): n fewer items along dim
+    auto n = intAt(ops, 1);
+    auto dim = intAt(ops, 2);
+    if (!input->shape() || !n || !dim || ops.types.size() < 5 || !isNoneAt(ops, 3) ||
+        !isNoneAt(ops, 4))
+      return ir::Type::tensor(input->dtype());
+    Shape shape = *input->shape();
+    auto axis = normalizeDim(*dim, shape.size());
+    if (!axis) return std::nullopt;
+    if (shape[*axis] >= 0) shape[*axis] = std::max<int64_t>(0, shape[*axis] - *n);
+    return ir::Type::tensor(input->dtype(), shape);
+  }
   if (op == "glu") {
     auto dim = intAt(ops, 1);
     if (!input->shape() || !dim) return ir::Type::tensor(input->dtype());
