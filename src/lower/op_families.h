@@ -23,6 +23,7 @@ void registerJoinIndexOps(LoweringTable& table);
 void registerCreationOps(LoweringTable& table);
 void registerTransformerOps(LoweringTable& table);
 void registerRecurrentOps(LoweringTable& table);
+void registerRecurrentCellOps(LoweringTable& table);
 void registerCnnOps(LoweringTable& table);
 void registerResizeOps(LoweringTable& table);
 void registerMathOps(LoweringTable& table);

@@ -18,6 +18,7 @@ const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
     registerCreationOps(t);
     registerTransformerOps(t);
     registerRecurrentOps(t);
+    registerRecurrentCellOps(t);
     registerCnnOps(t);
     registerResizeOps(t);
     registerMathOps(t);

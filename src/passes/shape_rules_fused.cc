@@ -32,6 +32,19 @@ std::optional<ir::TypePtr> recurrentType(const OpOperands& ops, size_t index) {
   return ir::Type::tensor(input->dtype(), Shape{layers->toInt() * directions, batch, hidden});
 }
 
+// lstm_cell/gru_cell/rnn_*_cell(input [B, In], hx, w_ih, w_hh [G*H, H], ...): states [B, H].
+std::optional<ir::TypePtr> cellType(const OpOperands& ops) {
+  if (ops.types.size() < 4) return std::nullopt;
+  const auto& input = ops.types[0];
+  const auto& recurrentWeight = ops.types[3];
+  if (!input->isTensor() || !input->shape() || input->shape()->size() != 2 ||
+      !recurrentWeight->isTensor() || !recurrentWeight->shape() ||
+      recurrentWeight->shape()->size() != 2)
+    return std::nullopt;
+  return ir::Type::tensor(input->dtype(),
+                          Shape{(*input->shape())[0], (*recurrentWeight->shape())[1]});
+}
+
 // _native_multi_head_attention(query [B, L, E], key [B, S, E], value, embed_dim, num_head, ...,
 // mask, need_weights=True, average_attn_weights=True): output [B, L, E]; weights [B, L, S]
 // averaged over heads, else [B, H, L, S].
@@ -59,6 +72,9 @@ std::optional<ir::TypePtr> attentionType(const OpOperands& ops, size_t index) {
 std::optional<ir::TypePtr> inferFusedType(const std::string& kind, const OpOperands& operands,
                                           size_t index) {
   if (kind == "aten::lstm" || kind == "aten::gru") return recurrentType(operands, index);
+  if (kind == "aten::lstm_cell" || kind == "aten::gru_cell" || kind == "aten::rnn_tanh_cell" ||
+      kind == "aten::rnn_relu_cell")
+    return cellType(operands);
   if (kind == "aten::_native_multi_head_attention") return attentionType(operands, index);
   // The encoder layer maps [batch, sequence, embed] to the same shape.
   if (kind == "aten::_transformer_encoder_layer_fwd" && operands.types.at(0)->isTensor())

@@ -158,12 +158,17 @@ std::optional<ir::TypePtr> inferMathType(const std::string& kind, const OpOperan
   if (op == "diff") {  // diff(self, n, dim, prepend?, append?): n fewer items along dim
     auto n = intAt(ops, 1);
     auto dim = intAt(ops, 2);
-    if (!input->shape() || !n || !dim || ops.types.size() < 5 || !isNoneAt(ops, 3) ||
-        !isNoneAt(ops, 4))
+    if (!input->shape() || !n || !dim || ops.types.size() < 5)
       return ir::Type::tensor(input->dtype());
     Shape shape = *input->shape();
     auto axis = normalizeDim(*dim, shape.size());
     if (!axis) return std::nullopt;
+    for (size_t joined : {size_t{3}, size_t{4}}) {  // prepend and append add their items first
+      if (isNoneAt(ops, joined)) continue;
+      auto extra = shapeAt(ops, joined);
+      if (!extra || extra->size() != shape.size()) return ir::Type::tensor(input->dtype());
+      shape[*axis] = shape[*axis] < 0 || (*extra)[*axis] < 0 ? -1 : shape[*axis] + (*extra)[*axis];
+    }
     if (shape[*axis] >= 0) shape[*axis] = std::max<int64_t>(0, shape[*axis] - *n);
     return ir::Type::tensor(input->dtype(), shape);
   }

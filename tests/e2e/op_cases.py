@@ -263,6 +263,17 @@ case("aten::instance_norm", "F.instance_norm(x)", "x:randn:2x3x6", id="instance_
 case("aten::batch_norm", "F.batch_norm(x, self.m, self.v, self.w, self.b)", "x:randn:2x3x4x4",
      params=(("m", "torch.randn(3)"), ("v", "torch.rand(3) + 0.5"), ("w", "torch.randn(3)"),
              ("b", "torch.randn(3)")))
+case("aten::batch_norm", "F.batch_norm(x, None, None, self.w, self.b, training=True)",
+     "x:randn:2x3x4x4", id="batch_norm-training",
+     params=(("w", "torch.rand(3) + 0.5"), ("b", "torch.randn(3)")))
+case("aten::batch_norm", "F.batch_norm(x, None, None, training=True, momentum=0., eps=1e-6)",
+     "x:big:1x4x27", id="batch_norm-weight-standardization")
+case("aten::_weight_norm", "torch._weight_norm(x, g, 0)", "x:randn:4x3x2 g:pos:4x1x1")
+case("aten::_weight_norm", "torch._weight_norm(x, g, -1)", "x:randn:4x3x2 g:pos:1",
+     id="_weight_norm-whole")
+case("aten::diff", "torch.diff(x)", "x:randn:2x3x5")
+case("aten::diff", "torch.diff(x, n=2, dim=1, prepend=y, append=y)", "x:randn:2x3x5 y:randn:2x1x5",
+     id="diff-prepend-append")
 
 # --- convolution and pooling -----------------------------------------------------------------------
 case("aten::conv1d", "F.conv1d(x, self.w, self.b, stride=2, padding=1)", "x:randn:1x3x9",
@@ -417,6 +428,18 @@ case("aten::lstm", "self.rnn(x)[0]", "x:randn:2x5x3",
      params=(("rnn", "torch.nn.LSTM(3, 4, batch_first=True)"),))
 case("aten::gru", "self.rnn(x)[0]", "x:randn:2x5x3",
      params=(("rnn", "torch.nn.GRU(3, 4, batch_first=True)"),))
+# Traced by torch 2.x, the cells are recorded as their linear and elementwise ops: scripted only
+# (the corpus's rtv_* entries convert the traced forms).
+case("aten::lstm_cell", "h, c = self.cell(x, (h0, c0))\nreturn h + c", "x:randn:2x3 h0:randn:2x4 c0:randn:2x4",
+     params=(("cell", "torch.nn.LSTMCell(3, 4)"),), trace=False)
+case("aten::lstm_cell", "h, c = self.cell(x)\nreturn h * c", "x:randn:2x3", id="lstm_cell-no-state",
+     params=(("cell", "torch.nn.LSTMCell(3, 4, bias=False)"),), trace=False)
+case("aten::gru_cell", "self.cell(x, h0)", "x:randn:2x3 h0:randn:2x4",
+     params=(("cell", "torch.nn.GRUCell(3, 4)"),), trace=False)
+case("aten::rnn_tanh_cell", "self.cell(x, h0)", "x:randn:2x3 h0:randn:2x4",
+     params=(("cell", "torch.nn.RNNCell(3, 4)"),), trace=False)
+case("aten::rnn_relu_cell", "self.cell(x)", "x:randn:2x3",
+     params=(("cell", "torch.nn.RNNCell(3, 4, nonlinearity='relu')"),), trace=False)
 case("aten::_transformer_encoder_layer_fwd", "self.layer(x)", "x:randn:2x5x8",
      params=(("layer", "torch.nn.TransformerEncoderLayer(8, 2, 16, batch_first=True)"),),
      trace=False)

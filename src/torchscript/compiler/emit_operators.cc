@@ -132,6 +132,20 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
                           CallArguments{{SugaredValue::ofValue(maybe->present)}, {}}, nullptr);
     }
   }
+  // `hx is None` on a container or object the compiler holds (an Optional[Tuple[...]] argument
+  // that was given, as nn.LSTMCell's hx): never None.
+  if ((name == "aten::__is__" || name == "aten::__isnot__") && pos.size() == 2) {
+    auto neverNone = [](const SValue& v) {
+      using K = SugaredValue::Kind;
+      return v->kind == K::List || v->kind == K::Tuple || v->kind == K::Dict ||
+             v->kind == K::Module || v->kind == K::Object || v->kind == K::StackedList;
+    };
+    for (int side = 0; side < 2; ++side) {
+      auto other = constantOf(pos[1 - side]);
+      if (!neverNone(pos[side]) || !other || !other->isNone()) continue;
+      return SugaredValue::ofValue(emitter_.constant(IValue(name == "aten::__isnot__")));
+    }
+  }
   // `query is key` on two tensors: object identity, which in this SSA form is the identity of
   // the values (nn.MultiheadAttention picks its self-attention path this way). A value rebound
   // by an in-place op counts as a new object here.

@@ -1,4 +1,5 @@
-// chunk / split / split_with_sizes / unbind of a tensor whose shape is known: the pieces are
+// chunk / split / split_with_sizes / unbind (and the unsafe_ variants traced cells record, the same
+// ops without aliasing checks) of a tensor whose shape is known: the pieces are
 // slices (select for unbind), and the result is a list the compiler tracks item by item, so
 // `a, b, = torch.chunk(x, 2, 1)` needs no list op in Core ML.
 #include <algorithm>
@@ -10,8 +11,9 @@ namespace ts2coreml::torchscript {
 
 std::optional<SValue> ModuleCompiler::emitStaticSplit(const std::string& name,
                                                       const CallArguments& args) {
-  static const char* const kinds[] = {"aten::chunk", "aten::split", "aten::split_with_sizes",
-                                      "aten::unbind"};
+  static const char* const kinds[] = {
+      "aten::chunk",        "aten::split",        "aten::split_with_sizes",       "aten::unbind",
+      "aten::unsafe_chunk", "aten::unsafe_split", "aten::unsafe_split_with_sizes"};
   if (std::find(std::begin(kinds), std::end(kinds), name) == std::end(kinds)) return std::nullopt;
   const auto& pos = args.positional;
   if (pos.empty() || !pos[0]->isValue() || !pos[0]->value->type()->isTensor() ||
@@ -43,7 +45,7 @@ std::optional<SValue> ModuleCompiler::emitStaticSplit(const std::string& name,
     std::vector<int64_t> sizes;
     auto given = constantArg(1, IValue());
     if (!given) return std::nullopt;
-    if (name == "aten::chunk") {
+    if (name == "aten::chunk" || name == "aten::unsafe_chunk") {
       if (!given->isInt() || given->toInt() <= 0) return std::nullopt;
       int64_t each = (size + given->toInt() - 1) / given->toInt();  // torch's chunk size
       for (int64_t at = 0; at < size; at += each) sizes.push_back(std::min(each, size - at));
