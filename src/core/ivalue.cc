@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "core/error.h"
+
 namespace ts2coreml {
 
 const IValue* ObjectValue::attribute(const std::string& name) const {
@@ -35,14 +37,18 @@ double IValue::toNumber() const {
     case Kind::Bool:
       return toBool() ? 1.0 : 0.0;
     default:
-      throw std::runtime_error("expected a number, got " + repr());
+      failKind("a number");
   }
+}
+
+void IValue::failKind(const char* expected) const {
+  throw Error(std::string("expected ") + expected + ", got " + repr());
 }
 
 const std::vector<IValue>& IValue::items() const {
   if (isList()) return toList()->items;
   if (isTuple()) return toTuple()->items;
-  throw std::runtime_error("expected a list or tuple, got " + repr());
+  failKind("a list or tuple");
 }
 
 namespace {

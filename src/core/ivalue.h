@@ -96,27 +96,27 @@ class IValue {
   bool isDevice() const { return kind() == Kind::Device; }
   bool isGlobal() const { return kind() == Kind::Global; }
 
-  bool toBool() const { return std::get<bool>(value_); }
-  int64_t toInt() const { return std::get<int64_t>(value_); }
-  double toDouble() const { return std::get<double>(value_); }
+  bool toBool() const { return as<bool>("a bool"); }
+  int64_t toInt() const { return as<int64_t>("an int"); }
+  double toDouble() const { return as<double>("a float"); }
   // Int or double (or bool) as a double.
   double toNumber() const;
-  const std::string& toString() const { return std::get<std::string>(value_); }
-  const Tensor& toTensor() const { return std::get<Tensor>(value_); }
+  const std::string& toString() const { return as<std::string>("a string"); }
+  const Tensor& toTensor() const { return as<Tensor>("a tensor"); }
   const std::shared_ptr<ListValue>& toList() const {
-    return std::get<std::shared_ptr<ListValue>>(value_);
+    return as<std::shared_ptr<ListValue>>("a list");
   }
   const std::shared_ptr<TupleValue>& toTuple() const {
-    return std::get<std::shared_ptr<TupleValue>>(value_);
+    return as<std::shared_ptr<TupleValue>>("a tuple");
   }
   const std::shared_ptr<DictValue>& toDict() const {
-    return std::get<std::shared_ptr<DictValue>>(value_);
+    return as<std::shared_ptr<DictValue>>("a dict");
   }
   const std::shared_ptr<ObjectValue>& toObject() const {
-    return std::get<std::shared_ptr<ObjectValue>>(value_);
+    return as<std::shared_ptr<ObjectValue>>("an object");
   }
-  const DeviceValue& toDevice() const { return std::get<DeviceValue>(value_); }
-  const GlobalRef& toGlobal() const { return std::get<GlobalRef>(value_); }
+  const DeviceValue& toDevice() const { return as<DeviceValue>("a device"); }
+  const GlobalRef& toGlobal() const { return as<GlobalRef>("a global"); }
   // Items of a list or a tuple.
   const std::vector<IValue>& items() const;
 
@@ -126,6 +126,15 @@ class IValue {
   bool operator==(const IValue& other) const;
 
  private:
+  // The held value of type T; a value of another kind is an Error naming both (a constant of the
+  // wrong kind in a model is a user-facing problem, not a crash).
+  template <class T>
+  const T& as(const char* expected) const {
+    if (const T* held = std::get_if<T>(&value_)) return *held;
+    failKind(expected);
+  }
+  [[noreturn]] void failKind(const char* expected) const;
+
   std::variant<std::monostate, bool, int64_t, double, std::string, Tensor,
                std::shared_ptr<ListValue>, std::shared_ptr<TupleValue>, std::shared_ptr<DictValue>,
                std::shared_ptr<ObjectValue>, DeviceValue, GlobalRef>

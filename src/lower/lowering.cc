@@ -2,6 +2,7 @@
 
 #include <limits>
 #include <set>
+#include <string_view>
 
 #include "core/error.h"
 
@@ -128,7 +129,14 @@ void LoweringContext::lowerBlock(const ir::Block& torchBlock) {
     auto it = registry.find(node->kind());
     if (it == registry.end()) fail(*node, "no lowering to Core ML for this op");
     builder_.setLocation(node->location());
-    it->second(*this, *node);
+    try {
+      it->second(*this, *node);
+    } catch (const Error& error) {
+      // Messages of fail() and of nested ops start with "op <kind> at <file:line>"; anything
+      // else (a constant of the wrong kind, a kernel's check) gets this op's description.
+      if (error.located() || std::string_view(error.what()).rfind("op ", 0) == 0) throw;
+      throw Error(node->describe(), error);
+    }
     for (size_t i = 0; i < node->numOutputs(); ++i) {
       const ir::TypePtr& type = node->output(i)->type();
       if (type->isTensor() && !type->shape()) {

@@ -28,9 +28,23 @@ ir::Node* GraphEmitter::appendNode(const std::string& kind) {
   return node;
 }
 
+Error GraphEmitter::locate(const Error& error) const {
+  const std::string message = error.what();
+  const std::string where = location_.describe();
+  // Messages built at their site with the location in front are already located.
+  if (error.located() || !location_.known() || message.rfind(where, 0) == 0) return error;
+  return Error(where, error);
+}
+
 std::vector<ir::Value*> GraphEmitter::emit(const std::string& kind,
                                            const std::vector<ir::Value*>& inputs,
                                            const std::vector<ir::TypePtr>& outputTypes) {
+  return atCurrentLocation([&] { return emitFolded(kind, inputs, outputTypes); });
+}
+
+std::vector<ir::Value*> GraphEmitter::emitFolded(const std::string& kind,
+                                                 const std::vector<ir::Value*>& inputs,
+                                                 const std::vector<ir::TypePtr>& outputTypes) {
   std::vector<std::optional<IValue>> constants;
   std::vector<ir::TypePtr> types;
   bool allConstant = true;

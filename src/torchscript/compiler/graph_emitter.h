@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.h"
 #include "ir/graph.h"
 
 namespace ts2coreml::torchscript {
@@ -36,7 +37,23 @@ class GraphEmitter {
   // Appends a node without folding (control flow, side effects).
   ir::Node* appendNode(const std::string& kind);
 
+  // Runs `work`; an Error it throws that names no place yet gets the current source location in
+  // front (Error::located). Wraps operator binding and folding, whose code knows no location.
+  template <class Work>
+  decltype(auto) atCurrentLocation(Work&& work) const {
+    try {
+      return work();
+    } catch (const Error& error) {
+      throw locate(error);
+    }
+  }
+  // `error` with the current source location in front, unless it has one or none is known.
+  Error locate(const Error& error) const;
+
  private:
+  std::vector<ir::Value*> emitFolded(const std::string& kind, const std::vector<ir::Value*>& inputs,
+                                     const std::vector<ir::TypePtr>& outputTypes);
+
   ir::Graph& graph_;
   ir::Block* block_;
   ir::SourceLocation location_;

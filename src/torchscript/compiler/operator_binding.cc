@@ -82,11 +82,9 @@ std::string describeCall(const std::vector<ir::Value*>& positional,
   throw Error(message);
 }
 
-}  // namespace
-
-BoundOperator bindOperator(const std::string& name, std::vector<ir::Value*> positional,
-                           std::vector<std::pair<std::string, ir::Value*>> keywords,
-                           int64_t archiveVersion, GraphEmitter& emitter) {
+BoundOperator bindAtLocation(const std::string& name, std::vector<ir::Value*> positional,
+                             std::vector<std::pair<std::string, ir::Value*>> keywords,
+                             int64_t archiveVersion, GraphEmitter& emitter) {
   schema::upgradeArgumentsBeforeBinding(name, archiveVersion, positional, keywords, emitter);
   const auto& registry = schema::SchemaRegistry::instance();
   const std::vector<const Schema*>& schemas = registry.lookup(name);
@@ -114,6 +112,18 @@ BoundOperator bindOperator(const std::string& name, std::vector<ir::Value*> posi
   }
   schema::applyOperatorUpgraders(*matched, archiveVersion, result, emitter);
   return result;
+}
+
+}  // namespace
+
+BoundOperator bindOperator(const std::string& name, std::vector<ir::Value*> positional,
+                           std::vector<std::pair<std::string, ir::Value*>> keywords,
+                           int64_t archiveVersion, GraphEmitter& emitter) {
+  // Unknown operators and overload mismatches are reported at the call's source line.
+  return emitter.atCurrentLocation([&] {
+    return bindAtLocation(name, std::move(positional), std::move(keywords), archiveVersion,
+                          emitter);
+  });
 }
 
 }  // namespace ts2coreml::torchscript
