@@ -32,6 +32,18 @@ void lowerNumToTensor(LoweringContext& ctx, const ir::Node& node) {
   ctx.bind(node.output(), ctx.get(node.input(0)));
 }
 
+// tensor(number, dtype?, ...) of a run-time int, float or bool: scalars are rank-0 tensors in
+// MIL already, so it is the number cast to the result's dtype (constants are folded before).
+void lowerTensorOfNumber(LoweringContext& ctx, const ir::Node& node) {
+  const ir::TypeKind number = node.input(0)->type()->kind();
+  if (number != ir::TypeKind::Int && number != ir::TypeKind::Float && number != ir::TypeKind::Bool)
+    ctx.fail(node, "torch.tensor of a run-time " + node.input(0)->type()->str() +
+                       " is not supported (a number or a constant is)");
+  const ir::TypePtr type = milTypeOf(node.output()->type());
+  if (!type->dtype()) ctx.fail(node, "the dtype of the result is unknown");
+  ctx.bind(node.output(), castTo(ctx, ctx.get(node.input(0)), *type->dtype()));
+}
+
 ir::Value* intOp(LoweringContext& ctx, const std::string& op, ir::Value* x, ir::Value* y) {
   return ctx.builder().op1(op, {{"x", x}, {"y", y}}, milScalar(DType::Int32));
 }
@@ -72,6 +84,7 @@ void registerScalarOps(LoweringTable& table) {
   table["aten::FloatImplicit"] = scalarOf(DType::Float32);
   table["aten::Bool"] = scalarOf(DType::Bool);
   table["prim::NumToTensor"] = lowerNumToTensor;
+  table["aten::tensor"] = lowerTensorOfNumber;
 }
 
 }  // namespace ts2coreml::lower

@@ -27,6 +27,20 @@ std::optional<Shape> sizeArgument(const OpOperands& ops) {
 }  // namespace
 
 std::optional<ir::TypePtr> inferCreationType(const std::string& kind, const OpOperands& ops) {
+  // tensor(t, dtype, device, requires_grad) of a number known only at run time (a loop counter,
+  // an int computed from a tensor): a scalar of the number's dtype unless dtype is given.
+  if (kind == "aten::tensor" && !ops.types.empty()) {
+    const ir::TypeKind number = ops.types[0]->kind();
+    if (number != ir::TypeKind::Int && number != ir::TypeKind::Float &&
+        number != ir::TypeKind::Bool)
+      return std::nullopt;
+    DType fallback = number == ir::TypeKind::Int     ? DType::Int64
+                     : number == ir::TypeKind::Float ? DType::Float32
+                                                     : DType::Bool;
+    auto dtype = ops.types.size() > 1 ? dtypeArgument(ops, 1, fallback) : fallback;
+    if (!dtype) return std::nullopt;
+    return ir::Type::tensor(*dtype, Shape{});
+  }
   // zeros/ones/empty(size, dtype, layout, device, pin_memory); full(size, fill_value, dtype, ...).
   if (kind == "aten::zeros" || kind == "aten::ones" || kind == "aten::empty" ||
       kind == "aten::full") {

@@ -2,6 +2,8 @@
 step with given states or with `hx is None`, scripted and traced, and a data-dependent loop over
 time steps calling a cell; then Python values only the data decides (Optional tensors, ints and
 floats computed from tensors and carried through loops)."""
+from typing import Optional
+
 import torch
 import torch.nn as nn
 
@@ -94,3 +96,76 @@ class CellLoop(nn.Module):
             g = self.gru(h, g)
             t += 1
         return g + c
+
+
+@entry("rtv_optional_from_data", [("x", (2, 3))],
+       {"pos": positive(2, 3), "neg": negative(2, 3)})
+class OptionalFromData(nn.Module):
+    """A value that is None on one data-dependent branch and a tensor on the other, tested later
+    with `is not None` and `is None`, also inside a helper method."""
+
+    def scale(self, v: Optional[torch.Tensor], x):
+        if v is None:
+            return x
+        return x * v
+
+    def forward(self, x):
+        v: Optional[torch.Tensor] = None
+        if bool(x.sum() > 0):
+            v = x * 2.0
+        out = x + 1.0
+        if v is not None:
+            out = out + v
+        return self.scale(v, out)
+
+
+@entry("rtv_tensor_of_loop_int", [("x", (2, 3))],
+       {"few": positive(2, 3), "many": lambda rng: [rng.standard_normal((2, 3)) * 0.01]})
+class TensorOfLoopInt(nn.Module):
+    """torch.tensor(i) of an int carried by a data-dependent while loop."""
+
+    def forward(self, x):
+        i = 0
+        y = x
+        while bool(y.abs().sum() < 10.0) and i < 20:
+            y = y * 2.0
+            i += 1
+        return y + torch.tensor(i) + torch.tensor(float(i) * 0.5)
+
+
+@entry("rtv_values_from_tensors", [("x", (2, 3))],
+       {"small": lambda rng: [rng.uniform(0.1, 0.9, (2, 3))],
+        "large": lambda rng: [rng.uniform(2.0, 3.0, (2, 3))]})
+class ValuesFromTensors(nn.Module):
+    """int(...), .item() and float(...) of tensors used in arithmetic, and an int counter computed
+    from the data driving a for loop and a while loop."""
+
+    def forward(self, x):
+        n = int(x.sum())
+        top = x.max().item()
+        mean = float(x.mean())
+        y = x * top + mean
+        for k in range(n):
+            y = y + float(k) * 0.1
+        count = 0
+        while count < n:
+            count += 2
+        return y + n * 0.5 + count
+
+
+@entry("rtv_optional_through_loop", [("x", (2, 3))],
+       {"enters": lambda rng: [rng.uniform(0.1, 0.5, (2, 3))],
+        "skips": lambda rng: [rng.uniform(3.0, 4.0, (2, 3))]})
+class OptionalThroughLoop(nn.Module):
+    """An Optional set inside a data-dependent while loop (which may run zero times), then tested
+    with `is None` after it."""
+
+    def forward(self, x):
+        last: Optional[torch.Tensor] = None
+        y = x
+        while bool(y.sum() < 6.0):
+            y = y * 2.0
+            last = y
+        if last is None:
+            return x - 1.0
+        return last + y

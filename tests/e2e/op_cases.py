@@ -420,6 +420,8 @@ case("aten::ScalarImplicit", "torch.full_like(x, x.mean()) - x", trace=False)
 case("aten::fill", "torch.zeros_like(x).fill_(x.max()) - x", id="fill-tensor-value", trace=False)
 case("aten::Float", "return x * float(x.mean())", trace=False)
 case("aten::item", "return x + x.sum().item()", trace=False)
+case("aten::tensor", "return x + torch.tensor(int(x.abs().sum())) + torch.tensor(float(x.max()))",
+     trace=False)
 case("aten::size", "ys = [x]\nwhile x.sum() > len(ys):\n    ys.append(x)\ns = torch.stack(ys)\n"
      "return s * s.size(0)", "x:pos:2x3", trace=False)
 case("prim::TupleConstruct", "return x + 1, x * 2", trace=False)

@@ -163,7 +163,8 @@ void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
   std::vector<std::string> carried;
   for (const auto& name : uniqueNames(assigned)) {
     SValue value = env.lookup(name);
-    if (value && (value->isValue() || value->kind == SugaredValue::Kind::Tuple))
+    if (value && (value->isValue() || value->kind == SugaredValue::Kind::Tuple ||
+                  value->kind == SugaredValue::Kind::MaybeNone))
       carried.push_back(name);
     if (value && (value->kind == SugaredValue::Kind::List ||
                   value->kind == SugaredValue::Kind::StackedList)) {
@@ -189,13 +190,36 @@ void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
   // The carried types may have to be generalised when the body changes them (e.g. a shape that
   // grows), and a stacked list made from an empty list learns its item type from the body's
   // append; the loop is then emitted again with what was learnt.
+  // A variable that is None (or a MaybeNone) before the loop and a tensor after some iteration is
+  // an Optional decided by the data: it is carried as the tensor (a placeholder until assigned)
+  // plus a presence flag, so `is None` after the loop stays data-dependent and sound.
   std::vector<ir::TypePtr> types;
-  for (const auto& name : carried) types.push_back(materialize(env.lookup(name))->type());
+  std::vector<bool> optional(carried.size(), false);
+  auto isNoneConstant = [this](const SValue& v) {
+    auto constant = constantOf(v);
+    return constant && constant->isNone();
+  };
+  for (size_t i = 0; i < carried.size(); ++i) {
+    SValue value = env.lookup(carried[i]);
+    optional[i] = value->kind == SugaredValue::Kind::MaybeNone;
+    types.push_back(optional[i] ? value->value->type() : materialize(value)->type());
+  }
   std::vector<ir::TypePtr> listTypes(lists.size());
   ir::Block* outer = emitter_.block();
   for (int attempt = 0;; ++attempt) {
-    std::vector<ir::Value*> initial;
-    for (const auto& name : carried) initial.push_back(materialize(env.lookup(name)));
+    std::vector<ir::Value*> initial, initialFlags;
+    for (size_t i = 0; i < carried.size(); ++i) {
+      SValue value = env.lookup(carried[i]);
+      if (!optional[i]) {
+        initial.push_back(materialize(value));
+      } else if (value->kind == SugaredValue::Kind::MaybeNone) {
+        initial.push_back(value->value);
+        initialFlags.push_back(value->present);
+      } else {  // None before the loop
+        initial.push_back(placeholderOf(types[i], statement));
+        initialFlags.push_back(emitter_.constant(IValue(false)));
+      }
+    }
     std::vector<ir::Value*> listInitial;
     for (size_t k = 0; k < lists.size(); ++k) {
       listInitial.push_back(stackedListValue(lists[k]));
@@ -205,12 +229,23 @@ void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
     node->addInput(tripCount);
     node->addInput(initialCondition);
     for (ir::Value* value : initial) node->addInput(value);
+    for (ir::Value* value : initialFlags) node->addInput(value);
     for (ir::Value* value : listInitial) node->addInput(value);
     ir::Block* block = node->addBlock();
     ir::Value* iteration = block->addParam(ir::Type::intType(), "i");
     Environment bodyEnv(&env);
+    std::vector<ir::Value*> params;
+    for (size_t i = 0; i < carried.size(); ++i)
+      params.push_back(block->addParam(types[i], carried[i]));
     for (size_t i = 0; i < carried.size(); ++i) {
-      bodyEnv.assign(carried[i], SugaredValue::ofValue(block->addParam(types[i], carried[i])));
+      if (!optional[i]) {
+        bodyEnv.assign(carried[i], SugaredValue::ofValue(params[i]));
+        continue;
+      }
+      auto maybe = SugaredValue::make(SugaredValue::Kind::MaybeNone);
+      maybe->value = params[i];
+      maybe->present = block->addParam(ir::Type::boolType(), carried[i] + "_present");
+      bodyEnv.assign(carried[i], maybe);
     }
     for (size_t k = 0; k < lists.size(); ++k)
       lists[k]->value = block->addParam(listTypes[k], "list");
@@ -252,11 +287,35 @@ void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
         changed = true;
       }
     };
-    std::vector<ir::Value*> results;
+    std::vector<ir::Value*> results, resultFlags;
     for (size_t i = 0; i < carried.size(); ++i) {
-      results.push_back(materialize(bodyEnv.lookup(carried[i])));
+      SValue value = bodyEnv.lookup(carried[i]);
+      if (!optional[i] && isNoneConstant(env.lookup(carried[i])) &&
+          (value->kind == SugaredValue::Kind::MaybeNone ||
+           (value->isValue() && value->value->type()->isTensor()))) {
+        // None before the loop, a tensor in it: emitted again as an Optional.
+        if (attempt >= 2) fail(statement, "loop variable '" + carried[i] + "' keeps changing type");
+        optional[i] = true;
+        types[i] = value->value->type();
+        changed = true;
+        results.push_back(params[i]);
+        continue;
+      }
+      if (!optional[i]) {
+        results.push_back(materialize(value));
+      } else if (value->kind == SugaredValue::Kind::MaybeNone) {
+        results.push_back(value->value);
+        resultFlags.push_back(value->present);
+      } else if (isNoneConstant(value)) {  // set back to None: the old tensor, absent
+        results.push_back(params[i]);
+        resultFlags.push_back(emitter_.constant(IValue(false)));
+      } else {
+        results.push_back(materialize(value));
+        resultFlags.push_back(emitter_.constant(IValue(true)));
+      }
       generalise(types[i], results.back(), "loop variable '" + carried[i] + "'");
     }
+    results.insert(results.end(), resultFlags.begin(), resultFlags.end());
     for (size_t k = 0; k < lists.size(); ++k) {
       results.push_back(lists[k]->value);
       generalise(listTypes[k], results.back(), "a list grown in the loop");
@@ -282,10 +341,20 @@ void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
       continue;
     }
     for (ir::Value* value : results) block->addReturn(value);
+    std::vector<ir::Value*> outputs;
     for (size_t i = 0; i < carried.size(); ++i) {
-      ir::Value* output = node->addOutput(types[i]);
-      output->setName(carried[i]);
-      env.assign(carried[i], SugaredValue::ofValue(output));
+      outputs.push_back(node->addOutput(types[i]));
+      outputs.back()->setName(carried[i]);
+    }
+    for (size_t i = 0; i < carried.size(); ++i) {
+      if (!optional[i]) {
+        env.assign(carried[i], SugaredValue::ofValue(outputs[i]));
+        continue;
+      }
+      auto maybe = SugaredValue::make(SugaredValue::Kind::MaybeNone);
+      maybe->value = outputs[i];
+      maybe->present = node->addOutput(ir::Type::boolType());
+      env.assign(carried[i], maybe);
     }
     for (size_t k = 0; k < lists.size(); ++k) lists[k]->value = node->addOutput(listTypes[k]);
     return;
