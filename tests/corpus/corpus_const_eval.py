@@ -103,4 +103,4 @@ class OverLimit(nn.Module):
 
     def forward(self, x):
         mask = torch.triu(torch.ones(4097, 4097))
-        return x + mask.sum() * 1e-6
+        return x + (mask * x.mean()).sum() * 1e-6
