@@ -1,5 +1,6 @@
 #include "api/mil_constant_evaluation.h"
 
+#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
@@ -101,7 +102,7 @@ std::optional<std::vector<Tensor>> runConstantOp(const rt::CompiledOp& op) {
       results.push_back(value.tensor().contiguous());
     }
     return results;
-  } catch (const Error&) {
+  } catch (const std::exception&) {  // Error, or a kernel's std::out_of_range and the like
     return std::nullopt;
   }
 }
