@@ -4,8 +4,8 @@ formats at both precisions, and compares what they write byte for byte: every fi
 .mlpackage (weight.bin, Manifest.json), the error line of a refused conversion, and the model
 protobuf (.mlmodel, or model.mlmodel inside the package) after a deterministic re-serialization,
 since protobuf writes the entries of a map field (the user-defined metadata) in an order that
-changes from run to run, and Manifest.json with its random item identifiers replaced by their
-order of appearance. Needs coremltools (Apple's Model.proto descriptors). A refactoring that must not
+changes from run to run, and Manifest.json with its random item identifiers replaced by the
+paths they name. Needs coremltools (Apple's Model.proto descriptors). A refactoring that must not
 change the output runs it with main's binary and its own:
 
     scripts/check_identical_outputs.py /work/main/build/ts2coreml build/ts2coreml
@@ -15,7 +15,6 @@ Exit status 0 when every output is identical; otherwise the differing conversion
 import argparse
 import concurrent.futures
 import json
-import re
 import subprocess
 import sys
 import tempfile
@@ -54,15 +53,16 @@ def convert(binary, archive, specs, fmt, precision, out_dir):
     return target, result.returncode, result.stderr
 
 
-UUID = re.compile(rb"[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}")
-
-
 def canonical(name, data):
     """The bytes to compare: a model protobuf re-serialized deterministically, a manifest with
     numbered identifiers, else the file."""
     if name == "Manifest.json":
-        numbers = {}
-        return UUID.sub(lambda m: b"ID%d" % numbers.setdefault(m.group(0), len(numbers)), data)
+        manifest = json.loads(data)
+        paths = {key: item["path"] for key, item in manifest["itemInfoEntries"].items()}
+        manifest["itemInfoEntries"] = {paths[key]: item
+                                       for key, item in manifest["itemInfoEntries"].items()}
+        manifest["rootModelIdentifier"] = paths.get(manifest["rootModelIdentifier"], "?")
+        return json.dumps(manifest, sort_keys=True).encode()
     if not name.endswith(".mlmodel"):
         return data
     from coremltools.proto import Model_pb2

@@ -67,8 +67,10 @@ class Parser {
     }
   }
 
-  void startLine(std::string text, size_t lineNumber) {
-    text_ = std::move(text);
+  // Takes one line (leading and trailing spaces dropped, remembered for error columns).
+  void startLine(const std::string& line, size_t lineNumber) {
+    text_ = trim(line);
+    indent_ = text_.empty() ? 0 : line.find_first_not_of(' ');
     pos_ = 0;
     lineNumber_ = lineNumber;
   }
@@ -79,7 +81,7 @@ class Parser {
     for (;;) {
       skipComments();
       if (lineIndex_ >= lines_.size()) fail("expected '" + terminator + "...)' before the end");
-      startLine(trim(lines_[lineIndex_]), lineIndex_ + 1);
+      startLine(lines_[lineIndex_], lineIndex_ + 1);
       ++lineIndex_;
       if (text_.rfind(terminator, 0) == 0) {
         pos_ = terminator.size();
@@ -143,7 +145,7 @@ class Parser {
       skipComments();
       std::string header = "block" + std::to_string(index) + "(";
       if (lineIndex_ >= lines_.size() || trim(lines_[lineIndex_]).rfind(header, 0) != 0) break;
-      startLine(trim(lines_[lineIndex_]), lineIndex_ + 1);
+      startLine(lines_[lineIndex_], lineIndex_ + 1);
       ++lineIndex_;
       pos_ = header.size();
       Block* inner = node->addBlock();
@@ -185,9 +187,10 @@ class Parser {
   }
 
   Value* parseRef() {
+    size_t start = pos_;
     std::string ref = parseRefText();
     auto it = values_.find(ref);
-    if (it == values_.end()) fail("value " + ref + " is used before it is defined");
+    if (it == values_.end()) fail("value " + ref + " is used before it is defined", start);
     return it->second;
   }
 
@@ -475,7 +478,7 @@ class Parser {
   }
 
   [[noreturn]] void fail(const std::string& what, std::optional<size_t> at = std::nullopt) const {
-    size_t column = at.value_or(pos_) + 1;
+    size_t column = indent_ + at.value_or(pos_) + 1;
     throw Error(sourceName_ + ":" + std::to_string(lineNumber_) + ":" + std::to_string(column) +
                 ": " + what);
   }
@@ -485,6 +488,7 @@ class Parser {
   size_t lineIndex_ = 0;
   std::string text_;
   size_t pos_ = 0;
+  size_t indent_ = 0;
   size_t lineNumber_ = 0;
   std::map<std::string, Value*> values_;
 };
