@@ -10,10 +10,7 @@
 #include "ir/printer.h"
 #include "ir/verifier.h"
 #include "lower/lowering.h"
-#include "passes/dead_code_elimination.h"
-#include "passes/mil_cleanup.h"
-#include "passes/mil_fp16.h"
-#include "passes/mil_interface.h"
+#include "passes/pipelines.h"
 #include "torchscript/compiler/compiler.h"
 #include "torchscript/schema/schema_description.h"
 
@@ -115,6 +112,18 @@ backends::ModelInterface modelInterface(const ConvertOptions& options,
   return interface;
 }
 
+// What the passes read from the options: the ops kept in fp32, image inputs, output dtypes.
+passes::PassOptions passOptions(const ConvertOptions& options,
+                                const backends::ModelInterface& interface) {
+  passes::PassOptions result;
+  result.fp32Ops = options.fp32Ops;
+  for (size_t i = 0; i < interface.inputs.size(); ++i) {
+    if (interface.inputs[i].image) result.imageInputs.emplace_back(i, *interface.inputs[i].image);
+  }
+  for (const OutputSpec& output : options.outputs) result.outputDtypes.push_back(output.dtype);
+  return result;
+}
+
 }  // namespace
 
 ConversionReport api::convertArchive(const archive::TorchScriptArchive& archive,
@@ -130,7 +139,13 @@ ConversionReport api::convertArchive(const archive::TorchScriptArchive& archive,
   enterStage("compile", 0.0);
   torchscript::CompileResult compiled = torchscript::compileForward(archive, options.inputs);
   ir::Graph& torchGraph = *compiled.graph;
-  passes::eliminateDeadCode(torchGraph);
+  Precision precision =
+      options.precision.value_or(program ? Precision::Float16 : Precision::Float32);
+  const passes::PipelineConfig pipelines{.mlProgram = program,
+                                         .fp16 = program && precision == Precision::Float16};
+  backends::ModelInterface interface = modelInterface(options, compiled.inputSpecIndex);
+  passes::PassManager passManager(passOptions(options, interface));
+  passManager.run(torchGraph, passes::torchPipeline());
   ir::verifyGraph(torchGraph, "compiled TorchScript");
 
   enterStage("lower", 1.0 / 3);
@@ -138,24 +153,12 @@ ConversionReport api::convertArchive(const archive::TorchScriptArchive& archive,
   // Before the fp16 pass: what is known at conversion time is computed once, in fp32.
   api::evaluateConstantOps(*mil);
   mil->outputNames() = chooseOutputNames(*mil, options);
-  backends::ModelInterface interface = modelInterface(options, compiled.inputSpecIndex);
-  if (program) {
-    // Neural networks carry the image scale/bias as a preprocessing message instead.
-    for (size_t i = 0; i < interface.inputs.size(); ++i) {
-      if (interface.inputs[i].image)
-        passes::addImagePreprocessing(*mil, i, *interface.inputs[i].image);
-    }
-  }
-  Precision precision =
-      options.precision.value_or(program ? Precision::Float16 : Precision::Float32);
-  if (!options.fp32Ops.empty() && !(program && precision == Precision::Float16)) {
+  if (!options.fp32Ops.empty() && !pipelines.fp16) {
     compiled.warnings.push_back(
         "the ops kept in fp32 only matter for an fp16 ML Program; this conversion computes in " +
         std::string(precision == Precision::Float16 ? "fp16 weights only" : "fp32"));
   }
-  if (program && precision == Precision::Float16) {
-    passes::applyFp16ComputePrecision(*mil, options.fp32Ops);
-  }
+  passManager.run(*mil, passes::formatPipeline(pipelines));
   for (const std::string& op : options.fp32Ops) {
     bool found = false;
     ir::forEachNode(mil->top(), [&](ir::Node* node) { found |= node->kind() == "mil." + op; });
@@ -163,11 +166,7 @@ ConversionReport api::convertArchive(const archive::TorchScriptArchive& archive,
       compiled.warnings.push_back("ops kept in fp32: the program has no '" + op +
                                   "' op (names are MIL op types, e.g. softmax, layer_norm)");
   }
-  std::vector<std::optional<DType>> outputDtypes;
-  for (const OutputSpec& output : options.outputs) outputDtypes.push_back(output.dtype);
-  passes::castOutputs(*mil, outputDtypes);
-  passes::cleanupMilProgram(*mil, {.mlProgramOps = program});
-  passes::eliminateDeadCode(*mil);
+  passManager.run(*mil, passes::milCommonPipeline(pipelines));
   ir::verifyGraph(*mil, "lowered MIL program");
 
   backends::MLProgramMetadata metadata;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "api/pass_inspection.h"
 #include "cli/commands.h"
 #include "cli/input_spec.h"
 #include "cli/model_paths.h"
@@ -31,6 +32,13 @@ class InspectCommand : public Command {
     app_->add_flag("--ir", withIr_,
                    "TorchScript archives only: also print the compiled IR (statically folded when "
                    "--input shapes are given)");
+    app_->add_flag("--passes", withPasses_,
+                   "TorchScript archives only: print the pass pipelines of an ML Program "
+                   "conversion (fp16) in order, instead of the summary");
+    app_->add_option("--ir-after", irAfter_,
+                     "TorchScript archives only: print the IR after every run of pass NAME in "
+                     "those pipelines (see --passes), instead of the summary")
+        ->type_name("NAME");
     app_->add_option("--input", specs_,
                      std::string("TorchScript archives only: input shape as [NAME:]DIMS[:DTYPE], "
                                  "as for convert. DTYPE: ") +
@@ -40,6 +48,8 @@ class InspectCommand : public Command {
     app_->footer(
         "Examples:\n"
         "  ts2coreml inspect model.pt --ir --input 1x3x64x64\n"
+        "  ts2coreml inspect model.pt --input 1x3x64x64 --passes\n"
+        "  ts2coreml inspect model.pt --input 1x3x64x64 --ir-after fuse-batch-norm\n"
         "  ts2coreml inspect model.mlpackage");
   }
 
@@ -55,7 +65,14 @@ class InspectCommand : public Command {
         throw Error("--ir and --input apply to TorchScript archives; '" + model_ +
                     "' is a Core ML model");
       }
+      if (withPasses_ || !irAfter_.empty()) {
+        throw Error("--passes and --ir-after apply to TorchScript archives; '" + model_ +
+                    "' is a Core ML model");
+      }
       summary = runtime::Model::load(model_)->summary();
+    } else if (withPasses_ || !irAfter_.empty()) {
+      if (withPasses_) summary = api::describeConversionPipelines();
+      if (!irAfter_.empty()) summary += api::irAfterPass(model_, inputs, irAfter_);
     } else {
       summary = inspectArchive(model_, inputs, withIr_);
     }
@@ -69,6 +86,8 @@ class InspectCommand : public Command {
   CLI::App* app_ = nullptr;
   std::string model_;
   bool withIr_ = false;
+  bool withPasses_ = false;
+  std::string irAfter_;
   std::vector<std::string> specs_;
 };
 
