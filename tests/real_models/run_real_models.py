@@ -33,7 +33,7 @@ def main():
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-coremltools", action="store_true")
     parser.add_argument("names", nargs="*")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()
     results_path = Path(args.results)
     results = json.loads(results_path.read_text()) if results_path.exists() else {}
     for suite in args.suite or sorted(archives.GENERATORS):
