@@ -35,9 +35,9 @@ EXPECTED = {
         'neuralnetwork': 'unlocated: no overload of aten::index matches (Tensor<float32 4x196>, List[NoneType]); candidates: aten::index.Tensor(Tensor self, ',
     },
     'timm/maxvit_pico_rw_256': {
-        'mlprogram_fp16': 'error: 3 unsupported ops: op prim::ListUnpack at code/__torch__/timm/models/maxxvit.py:285: `H, W, = img_size`; op aten::__geti',
-        'mlprogram_fp32': 'error: 3 unsupported ops: op prim::ListUnpack at code/__torch__/timm/models/maxxvit.py:285: `H, W, = img_size`; op aten::__geti',
-        'neuralnetwork': 'error: 3 unsupported ops: op prim::ListUnpack at code/__torch__/timm/models/maxxvit.py:285: `H, W, = img_size`; op aten::__geti',
+        'mlprogram_fp16': 'error: 3 unsupported ops: op prim::ListUnpack at codemaxxvit.py:285: `H, W, = img_size`; op aten::__getitem__',
+        'mlprogram_fp32': 'error: 3 unsupported ops: op prim::ListUnpack at codemaxxvit.py:285: `H, W, = img_size`; op aten::__getitem__',
+        'neuralnetwork': 'error: 3 unsupported ops: op prim::ListUnpack at codemaxxvit.py:285: `H, W, = img_size`; op aten::__getitem__',
     },
     'timm/tf_mobilenetv3_large_minimal_100': {
         'mlprogram_fp16': 'error: 4 unsupported ops: op prim::ListUnpack',
@@ -45,9 +45,9 @@ EXPECTED = {
         'neuralnetwork': 'error: 4 unsupported ops: op prim::ListUnpack',
     },
     'timm/mvitv2_tiny': {
-        'mlprogram_fp16': 'error: /work/wt/realmodels/build/test-deps/timm-0.6.13/timm/models/mvitv2.py:246',
-        'mlprogram_fp32': 'error: /work/wt/realmodels/build/test-deps/timm-0.6.13/timm/models/mvitv2.py:246',
-        'neuralnetwork': 'error: /work/wt/realmodels/build/test-deps/timm-0.6.13/timm/models/mvitv2.py:246',
+        'mlprogram_fp16': 'error: mvitv2.py:246',
+        'mlprogram_fp32': 'error: mvitv2.py:246',
+        'neuralnetwork': 'error: mvitv2.py:246',
     },
     'timm/nasnetalarge': {
         'mlprogram_fp16': 'error: 3 unsupported ops: op prim::ListUnpack',
@@ -70,9 +70,9 @@ EXPECTED = {
         'neuralnetwork': 'error: 3 unsupported ops: op prim::ListUnpack',
     },
     'timm/pvt_v2_b0': {
-        'mlprogram_fp16': 'error: 3 unsupported ops: op prim::ListUnpack at code/__torch__/timm/models/pvt_v2.py:131: `H, W, = feat_size`; op aten::unbind',
-        'mlprogram_fp32': 'error: 3 unsupported ops: op prim::ListUnpack at code/__torch__/timm/models/pvt_v2.py:131: `H, W, = feat_size`; op aten::unbind',
-        'neuralnetwork': 'error: 3 unsupported ops: op prim::ListUnpack at code/__torch__/timm/models/pvt_v2.py:131: `H, W, = feat_size`; op aten::unbind',
+        'mlprogram_fp16': 'error: 3 unsupported ops: op prim::ListUnpack at codepvt_v2.py:131: `H, W, = feat_size`; op aten::unbind',
+        'mlprogram_fp32': 'error: 3 unsupported ops: op prim::ListUnpack at codepvt_v2.py:131: `H, W, = feat_size`; op aten::unbind',
+        'neuralnetwork': 'error: 3 unsupported ops: op prim::ListUnpack at codepvt_v2.py:131: `H, W, = feat_size`; op aten::unbind',
     },
     'timm/resnest14d': {
         'neuralnetwork': 'error: neural network backend: op mil.avg_pool',
