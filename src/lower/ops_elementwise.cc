@@ -20,11 +20,12 @@ ir::Value* binary(LoweringContext& ctx, const ir::Node& node, const std::string&
   return ctx.builder().op1(op, {{"x", x}, {"y", y}}, resultType(node, dtype));
 }
 
-// add/sub with `alpha`: y is scaled first when alpha is not 1.
-LoweringFn arithmeticWithAlpha(const std::string& op) {
-  return [op](LoweringContext& ctx, const ir::Node& node) {
-    ir::Value* x = ctx.get(node.input(0));
-    ir::Value* y = ctx.get(node.input(1));
+// add/sub with `alpha`: y is scaled first when alpha is not 1. `reversed` is rsub
+// (other - alpha * self): the operands swap roles, alpha still scales self.
+LoweringFn arithmeticWithAlpha(const std::string& op, bool reversed = false) {
+  return [op, reversed](LoweringContext& ctx, const ir::Node& node) {
+    ir::Value* x = ctx.get(node.input(reversed ? 1 : 0));
+    ir::Value* y = ctx.get(node.input(reversed ? 0 : 1));
     if (node.inputs().size() > 2) {
       auto alpha = ctx.constant(node.input(2));
       if (!alpha) ctx.fail(node, "alpha must be a constant");
@@ -99,6 +100,7 @@ void lowerDiv(LoweringContext& ctx, const ir::Node& node) {
 void registerElementwiseOps(LoweringTable& table) {
   table["aten::add"] = arithmeticWithAlpha("add");
   table["aten::sub"] = arithmeticWithAlpha("sub");
+  table["aten::rsub"] = arithmeticWithAlpha("sub", /*reversed=*/true);
   table["aten::mul"] = plainBinary("mul");
   table["aten::div"] = lowerDiv;
   table["aten::true_divide"] = plainBinary("real_div", true);

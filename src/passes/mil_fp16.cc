@@ -1,5 +1,7 @@
 #include "passes/mil_fp16.h"
 
+#include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "passes/mil_rewrite.h"
@@ -18,6 +20,19 @@ ir::TypePtr toHalf(const ir::TypePtr& type) {
 // Small constants are converted now; large ones keep their fp32 data (possibly a view into the
 // archive) and are converted by the backend while streaming them into weight.bin.
 constexpr int64_t kConvertInPlaceLimit = 64;
+
+// fp16 copy of a small fp32 constant. Finite values beyond fp16's range saturate to +-65504
+// instead of becoming inf: models write "very negative" as torch.finfo(float32).min (attention
+// masks), and as inf it turns `0 * min` into NaN where fp32 gives 0.
+Tensor toHalfSaturated(const Tensor& value) {
+  constexpr float kHalfMax = 65504.0f;
+  Tensor clamped = value.contiguous().clone();
+  float* data = clamped.mutableData<float>();
+  for (int64_t i = 0; i < clamped.numel(); ++i) {
+    if (std::isfinite(data[i])) data[i] = std::clamp(data[i], -kHalfMax, kHalfMax);
+  }
+  return clamped.to(DType::Float16);
+}
 
 // The dtype-name constants casts take, made once on first use.
 struct CastNames {
@@ -124,7 +139,7 @@ void convertBlock(ir::Graph& graph, ir::Block* block, CastNames& names,
       IValue& val = node->attributes()["val"];
       if (val.isTensor() && val.toTensor().dtype() == DType::Float32 &&
           val.toTensor().numel() <= kConvertInPlaceLimit) {
-        val = IValue(val.toTensor().to(DType::Float16));
+        val = IValue(toHalfSaturated(val.toTensor()));
       }
     } else if (node->kind() == "mil.cast") {
       ir::Value* dtype = node->namedInput("dtype");

@@ -195,6 +195,7 @@ const std::unordered_map<std::string, Rule>& rules() {
     }
     t["aten::add"] = binaryArithmetic(false);
     t["aten::sub"] = binaryArithmetic(false);
+    t["aten::rsub"] = binaryArithmetic(false);
     t["aten::mul"] = binaryArithmetic(false);
     t["aten::maximum"] = binaryArithmetic(false);
     t["aten::minimum"] = binaryArithmetic(false);

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""Runs the real-model suite's whole list (or the names given) and writes the results as JSON:
+
+    python3 tests/real_models/run_real_models.py RESULTS.json [--suite timm|transformers]...
+        [--jobs N] [--no-coremltools] [NAME...]
+
+Generates missing archives (archives.py, cached), converts each to the three targets with the
+ts2coreml CLI ($TS2COREML_BIN), compares with torch (runner.py) and asks coremltools 9.0 whether
+it converts the same archive. tools/gen_real_models_table.py turns the JSON into
+docs/real_models.md. Results already in RESULTS.json for the same archive folder are kept, so
+an interrupted run goes on where it stopped.
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import archives  # noqa: E402
+import runner  # noqa: E402
+
+COREMLTOOLS_BATCH = 8
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("results")
+    parser.add_argument("--suite", action="append", choices=sorted(archives.GENERATORS))
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--no-coremltools", action="store_true")
+    parser.add_argument("names", nargs="*")
+    args = parser.parse_intermixed_args()
+    results_path = Path(args.results)
+    results = json.loads(results_path.read_text()) if results_path.exists() else {}
+    for suite in args.suite or sorted(archives.GENERATORS):
+        rows = archives.model_list(suite)
+        if args.names:
+            rows = [row for row in rows if row[0] in args.names]
+        start = time.time()
+        out = archives.ensure(suite, [name for name, _ in rows], jobs=args.jobs)
+        print(f"{suite}: {len(rows)} archives in {out} ({time.time() - start:.0f} s)",
+              flush=True)
+        todo = [(name, family) for name, family in rows
+                if results.get(f"{suite}/{name}", {}).get("archives") != str(out)]
+        with tempfile.TemporaryDirectory() as work:
+            def check(row):
+                name, family = row
+                return row, runner.check_case(out / name, Path(work) / name)
+
+            with ThreadPoolExecutor(args.jobs) as pool:
+                for done, ((name, family), result) in enumerate(pool.map(check, todo), 1):
+                    results[f"{suite}/{name}"] = {"suite": suite, "family": family,
+                                                  "archives": str(out), **result}
+                    if done % 20 == 0:
+                        runner.save_results(results_path, results)
+                        print(f"{suite}: {done}/{len(todo)} checked", flush=True)
+        runner.save_results(results_path, results)
+        if not args.no_coremltools:
+            cases = [out / name for name, _ in rows
+                     if "torch" not in results[f"{suite}/{name}"]
+                     and "coremltools" not in results[f"{suite}/{name}"]]
+            batches = [cases[i:i + COREMLTOOLS_BATCH]
+                       for i in range(0, len(cases), COREMLTOOLS_BATCH)]
+            with ThreadPoolExecutor(args.jobs) as pool:
+                for answers in pool.map(runner.coremltools_converts, batches):
+                    for name, answer in answers.items():
+                        results[f"{suite}/{name}"]["coremltools"] = answer
+                    runner.save_results(results_path, results)
+    runner.save_results(results_path, results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
