@@ -9,14 +9,14 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/regular_file.h"
 #include "coreml/atomic_output.h"
 #include "coreml/mlpackage.h"
 
 namespace ts2coreml::coreml {
 
 CoreML::Specification::Model readModelFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error("cannot open '" + path + "': " + std::strerror(errno));
+  int fd = openRegularFile(path);
   CoreML::Specification::Model model;
   bool parsed;
   {
