@@ -11,6 +11,7 @@
 #include "api/convert_pipeline.h"
 #include "archive/torchscript_archive.h"
 #include "core/error.h"
+#include "core/regular_file.h"
 #include "coreml/atomic_output.h"
 #include "coreml/mlpackage.h"
 #include "coreml/model_file.h"
@@ -41,6 +42,7 @@ std::string makeTempDir() {
 }
 
 std::string readWholeFile(const std::string& path) {
+  requireRegularFile(path);
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error("'" + path + "': cannot open for reading");
   std::ostringstream bytes;

@@ -111,7 +111,7 @@ PickleGlobal resolveGlobal(const std::string& module, const std::string& name,
   } else if ((module == "builtins" || module == "__builtin__") && name == "complex") {
     fail(where, "complex numbers are not supported");
   } else {
-    fail(where, "global '" + module + "." + name +
+    fail(where, "global '" + quoteInput(module + "." + name) +
                     "' is not allowed (only TorchScript's own globals are loaded)");
   }
   return global;

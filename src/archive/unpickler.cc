@@ -1,5 +1,6 @@
 #include "archive/unpickler.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstdio>
 #include <cstring>
@@ -56,17 +57,47 @@ enum Opcode : uint8_t {
   kBinPersId = 'Q',
 };
 
-// A slot of the VM stack: a value, a MARK, or a global from the allow-list waiting for its call.
+// A slot of the VM stack: a value, a MARK, or a global from the allow-list waiting for its call
+// (an index into Unpickler::globals_, which keeps the slot small: one slot per pickle item).
 struct StackItem {
-  enum class Kind { Value, Mark, Global } kind = Kind::Value;
+  enum class Kind : uint8_t { Value, Mark, Global } kind = Kind::Value;
+  uint32_t global = 0;
   IValue value;
-  PickleGlobal global;
+};
+
+// Containers nested deeper than this are refused. TorchScript's own pickles nest a few levels
+// per submodule (object -> state -> tensor tuple), well under 100 for any real model; 2000
+// leaves ample headroom while every later recursive walk of the values (repr, the module
+// loader) stays far from the machine stack's end.
+constexpr uint32_t kMaxNesting = 2000;
+
+// Memory budget of one pickle: a base plus a multiple of the pickle's own size. Each item costs
+// one stack slot (and its string bytes, also when copied out of the memo); real pickles have
+// fewer than 0.2 items per byte (a 52 KB debug_pkl of the fixtures: 0.19), so 32 bytes per byte
+// is twice what they need at ~100 bytes a slot, and the 64 MiB base covers every small pickle.
+// Five million NONE opcodes (5 MB) are refused near 200 MiB instead of taking 2 GB.
+constexpr uint64_t kBudgetBase = uint64_t{64} << 20;
+constexpr uint64_t kBudgetPerByte = 32;
+
+// What the unpickler knows of each container it made or saw: its nesting depth and whether it
+// is already inside another container. A nested container never changes again, so the depths
+// recorded are exact, no container can contain itself, and nothing deeper than kMaxNesting can
+// exist (the destructors' recursion is bounded too). `keep` holds it alive so that its address
+// is never reused by another container while the table lives.
+struct ContainerInfo {
+  IValue keep;
+  uint32_t depth = 1;
+  bool nested = false;
 };
 
 class Unpickler {
  public:
   Unpickler(const Buffer& bytes, const std::string& where, const StorageLoader& loadStorage)
-      : data_(bytes.data()), size_(bytes.size()), where_(where), loadStorage_(loadStorage) {}
+      : data_(bytes.data()),
+        size_(bytes.size()),
+        budget_(kBudgetBase + kBudgetPerByte * static_cast<uint64_t>(bytes.size())),
+        where_(where),
+        loadStorage_(loadStorage) {}
 
   IValue run() {
     if (size_ < 2 || data_[0] != kProto) fail("not a pickle (it does not start with PROTO)");
@@ -89,61 +120,72 @@ class Unpickler {
         break;
       }
       case kMark:
-        stack_.push_back({StackItem::Kind::Mark, {}, {}});
+        charge(sizeof(StackItem));
+        stack_.push_back({StackItem::Kind::Mark, 0, {}});
         break;
       case kEmptyTuple:
         push(IValue::tuple({}));
         break;
       case kTuple:
-        push(IValue::tuple(popToMark()));
+        push(container(IValue::tuple({}), popToMark()));
         break;
       case kTuple1:
-        push(IValue::tuple({popValue()}));
+        push(container(IValue::tuple({}), {popValue()}));
         break;
       case kTuple2: {
         IValue second = popValue(), first = popValue();
-        push(IValue::tuple({std::move(first), std::move(second)}));
+        push(container(IValue::tuple({}), {std::move(first), std::move(second)}));
         break;
       }
       case kTuple3: {
         IValue third = popValue(), second = popValue(), first = popValue();
-        push(IValue::tuple({std::move(first), std::move(second), std::move(third)}));
+        push(container(IValue::tuple({}), {std::move(first), std::move(second), std::move(third)}));
         break;
       }
       case kEmptyList:
-        push(IValue::list({}));
+        push(container(IValue::list({}), {}));
         break;
       case kList:
-        push(IValue::list(popToMark()));
+        push(container(IValue::list({}), popToMark()));
         break;
       case kAppend: {
         IValue item = popValue();
-        listOnTop().items.push_back(std::move(item));
+        auto& list = listOnTop();
+        adopt(stack_.back().value, item);
+        list.items.push_back(std::move(item));
         break;
       }
       case kAppends: {
         std::vector<IValue> items = popToMark();
         auto& list = listOnTop();
-        for (auto& item : items) list.items.push_back(std::move(item));
+        for (auto& item : items) {
+          adopt(stack_.back().value, item);
+          list.items.push_back(std::move(item));
+        }
         break;
       }
       case kEmptyDict:
-        push(IValue(std::make_shared<DictValue>()));
+        push(known(IValue(std::make_shared<DictValue>())));
         break;
       case kDict: {
-        auto dict = std::make_shared<DictValue>();
-        addPairs(*dict, popToMark());
-        push(IValue(dict));
+        IValue dict = known(IValue(std::make_shared<DictValue>()));
+        addPairs(dict, popToMark());
+        push(std::move(dict));
         break;
       }
       case kSetItem: {
         IValue value = popValue(), key = popValue();
-        dictOnTop().items.emplace_back(std::move(key), std::move(value));
+        dictOnTop();
+        std::vector<IValue> pair;
+        pair.push_back(std::move(key));
+        pair.push_back(std::move(value));
+        addPairs(stack_.back().value, std::move(pair));
         break;
       }
       case kSetItems: {
         std::vector<IValue> items = popToMark();
-        addPairs(dictOnTop(), std::move(items));
+        dictOnTop();
+        addPairs(stack_.back().value, std::move(items));
         break;
       }
       case kNone:
@@ -186,9 +228,11 @@ class Unpickler {
         push(IValue(text(u8())));
         break;
       case kBinPut:
+        charge(sizeof(StackItem));
         memo_[u8()] = top();
         break;
       case kLongBinPut:
+        charge(sizeof(StackItem));
         memo_[static_cast<uint32_t>(readUInt(4))] = top();
         break;
       case kBinGet:
@@ -204,19 +248,22 @@ class Unpickler {
         if (global.action == GlobalAction::Value) {
           push(IValue(GlobalRef{global.module, global.name}));
         } else {
-          stack_.push_back({StackItem::Kind::Global, {}, std::move(global)});
+          charge(sizeof(StackItem) + sizeof(PickleGlobal) + module.size() + name.size());
+          globals_.push_back(std::move(global));
+          stack_.push_back(
+              {StackItem::Kind::Global, static_cast<uint32_t>(globals_.size() - 1), {}});
         }
         break;
       }
       case kNewObj: {  // cls args -> an empty object; BUILD fills it in place
         popValue();    // the constructor arguments (torch writes an empty tuple)
-        push(newScriptObject(popGlobal("NEWOBJ"), where_));
+        push(known(newScriptObject(popGlobal("NEWOBJ"), where_)));
         break;
       }
       case kReduce: {
         IValue argument = popValue();
         PickleGlobal callee = popGlobal("REDUCE");
-        push(callGlobal(callee, argument, where_));
+        push(known(callGlobal(callee, argument, where_)));
         break;
       }
       case kBuild: {
@@ -225,6 +272,7 @@ class Unpickler {
             !stack_.back().value.isObject()) {
           fail("BUILD on something that is not a TorchScript object");
         }
+        adopt(stack_.back().value, state);
         setObjectState(*stack_.back().value.toObject(), std::move(state), where_);
         break;
       }
@@ -298,8 +346,103 @@ class Unpickler {
     return s;
   }
 
+  // --- the memory budget and the nesting of containers ---
+  void charge(uint64_t bytes) {
+    used_ += bytes;
+    if (used_ > budget_) {
+      fail("the pickle needs more than its memory budget of " + std::to_string(budget_ >> 20) +
+           " MiB (64 MiB + 32 bytes per byte of the pickle); refused as a memory bomb");
+    }
+  }
+  static const void* containerKey(const IValue& value) {
+    if (value.isList()) return value.toList().get();
+    if (value.isTuple()) return value.toTuple().get();
+    if (value.isDict()) return value.toDict().get();
+    if (value.isObject()) return value.toObject().get();
+    return nullptr;
+  }
+  // The entry of a container, made on first sight (containers from an allow-listed global's
+  // call are built from values already known, so one level of look-up finds their depth).
+  ContainerInfo& infoOf(const IValue& value, const void* key) {
+    auto it = containers_.find(key);
+    if (it != containers_.end()) return it->second;
+    charge(sizeof(ContainerInfo) + 32);
+    ContainerInfo info{value, 1, false};
+    auto childDepth = [&](const IValue& child) -> uint32_t {
+      const void* childKey = containerKey(child);
+      if (!childKey) return 0;
+      auto found = containers_.find(childKey);
+      return found == containers_.end() ? 1 : found->second.depth;
+    };
+    uint32_t deepest = 0;
+    if (value.isList() || value.isTuple()) {
+      for (const IValue& child : value.items()) deepest = std::max(deepest, childDepth(child));
+    } else if (value.isDict()) {
+      for (const auto& [k, v] : value.toDict()->items) {
+        deepest = std::max({deepest, childDepth(k), childDepth(v)});
+      }
+    } else if (value.isObject()) {
+      for (const auto& [name, v] : value.toObject()->attributes) {
+        deepest = std::max(deepest, childDepth(v));
+      }
+      if (value.toObject()->state)
+        deepest = std::max(deepest, childDepth(*value.toObject()->state));
+    }
+    info.depth = deepest + 1;
+    checkDepth(info.depth);
+    return containers_.emplace(key, std::move(info)).first->second;
+  }
+  void checkDepth(uint32_t depth) const {
+    if (depth > kMaxNesting) {
+      fail("containers nested deeper than " + std::to_string(kMaxNesting) +
+           " levels (the unpickler's nesting limit)");
+    }
+  }
+  IValue known(IValue value) {
+    if (const void* key = containerKey(value)) infoOf(value, key);
+    return value;
+  }
+  // `item` goes into `parent`: a container that is already inside another one never changes
+  // again (TorchScript's pickler fills every container before it nests it), and none holds
+  // itself.
+  void adopt(const IValue& parent, const IValue& item) {
+    const void* parentKey = containerKey(parent);
+    if (!parentKey) fail("an item added to something that is not a container");
+    ContainerInfo& parentInfo = infoOf(parent, parentKey);
+    if (parentInfo.nested) {
+      fail(
+          "a container is changed after it was nested in another (self-referencing data is "
+          "not supported)");
+    }
+    const void* itemKey = containerKey(item);
+    if (!itemKey) return;
+    if (itemKey == parentKey) fail("a container that contains itself");
+    ContainerInfo& itemInfo = infoOf(item, itemKey);
+    itemInfo.nested = true;
+    const uint32_t depth = itemInfo.depth + 1;
+    ContainerInfo& updated = infoOf(parent, parentKey);  // infoOf may have rehashed the table
+    if (depth > updated.depth) {
+      checkDepth(depth);
+      updated.depth = depth;
+    }
+  }
+  // A new tuple or list holding `items`.
+  IValue container(IValue empty, std::vector<IValue> items) {
+    infoOf(empty, containerKey(empty));
+    for (const IValue& item : items) adopt(empty, item);
+    if (empty.isTuple()) {
+      empty.toTuple()->items = std::move(items);
+    } else {
+      empty.toList()->items = std::move(items);
+    }
+    return empty;
+  }
+
   // --- the stack ---
-  void push(IValue value) { stack_.push_back({StackItem::Kind::Value, std::move(value), {}}); }
+  void push(IValue value) {
+    charge(sizeof(StackItem) + (value.isString() ? value.toString().size() : 0));
+    stack_.push_back({StackItem::Kind::Value, 0, std::move(value)});
+  }
   const StackItem& top() const {
     if (stack_.empty()) fail("memo store on an empty stack");
     return stack_.back();
@@ -307,6 +450,8 @@ class Unpickler {
   void pushMemo(uint32_t index) {
     auto it = memo_.find(index);
     if (it == memo_.end()) fail("memo entry " + std::to_string(index) + " is not defined");
+    charge(sizeof(StackItem) +
+           (it->second.value.isString() ? it->second.value.toString().size() : 0));
     stack_.push_back(it->second);
   }
   IValue popValue() {
@@ -319,7 +464,7 @@ class Unpickler {
     if (stack_.empty() || stack_.back().kind != StackItem::Kind::Global) {
       fail(std::string(opcode) + " without a global to call");
     }
-    PickleGlobal global = std::move(stack_.back().global);
+    PickleGlobal global = globals_[stack_.back().global];
     stack_.pop_back();
     return global;
   }
@@ -344,9 +489,12 @@ class Unpickler {
     if (stack_.empty() || !stack_.back().value.isDict()) fail("SETITEM on something not a dict");
     return *stack_.back().value.toDict();
   }
-  void addPairs(DictValue& dict, std::vector<IValue> items) {
+  void addPairs(const IValue& dictValue, std::vector<IValue> items) {
     if (items.size() % 2) fail("a dict with a key but no value");
+    DictValue& dict = *dictValue.toDict();
     for (size_t i = 0; i < items.size(); i += 2) {
+      adopt(dictValue, items[i]);
+      adopt(dictValue, items[i + 1]);
       dict.items.emplace_back(std::move(items[i]), std::move(items[i + 1]));
     }
   }
@@ -381,6 +529,7 @@ class Unpickler {
                   std::to_string(buffer ? buffer->size() : 0) + " bytes, fewer than its " +
                   std::to_string(numel) + " " + std::string(dtypeName(*dtype)) + " elements need");
     }
+    charge(sizeof(Tensor) + key.size() + 64);
     IValue tensor(Tensor::view(std::move(buffer), *dtype, {numel}, {1}, 0));
     storages_.emplace(key, tensor);
     return tensor;
@@ -390,9 +539,13 @@ class Unpickler {
   size_t size_;
   size_t pos_ = 0;
   size_t opStart_ = 0;
+  uint64_t budget_;
+  uint64_t used_ = 0;
   const std::string& where_;
   const StorageLoader& loadStorage_;
   std::vector<StackItem> stack_;
+  std::vector<PickleGlobal> globals_;
+  std::unordered_map<const void*, ContainerInfo> containers_;
   std::unordered_map<uint32_t, StackItem> memo_;
   // Storages already loaded, by key: later references share the buffer (1-D tensors, whole).
   std::unordered_map<std::string, IValue> storages_;

@@ -181,6 +181,18 @@ std::vector<ZipEntry> readDirectory(const FileBytes& bytes, const Directory& dir
   return entries;
 }
 
+// Both stored and deflated entries are checked against the central directory's CRC-32: a
+// stored tensor with a flipped byte would otherwise convert into a silently wrong model. One
+// sequential pass over the mapping; the pages stay file-backed (nothing is copied).
+void checkCrc(const uint8_t* data, const ZipEntry& entry, const std::string& where) {
+  constexpr uint64_t kChunk = uint64_t{1} << 30;  // zlib counts in 32-bit units
+  uLong crc = crc32(0L, Z_NULL, 0);
+  for (uint64_t done = 0; done < entry.size; done += kChunk) {
+    crc = crc32(crc, data + done, static_cast<uInt>(std::min(entry.size - done, kChunk)));
+  }
+  if (crc != entry.crc32) throw Error(where + " fails its CRC check");
+}
+
 // Raw deflate (no zlib header), as zip stores it. zlib counts in 32-bit units, so large entries
 // are fed in pieces. The result is checked against the size and CRC from the central directory.
 std::shared_ptr<Buffer> inflateEntry(const uint8_t* in, uint64_t inSize, const ZipEntry& entry,
@@ -222,11 +234,7 @@ std::shared_ptr<Buffer> inflateEntry(const uint8_t* in, uint64_t inSize, const Z
   if (status != Z_STREAM_END || outDone != entry.size) {
     throw Error(where + " holds corrupt deflated data");
   }
-  uLong crc = crc32(0L, Z_NULL, 0);
-  for (uint64_t done = 0; done < entry.size; done += kChunk) {
-    crc = crc32(crc, out + done, static_cast<uInt>(std::min(entry.size - done, kChunk)));
-  }
-  if (crc != entry.crc32) throw Error(where + " fails its CRC check");
+  checkCrc(out, entry, where);
   return buffer;
 }
 
@@ -244,7 +252,11 @@ ZipReader ZipReader::fromBytes(ArchiveBytes archiveBytes) {
   reader.entries_ = readDirectory(bytes, locateDirectory(bytes, reader.bytes_.name));
   reader.index_.reserve(reader.entries_.size());
   for (size_t i = 0; i < reader.entries_.size(); ++i) {
-    reader.index_.emplace(reader.entries_[i].name, i);  // the first of duplicate names wins
+    // Two entries of one name would let a reader see one and us the other: refused.
+    if (!reader.index_.emplace(reader.entries_[i].name, i).second) {
+      bytes.corrupt("entry '" + quoteInput(reader.entries_[i].name) +
+                    "' appears twice (duplicate entry names)");
+    }
   }
   return reader;
 }
@@ -277,6 +289,7 @@ std::shared_ptr<Buffer> ZipReader::read(const ZipEntry& entry) const {
     if (entry.compressedSize != entry.size) {
       bytes.corrupt("stored " + what + " has different compressed and uncompressed sizes");
     }
+    checkCrc(bytes.at(data), entry, where);
     return Buffer::wrap(bytes.at(data), entry.size, bytes_.owner);
   }
   return inflateEntry(bytes.at(data), entry.compressedSize, entry, where);

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <fstream>
 
+#include "core/regular_file.h"
 #include "coreml/mlpackage.h"
 
 namespace ts2coreml::cli {
@@ -32,6 +33,11 @@ std::optional<int> readSpecificationVersion(const std::string& modelPath) {
     if (endsWith(path, ".mlpackage")) path = coreml::readPackage(path).modelFile;
   } catch (const std::exception&) {
     return std::nullopt;
+  }
+  try {
+    requireRegularFile(path);  // a FIFO would block the read below
+  } catch (const std::exception&) {
+    return std::nullopt;  // the model reader reports it
   }
   std::ifstream in(path, std::ios::binary);
   // Tag of field 1 as a varint (wire type 0) is 0x08; the value is a varint of at most 5 bytes

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/regular_file.h"
 
 namespace ts2coreml {
 
@@ -25,12 +26,9 @@ struct FileDescriptor {
 }  // namespace
 
 std::shared_ptr<const MappedFile> MappedFile::open(const std::string& path) {
-  FileDescriptor file{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (file.fd < 0) throw Error(path + ": cannot open: " + std::strerror(errno));
+  FileDescriptor file{openRegularFile(path)};
   struct stat info {};
   if (::fstat(file.fd, &info) != 0) throw Error(path + ": cannot open: " + std::strerror(errno));
-  if (S_ISDIR(info.st_mode)) throw Error(path + ": cannot open: it is a directory");
-  if (!S_ISREG(info.st_mode)) throw Error(path + ": cannot open: not a regular file");
 
   std::shared_ptr<MappedFile> mapped(new MappedFile);
   mapped->path_ = path;

@@ -42,6 +42,29 @@ void removeQuietly(const std::string& path) {
   fs::remove_all(path, ignored);
 }
 
+// An existing target is replaced only when it is a Core ML model of the kind being written: a
+// package folder with its Manifest.json, or a regular .mlmodel file. Anything else (a user's
+// folder that happens to end in .mlpackage, a directory named x.mlmodel) is refused untouched.
+void requireReplaceable(const std::string& target, AtomicOutput::Kind kind) {
+  std::error_code ec;
+  fs::file_status status = fs::symlink_status(target, ec);
+  if (ec || !fs::exists(status)) return;
+  if (kind == AtomicOutput::Kind::Directory) {
+    fs::file_status manifest = fs::symlink_status(fs::path(target) / "Manifest.json", ec);
+    if (!fs::is_directory(status) || ec || !fs::is_regular_file(manifest)) {
+      throw Error("'" + target +
+                  "' exists and is not a Core ML package (a folder with a Manifest.json); it is "
+                  "not replaced: remove it or choose another output");
+    }
+    return;
+  }
+  if (!fs::is_regular_file(fs::status(target, ec)) || ec) {
+    throw Error("'" + target +
+                "' exists and is not a regular file (a .mlmodel); it is not replaced: remove it "
+                "or choose another output");
+  }
+}
+
 }  // namespace
 
 AtomicOutput::AtomicOutput(std::string target, Kind kind) : kind_(kind) {
@@ -56,6 +79,7 @@ AtomicOutput::AtomicOutput(std::string target, Kind kind) : kind_(kind) {
                 "' does not exist");
   }
   target_ = path.string();
+  requireReplaceable(target_, kind_);
   temp_ = siblingPath(path, "tmp");
   if (kind_ == Kind::Directory) {
     std::error_code ec;
@@ -71,6 +95,7 @@ AtomicOutput::~AtomicOutput() {
 
 void AtomicOutput::commit() {
   if (committed_) return;
+  requireReplaceable(target_, kind_);  // again: the target may have appeared meanwhile
   std::error_code ec;
   if (kind_ == Kind::File && !fs::is_directory(target_)) {
     // rename(2) replaces an existing file atomically.

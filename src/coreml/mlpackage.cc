@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "core/error.h"
+#include "core/regular_file.h"
 #include "coreml/atomic_output.h"
 
 namespace ts2coreml::coreml {
@@ -23,6 +24,26 @@ constexpr const char* kWeightsName = "weights";
 
 std::string itemPath(const char* name) {
   return std::string(kAuthor) + "/" + name;
+}
+
+// Item paths are relative to Data/ and must stay inside it: an absolute path or one whose ".."
+// climbs out would make a package read a file it does not hold (e.g. /etc/passwd).
+void requireInsideData(const std::string& itemPath, const std::string& where) {
+  fs::path path(itemPath);
+  bool inside = !path.empty() && path.is_relative() && !path.has_root_name();
+  int depth = 0;
+  for (const fs::path& part : path) {
+    if (!inside) break;
+    if (part == "..") {
+      inside = --depth >= 0;
+    } else if (part != "." && !part.empty()) {
+      ++depth;
+    }
+  }
+  if (!inside) {
+    throw Error(where + ": Manifest.json item path '" + quoteInput(itemPath) +
+                "' points outside the package's Data folder");
+  }
 }
 
 }  // namespace
@@ -81,6 +102,7 @@ PackageLayout readPackage(const std::string& packageDir) {
   const std::string where = "package '" + packageDir + "'";
   if (!fs::is_directory(packageDir)) throw Error(where + " is not a directory");
   fs::path manifestPath = fs::path(packageDir) / "Manifest.json";
+  requireRegularFile(manifestPath.string());
   std::ifstream in(manifestPath, std::ios::binary);
   if (!in) throw Error(where + " has no Manifest.json");
   json manifest;
@@ -117,6 +139,7 @@ PackageLayout readPackage(const std::string& packageDir) {
     const std::string context = "item " + id;
     std::string path = stringField(item, "path", context);
     for (const char* key : {"name", "author", "description"}) stringField(item, key, context);
+    requireInsideData(path, where);
     if (!fs::exists(dataDir / path)) throw Error(where + ": item '" + path + "' does not exist");
     if (id == rootId) rootPath = path;
   }

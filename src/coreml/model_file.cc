@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <google/protobuf/io/zero_copy_stream_impl.h>
+#include <google/protobuf/stubs/logging.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,14 +10,36 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/regular_file.h"
 #include "coreml/atomic_output.h"
 #include "coreml/mlpackage.h"
 
 namespace ts2coreml::coreml {
 
+namespace {
+
+// libprotobuf writes its own "[libprotobuf ERROR ...]" line to stderr (e.g. for a string field
+// that is not UTF-8); the contract is one `error:` line, so its messages are caught here and
+// put into ours instead.
+thread_local std::string lastProtobufMessage;
+
+void keepProtobufMessage(google::protobuf::LogLevel level, const char*, int,
+                         const std::string& message) {
+  if (level >= google::protobuf::LOGLEVEL_ERROR || lastProtobufMessage.empty()) {
+    lastProtobufMessage = message;
+  }
+}
+
+const bool kProtobufLogRouted = [] {
+  google::protobuf::SetLogHandler(keepProtobufMessage);
+  return true;
+}();
+
+}  // namespace
+
 CoreML::Specification::Model readModelFile(const std::string& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) throw Error("cannot open '" + path + "': " + std::strerror(errno));
+  int fd = openRegularFile(path);
+  lastProtobufMessage.clear();
   CoreML::Specification::Model model;
   bool parsed;
   {
@@ -24,7 +47,10 @@ CoreML::Specification::Model readModelFile(const std::string& path) {
     parsed = model.ParseFromZeroCopyStream(&stream);
   }
   ::close(fd);
-  if (!parsed) throw Error("'" + path + "' is not a Core ML model (protobuf parse failed)");
+  if (!parsed) {
+    std::string detail = lastProtobufMessage.empty() ? "" : ": " + quoteInput(lastProtobufMessage);
+    throw Error("'" + path + "' is not a Core ML model (protobuf parse failed" + detail + ")");
+  }
   return model;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/error.h"
+#include "core/regular_file.h"
 
 namespace ts2coreml::npy {
 
@@ -313,6 +314,7 @@ Tensor decode(std::span<const uint8_t> bytes, const std::string& source) {
 }
 
 Tensor readFile(const std::string& path) {
+  requireRegularFile(path);
   std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) throw Error(ioError("open", path));
   size_t fileSize = static_cast<size_t>(in.tellg());

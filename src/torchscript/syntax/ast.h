@@ -40,6 +40,9 @@ struct Expr {
   virtual ~Expr() = default;
   ExprKind kind;
   SourcePos pos;
+  // Levels of the tree below and including this node (set by the parser, which refuses trees
+  // deeper than its nesting limit so that every recursive walk of them stays bounded).
+  uint32_t height = 1;
 };
 using ExprPtr = std::unique_ptr<Expr>;
 

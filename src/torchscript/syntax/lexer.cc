@@ -1,5 +1,6 @@
 #include "torchscript/syntax/lexer.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 
@@ -14,7 +15,9 @@ class Lexer {
   Lexer(const std::string& source, const std::string& fileName) : src_(source), file_(fileName) {}
 
   std::vector<Token> run() {
-    tokens_.reserve(src_.size() / 4 + 16);  // printed code averages about 4 bytes per token
+    // Printed code averages about 4 bytes per token. The guess is capped: a file of mostly
+    // white space (deep indentation) must not reserve a gigabyte of tokens up front.
+    tokens_.reserve(std::min<size_t>(src_.size() / 4 + 16, size_t{1} << 18));
     indents_.push_back(0);
     atLineStart_ = true;
     while (i_ < src_.size()) {

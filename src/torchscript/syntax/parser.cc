@@ -24,6 +24,7 @@ std::unique_ptr<Module> Parser::parseModule() {
 }
 
 std::vector<StmtPtr> Parser::block() {
+  NestingGuard guard(*this);
   expectOp(":");
   std::vector<StmtPtr> body;
   if (!at(TokenKind::Newline)) {  // `if x: pass`
@@ -84,6 +85,7 @@ StmtPtr Parser::statement() {
 }
 
 StmtPtr Parser::ifStatement() {
+  NestingGuard guard(*this);  // `elif` chains recurse here
   SourcePos pos = peek().pos;
   next();  // `if` or `elif`
   auto s = node<IfStmt>(pos);

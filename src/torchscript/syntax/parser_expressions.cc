@@ -14,6 +14,65 @@ constexpr const char* kInt64MinMagnitude = "9223372036854775808";
 
 }  // namespace
 
+void Parser::setHeight(Expr& e) const {
+  uint32_t deepest = 0;
+  auto child = [&](const ExprPtr& c) {
+    if (c) deepest = std::max(deepest, c->height);
+  };
+  switch (e.kind) {
+    case ExprKind::Name:
+    case ExprKind::Constant:
+      break;
+    case ExprKind::Attribute:
+      child(static_cast<AttributeExpr&>(e).value);
+      break;
+    case ExprKind::Call: {
+      auto& call = static_cast<CallExpr&>(e);
+      child(call.func);
+      for (const auto& a : call.args) child(a);
+      for (const auto& k : call.keywords) child(k.value);
+      break;
+    }
+    case ExprKind::Subscript:
+      child(static_cast<SubscriptExpr&>(e).value);
+      child(static_cast<SubscriptExpr&>(e).index);
+      break;
+    case ExprKind::Slice: {
+      auto& slice = static_cast<SliceExpr&>(e);
+      child(slice.lower);
+      child(slice.upper);
+      child(slice.step);
+      break;
+    }
+    case ExprKind::Tuple:
+      for (const auto& c : static_cast<TupleExpr&>(e).elements) child(c);
+      break;
+    case ExprKind::List:
+      for (const auto& c : static_cast<ListExpr&>(e).elements) child(c);
+      break;
+    case ExprKind::Dict:
+      for (const auto& c : static_cast<DictExpr&>(e).keys) child(c);
+      for (const auto& c : static_cast<DictExpr&>(e).values) child(c);
+      break;
+    case ExprKind::UnaryOp:
+      child(static_cast<UnaryExpr&>(e).operand);
+      break;
+    case ExprKind::BinOp:
+      child(static_cast<BinaryExpr&>(e).left);
+      child(static_cast<BinaryExpr&>(e).right);
+      break;
+    case ExprKind::IfExp: {
+      auto& ifExp = static_cast<IfExpr&>(e);
+      child(ifExp.test);
+      child(ifExp.body);
+      child(ifExp.orelse);
+      break;
+    }
+  }
+  e.height = deepest + 1;
+  checkNesting(e.height);
+}
+
 // `a, b, c` (a trailing comma makes a tuple, as in printed unpacking `a, b, = t`).
 ExprPtr Parser::testList() {
   SourcePos pos = peek().pos;
@@ -48,6 +107,7 @@ ExprPtr Parser::targetList() {
 }
 
 ExprPtr Parser::test() {
+  NestingGuard guard(*this);
   SourcePos pos = peek().pos;
   ExprPtr body = orTest();
   if (!isName("if")) return body;
@@ -89,6 +149,7 @@ ExprPtr Parser::andTest() {
 }
 ExprPtr Parser::notTest() {
   if (!isName("not")) return comparison();
+  NestingGuard guard(*this);
   SourcePos pos = peek().pos;
   next();
   auto e = node<UnaryExpr>(pos);
@@ -181,6 +242,7 @@ ExprPtr Parser::factor() {
     return finish(std::move(c));
   }
   if (isOp("-") || isOp("+") || isOp("~")) {
+    NestingGuard guard(*this);
     SourcePos pos = peek().pos;
     std::string op = next().text;
     ExprPtr operand = factor();
@@ -209,6 +271,7 @@ ExprPtr Parser::power() {
   SourcePos pos = peek().pos;
   ExprPtr base = primary();
   if (!isOp("**")) return base;
+  NestingGuard guard(*this);  // `a ** b ** c` recurses through factor()
   next();
   return binary("**", std::move(base), factor(), pos);
 }

@@ -6,6 +6,7 @@
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/error.h"
@@ -13,6 +14,12 @@
 #include "torchscript/syntax/lexer.h"
 
 namespace ts2coreml::torchscript::detail {
+
+// Expressions, and blocks of statements, nested deeper than this are refused. Printed
+// TorchScript keeps one operation per statement, so real code nests a few levels (a dozen at
+// most in the fixtures and torchvision models); 500 leaves headroom while the compiler, which
+// walks the tree recursively with large frames, stays far from the end of the machine stack.
+constexpr uint32_t kMaxParseNesting = 500;
 
 template <typename T>
 std::unique_ptr<T> node(const SourcePos& pos) {
@@ -61,8 +68,26 @@ class Parser {
   template <typename P>
   P finish(P n) {
     n->pos.endOffset = lastEnd_;
+    if constexpr (std::is_base_of_v<Expr, std::remove_cvref_t<decltype(*n)>>) setHeight(*n);
     return n;
   }
+  // Height from the direct children; refuses a tree deeper than kMaxParseNesting.
+  void setHeight(Expr& e) const;
+  void checkNesting(uint32_t levels) const {
+    if (levels > kMaxParseNesting) {
+      fail("code nested deeper than " + std::to_string(kMaxParseNesting) +
+           " levels (the parser's nesting limit)");
+    }
+  }
+  // Counts the grammar functions active on the machine stack (nested brackets, unary operators,
+  // blocks): recursion is refused past the limit instead of overflowing the stack.
+  struct NestingGuard {
+    explicit NestingGuard(Parser& parser) : parser_(parser) {
+      parser_.checkNesting(++parser_.active_);
+    }
+    ~NestingGuard() { --parser_.active_; }
+    Parser& parser_;
+  };
   [[noreturn]] void fail(const std::string& what) const {
     const SourcePos& pos = peek().pos;
     throw Error(file_ + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": " +
@@ -139,7 +164,8 @@ class Parser {
   std::vector<Token> tokens_;
   const std::string& file_;
   size_t i_ = 0;
-  size_t lastEnd_ = 0;  // end offset of the last real (non-layout) token consumed
+  size_t lastEnd_ = 0;   // end offset of the last real (non-layout) token consumed
+  uint32_t active_ = 0;  // NestingGuards alive
 };
 
 }  // namespace ts2coreml::torchscript::detail

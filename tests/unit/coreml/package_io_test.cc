@@ -29,6 +29,7 @@ TEST(AtomicOutput, CommitReplacesAnExistingDirectory) {
   testing::TempDir dir;
   const std::string target = dir.file("out.mlpackage");
   fs::create_directories(fs::path(target) / "old");
+  std::ofstream(fs::path(target) / "Manifest.json") << "{}";  // an existing package
   {
     AtomicOutput output(target, AtomicOutput::Kind::Directory);
     std::ofstream(fs::path(output.tempPath()) / "new.txt") << "new";
@@ -38,6 +39,19 @@ TEST(AtomicOutput, CommitReplacesAnExistingDirectory) {
   EXPECT_TRUE(fs::exists(fs::path(target) / "new.txt"));
   EXPECT_FALSE(fs::exists(fs::path(target) / "old"));
   EXPECT_EQ(entriesIn(dir.path()), 1u);  // no temporaries or backups left
+}
+
+TEST(AtomicOutput, RefusesToReplaceWhatIsNotAModelOfItsKind) {
+  testing::TempDir dir;
+  const std::string folder = dir.file("my.mlpackage");
+  fs::create_directories(folder);
+  std::ofstream(fs::path(folder) / "precious.txt") << "keep";
+  EXPECT_THROW(AtomicOutput(folder, AtomicOutput::Kind::Directory), Error);
+  const std::string directoryAsFile = dir.file("x.mlmodel");
+  fs::create_directories(directoryAsFile);
+  EXPECT_THROW(AtomicOutput(directoryAsFile, AtomicOutput::Kind::File), Error);
+  EXPECT_TRUE(fs::exists(fs::path(folder) / "precious.txt"));
+  EXPECT_EQ(entriesIn(dir.path()), 2u);  // nothing created beside them
 }
 
 TEST(AtomicOutput, WithoutCommitNothingIsLeftAndTheOldTargetStays) {
