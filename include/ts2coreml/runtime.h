@@ -2,6 +2,7 @@
 // reference runtime. The runtime reads only what is on disk, never the converter's state.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -19,6 +20,16 @@ struct FeatureInfo {
   // height x width x 3 (RGB order) or height x width. Empty for multi-arrays.
   std::string colorSpace;
 };
+
+// Every loop the runtime runs (an ML Program's while_loop, a neural network's loop layer) is
+// stopped with an error naming it after this many iterations: a corrupted model (one renamed
+// blob) would otherwise loop forever. One million is far above what a real model's loop runs
+// (sequence lengths, iterative refinements) and stops a runaway small body within seconds.
+constexpr uint64_t kDefaultMaxLoopIterations = 1'000'000;
+
+// The cap for the loops run from now on, process-wide (`ts2coreml run --max-loop-iterations`).
+void setMaxLoopIterations(uint64_t iterations);
+uint64_t maxLoopIterations();
 
 class Model {
  public:

@@ -60,6 +60,12 @@ class RunCommand : public Command {
                      "Directory for the outputs (created if missing): DIR/<output name>.npy")
         ->required()
         ->type_name("DIR");
+    app_->add_option("--max-loop-iterations", maxLoopIterations_,
+                     "Stop with an error when a loop (while_loop op, loop layer) runs more "
+                     "iterations than this; guards against corrupted models that never end")
+        ->type_name("N")
+        ->default_val(runtime::kDefaultMaxLoopIterations)
+        ->check(CLI::PositiveNumber);
     app_->footer(
         "Example:\n"
         "  ts2coreml run model.mlpackage --input x=input.npy --output-dir out/\n"
@@ -72,6 +78,7 @@ class RunCommand : public Command {
     std::vector<InputFileBinding> bindings;
     for (const std::string& text : inputs_) bindings.push_back(parseInputFileBinding(text));
 
+    runtime::setMaxLoopIterations(maxLoopIterations_);
     std::unique_ptr<runtime::Model> model = runtime::Model::load(model_);
     std::map<std::string, Tensor> feeds = bindInputs(*model, bindings);
     std::map<std::string, Tensor> results = model->predict(feeds);
@@ -132,6 +139,7 @@ class RunCommand : public Command {
   std::string model_;
   std::vector<std::string> inputs_;
   std::string outputDir_;
+  uint64_t maxLoopIterations_ = runtime::kDefaultMaxLoopIterations;
 };
 
 }  // namespace

@@ -1,4 +1,5 @@
 // Model::load: opens what is on disk exactly as Core ML would and picks the interpreter.
+#include <atomic>
 #include <filesystem>
 
 #include "core/error.h"
@@ -9,6 +10,17 @@
 #include "ts2coreml/runtime.h"
 
 namespace ts2coreml::runtime {
+
+namespace {
+std::atomic<uint64_t> loopIterationCap{kDefaultMaxLoopIterations};
+}  // namespace
+
+void setMaxLoopIterations(uint64_t iterations) {
+  loopIterationCap = iterations;
+}
+uint64_t maxLoopIterations() {
+  return loopIterationCap;
+}
 
 std::unique_ptr<Model> Model::load(const std::string& path) {
   namespace fs = std::filesystem;

@@ -422,39 +422,3 @@ def test_existing_model_is_replaced(base, tmp_path, fmt):
     if fmt == ".mlpackage":
         assert (target / "Manifest.json").is_file()
 
-
-# --- shapes ------------------------------------------------------------------------------------
-
-class Shapes(torch.nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.linear = torch.nn.Linear(6, 2)
-        self.norm = torch.nn.BatchNorm2d(3)
-
-    def forward(self, x, y, z):
-        return self.norm(x), self.linear(y), torch.matmul(y, z)
-
-
-@pytest.mark.parametrize("fmt", [".mlpackage", ".mlmodel"])
-def test_conv_channel_mismatch(base, tmp_path, fmt):
-    line = convert_refused(base, tmp_path, archive_maker=lambda a: shutil.copy(base["conv"], a),
-                           spec="1x5x64x64", words=("conv", "channel", "5", "3"), fmt=fmt)
-    assert ".py:" in line  # located: Python file:line
-
-
-@pytest.mark.parametrize("specs, words", [
-    (("1x4x8x8", "2x6", "6x3"), ("batch_norm", "4", "3")),
-    (("1x3x8x8", "2x5", "5x3"), ("linear", "5", "6")),
-    (("1x3x8x8", "2x6", "5x3"), ("matmul", "6", "5")),
-], ids=["batch_norm", "linear", "matmul"])
-def test_shape_mismatch_at_conversion(tmp_path, specs, words):
-    archive = tmp_path / "shapes.pt"
-    torch.jit.save(torch.jit.script(Shapes().eval()), str(archive))
-    out = tmp_path / "out"
-    out.mkdir()
-    args = ["convert", archive, "-o", out / "m.mlpackage"]
-    for spec in specs:
-        args += ["--input", spec]
-    line = refused(run_limited(*args), *words)
-    assert ".py:" in line
-    assert_nothing_left(out)

@@ -2,6 +2,7 @@
 #include "core/error.h"
 #include "runtime/mil/op_context.h"
 #include "runtime/mil/op_registry.h"
+#include "ts2coreml/runtime.h"
 
 namespace ts2coreml::runtime::mil {
 
@@ -41,10 +42,15 @@ void whileLoopOp(OpContext& ctx) {
   if (ctx.numBlocks() != 2) ctx.fail("while_loop needs two blocks (cond, body)");
   std::vector<MilValue> vars;
   for (const MilValue* v : ctx.values("loop_vars")) vars.push_back(*v);
-  for (;;) {
+  const uint64_t cap = maxLoopIterations();
+  for (uint64_t iteration = 0;; ++iteration) {
     std::vector<MilValue> keepGoing = ctx.runBlock(0, vars);
     if (keepGoing.size() != 1) ctx.fail("the cond block must return one value");
     if (!truthy(ctx, keepGoing[0], "the cond block's result")) break;
+    if (iteration >= cap) {
+      ctx.fail("still looping after " + std::to_string(cap) +
+               " iterations, the runtime's loop limit (raise it with --max-loop-iterations)");
+    }
     std::vector<MilValue> next = ctx.runBlock(1, vars);
     if (next.size() != vars.size()) {
       ctx.fail("the body block returns " + std::to_string(next.size()) + " values for " +

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "ts2coreml/runtime.h"
 
 namespace ts2coreml::runtime::nn {
 
@@ -79,6 +80,7 @@ Flow Executor::runLoop(const spec::NeuralNetworkLayer& layer, BlobMap& blobs) co
   bool limited = !hasCondition || loop.maxloopiterations() > 0 || countFromInput;
   if (!hasCondition && limit == 0 && !countFromInput)
     io.fail("loop without condition network needs maxLoopIterations or an input");
+  const uint64_t cap = maxLoopIterations();
   for (uint64_t i = 0;; ++i) {
     if (limited && i >= limit) break;
     if (hasCondition) {
@@ -89,6 +91,12 @@ Flow Executor::runLoop(const spec::NeuralNetworkLayer& layer, BlobMap& blobs) co
       if (!isTrue(cv->second)) break;
     }
     if (run(loop.bodynetwork(), blobs) == Flow::Break) break;
+    // Counted after the body: a loop that ends with a break layer at the start of its body has
+    // run exactly i + 1 iterations when the check sees them.
+    if (i + 1 > cap) {
+      io.fail("still looping after " + std::to_string(cap) +
+              " iterations, the runtime's loop limit (raise it with --max-loop-iterations)");
+    }
   }
   return Flow::Normal;
 }
