@@ -45,7 +45,7 @@ struct Pipeline {
 };
 
 // True when the verifier should run after every pass: debug builds, or the environment variable
-// TS2COREML_VERIFY_EACH_PASS set to anything but "0" (tests set it; release conversions skip it).
+// TS2COREML_VERIFY_EACH_PASS set to anything but "0" (release conversions skip it unless asked).
 bool verifyEachPassByDefault();
 
 class PassManager {
