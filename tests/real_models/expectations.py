@@ -60,9 +60,7 @@ EXPECTED = {
         'neuralnetwork': 'error: 2 unsupported ops: op prim::ListUnpack at <string>:13',
     },
     'timm/nf_seresnet26': {
-        'mlprogram_fp16': 'error: op aten::batch_norm',
-        'mlprogram_fp32': 'error: op aten::batch_norm',
-        'neuralnetwork': 'error: op aten::batch_norm',
+        'neuralnetwork': 'error: neural network backend: op mil.avg_pool',
     },
     'timm/pnasnet5large': {
         'mlprogram_fp16': 'error: 3 unsupported ops: op prim::ListUnpack',
@@ -372,9 +370,7 @@ EXPECTED = {
         'neuralnetwork': 'unlocated: : dict of 2 cannot be used as a value here',
     },
     'transformers/wav2vec2-tuple': {
-        'mlprogram_fp16': 'error: 1 unsupported op: op aten::_weight_norm',
-        'mlprogram_fp32': 'error: 1 unsupported op: op aten::_weight_norm',
-        'neuralnetwork': 'error: 1 unsupported op: op aten::_weight_norm',
+        'neuralnetwork': 'error: neural network backend: op mil.conv',
     },
     'transformers/hubert-dict': {
         'mlprogram_fp16': 'unlocated: : dict of 1 cannot be used as a value here',
@@ -382,8 +378,6 @@ EXPECTED = {
         'neuralnetwork': 'unlocated: : dict of 1 cannot be used as a value here',
     },
     'transformers/hubert-tuple': {
-        'mlprogram_fp16': 'error: 1 unsupported op: op aten::_weight_norm',
-        'mlprogram_fp32': 'error: 1 unsupported op: op aten::_weight_norm',
-        'neuralnetwork': 'error: 1 unsupported op: op aten::_weight_norm',
+        'neuralnetwork': 'error: neural network backend: op mil.conv',
     },
 }
