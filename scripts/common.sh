@@ -22,3 +22,21 @@ ts2coreml_python() {
 }
 
 log() { printf '==> %s\n' "$*" >&2; }
+
+# Installs the given Debian packages that are not installed yet (apt-get, with sudo when not root).
+install_missing_apt_packages() {
+  local missing=() package sudo=""
+  for package in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$package")
+    fi
+  done
+  if ((${#missing[@]} == 0)); then
+    log "Debian packages: all present"
+    return
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  if [[ "$(id -u)" -ne 0 ]]; then sudo="sudo"; fi
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+}

@@ -25,21 +25,7 @@ APT_PACKAGES=(
 )
 # PIP_TORCH and PIP_PACKAGES (the pinned Python test tools) are in common.sh.
 
-missing=()
-for package in "${APT_PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$package")
-  fi
-done
-if ((${#missing[@]})); then
-  log "installing Debian packages: ${missing[*]}"
-  sudo=""
-  if [[ "$(id -u)" -ne 0 ]]; then sudo="sudo"; fi
-  $sudo apt-get update
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
-else
-  log "Debian packages: all present"
-fi
+install_missing_apt_packages "${APT_PACKAGES[@]}"
 
 python_ready() {
   "$1" - <<'PY' >/dev/null 2>&1

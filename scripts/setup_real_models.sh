@@ -11,19 +11,7 @@ source "$(dirname "$0")/common.sh"
 cd "$REPO_ROOT"
 
 APT_PACKAGES=(python3-torch python3-torchvision python3-yaml)
-missing=()
-for package in "${APT_PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$package")
-  fi
-done
-if ((${#missing[@]})); then
-  log "installing Debian packages: ${missing[*]}"
-  sudo=""
-  if [[ "$(id -u)" -ne 0 ]]; then sudo="sudo"; fi
-  $sudo apt-get update
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
-fi
+install_missing_apt_packages "${APT_PACKAGES[@]}"
 
 TEST_PYTHON="$(ts2coreml_python)"
 while read -r suite python packages; do
