@@ -41,14 +41,17 @@ def archives(corpus_dirs):
     for corpus in corpus_dirs:
         for entry in sorted(p for p in corpus.iterdir() if (p / "spec.json").exists()):
             spec = json.loads((entry / "spec.json").read_text())
-            yield f"{corpus.name}/{entry.name}", entry / "model.pt", spec["inputs"], spec["formats"]
+            # --module/--method ride along as the last "specs" (convert() passes them on).
+            options = spec.get("options", [])
+            yield (f"{corpus.name}/{entry.name}", entry / "model.pt",
+                   spec["inputs"] + [options] if options else spec["inputs"], spec["formats"])
 
 
 def convert(binary, archive, specs, fmt, precision, out_dir):
     target = out_dir / f"model.{fmt}"
     command = [str(binary), "convert", str(archive), "-o", str(target), "--precision", precision]
     for spec in specs:
-        command += ["--input", spec]
+        command += spec if isinstance(spec, list) else ["--input", spec]
     result = subprocess.run(command, capture_output=True, text=True)
     return target, result.returncode, result.stderr
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/dtype.h"
@@ -28,6 +29,10 @@ struct ImageInput {
   std::vector<float> bias;  // empty (0), one value for every channel, or one per channel
 };
 
+// A value fixed at conversion for a forward() parameter that is not a tensor: None, a bool, an
+// int, a float or a str.
+using ConstantValue = std::variant<std::monostate, bool, int64_t, double, std::string>;
+
 struct InputSpec {
   std::string name;  // empty: bind to the forward() parameter at the same position
   // The shape; for a flexible input the default one (the lower bounds of `ranges`, or the first
@@ -41,6 +46,10 @@ struct InputSpec {
   // The Core ML feature name when it differs from the forward() parameter's (coremltools binds
   // inputs by position and names them freely; the Python package does the same).
   std::string featureName;
+  // Set: the parameter is no model input but this value, fixed when converting (`--input
+  // sr=16000`); the shape fields are unused. An int/float/bool parameter without a constant is
+  // a run-time input of one element (int32 for int and bool, float32 for float).
+  std::optional<ConstantValue> constant;
 
   bool isFlexible() const { return !ranges.empty() || !enumerated.empty(); }
   // The shape the converter compiles with: -1 for every dimension that may vary.
@@ -88,7 +97,14 @@ struct ModelMetadata {
   std::map<std::string, std::string> userDefined;
 };
 
+// What to convert: a method of the root module or of one of its submodules.
+struct EntryPoint {
+  std::string modulePath;  // dotted attribute path from the root ("encoder.layer"); empty: root
+  std::string method = "forward";
+};
+
 struct ConvertOptions {
+  EntryPoint entry;
   std::vector<InputSpec> inputs;
   // Names/dtypes of the outputs in order; fewer entries than outputs leave the rest default.
   std::vector<OutputSpec> outputs;
@@ -125,6 +141,6 @@ ConversionReport convertFile(const std::string& archivePath, const std::string& 
 // Summary of a TorchScript archive: forward() signature, op counts, control flow; with
 // `withIr`, the compiled IR text (after static folding when input shapes are given).
 std::string inspectArchive(const std::string& archivePath, const std::vector<InputSpec>& inputs,
-                           bool withIr);
+                           bool withIr, const EntryPoint& entry = {});
 
 }  // namespace ts2coreml

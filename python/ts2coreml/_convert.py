@@ -49,7 +49,7 @@ def _run_core(model, options, progress):
 
 
 def convert(model, inputs=None, outputs=None, convert_to=None, minimum_deployment_target=None,
-            compute_precision=None, fp32_ops=None):
+            compute_precision=None, fp32_ops=None, constants=None, method=None):
     """Converts a TorchScript model into a Core ML model (as coremltools.convert).
 
     model: a torch.jit.ScriptModule or ScriptFunction, a path to an archive written by
@@ -65,12 +65,19 @@ def convert(model, inputs=None, outputs=None, convert_to=None, minimum_deploymen
         convert_to is None. Default: iOS15 for an ML Program, iOS13 for a neural network.
     compute_precision: ts2coreml.precision.FLOAT16 (the ML Program default) or FLOAT32.
     fp32_ops: MIL op types computed in fp32 in an fp16 ML Program (e.g. ["softmax"]).
+    constants: {parameter name: value} for forward() parameters that are no tensors (None, bool,
+        int, float, str), fixed at conversion (e.g. {"sr": 16000}).
+    method: the module's method to convert instead of forward. To convert a submodule, pass it
+        (e.g. model.encoder): torch.jit.save writes it as a module of its own.
+    Outputs: a tuple is flattened in order (output_0, output_1, ...); a dict's entries are named
+        by their keys, with "_" and the index for items of tuples inside (past_key_values_0_1).
 
     Raises ValueError for bad arguments, NotImplementedError for options not supported and
     RuntimeError with the converter's one-line diagnostic when the model cannot be converted.
     """
     options = _options.core_options(inputs, outputs, convert_to, minimum_deployment_target,
-                                    compute_precision, fp32_ops, _torch_version(model))
+                                    compute_precision, fp32_ops, _torch_version(model),
+                                    constants=constants, method=method)
     progress = ProgressBar()
     try:
         core_model = _run_core(model, options, progress if progress.enabled else None)

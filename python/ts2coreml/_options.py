@@ -151,8 +151,36 @@ def core_outputs(outputs):
     return result
 
 
+def core_constants(constants):
+    """[(parameter name, value)] of the forward() parameters fixed at conversion."""
+    if constants is None:
+        return []
+    if not isinstance(constants, dict):
+        raise ValueError(f"constants: expected a dict {{parameter name: value}}, got "
+                         f"{type(constants).__name__}")
+    result = []
+    for name, value in constants.items():
+        if not isinstance(name, str) or not name.isidentifier():
+            raise ValueError(f"constants: {name!r} is not a parameter name")
+        if value is not None and not isinstance(value, (bool, int, float, str)):
+            raise ValueError(f"constants[{name!r}]: expected None, a bool, int, float or str, got "
+                             f"{type(value).__name__}")
+        if isinstance(value, int) and not isinstance(value, bool) and not -2**63 <= value < 2**63:
+            raise ValueError(f"constants[{name!r}]: {value} does not fit in 64 bits")
+        result.append((name, value))
+    return result
+
+
+def core_method(method):
+    if method is None:
+        return None
+    if not isinstance(method, str) or not method.isidentifier():
+        raise ValueError(f"method: expected a method name, got {method!r}")
+    return method
+
+
 def core_options(inputs, outputs, convert_to, minimum_deployment_target, compute_precision,
-                 fp32_ops, source_torch_version):
+                 fp32_ops, source_torch_version, constants=None, method=None):
     chosen = deployment_target(minimum_deployment_target)
     if fp32_ops is None:
         fp32_ops = []
@@ -163,6 +191,8 @@ def core_options(inputs, outputs, convert_to, minimum_deployment_target, compute
         "precision": core_precision(compute_precision),
         "target": None if chosen is None else f"iOS{int(chosen) + 9}",
         "inputs": core_inputs(inputs),
+        "constants": core_constants(constants),
+        "method": core_method(method),
         "outputs": core_outputs(outputs),
         "fp32_ops": list(fp32_ops),
         "source_torch_version": source_torch_version or "",

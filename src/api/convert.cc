@@ -28,14 +28,6 @@ std::string trimTrailingSlashes(std::string path) {
   return path;
 }
 
-// Output names of the Core ML model: "output" for one value, "output_0", "output_1", ... else.
-std::vector<std::string> outputNames(size_t count) {
-  if (count == 1) return {"output"};
-  std::vector<std::string> names;
-  for (size_t i = 0; i < count; ++i) names.push_back("output_" + std::to_string(i));
-  return names;
-}
-
 }  // namespace
 
 ModelFormat formatForPath(const std::string& outputPath) {
@@ -55,9 +47,13 @@ ConversionReport convertFile(const std::string& archivePath, const std::string& 
 
 namespace {
 
-// "output", or "output_0", "output_1", ... with the user's names in place of the defaults.
-std::vector<std::string> chooseOutputNames(const ir::Graph& mil, const ConvertOptions& options) {
-  std::vector<std::string> names = outputNames(mil.outputs().size());
+// The compiler's names ("output", "output_0", ..., dict keys) with the user's in their place.
+std::vector<std::string> chooseOutputNames(const ir::Graph& mil, std::vector<std::string> names,
+                                           const ConvertOptions& options) {
+  if (names.size() != mil.outputs().size()) {
+    throw Error("internal error: " + std::to_string(mil.outputs().size()) +
+                " outputs were lowered for " + std::to_string(names.size()) + " names");
+  }
   if (options.outputs.size() > names.size()) {
     throw Error(std::to_string(options.outputs.size()) + " outputs are named but the model has " +
                 std::to_string(names.size()));
@@ -137,7 +133,8 @@ ConversionReport api::convertArchive(const archive::TorchScriptArchive& archive,
   const bool program = options.format == ModelFormat::MLProgram;
 
   enterStage("compile", 0.0);
-  torchscript::CompileResult compiled = torchscript::compileForward(archive, options.inputs);
+  torchscript::CompileResult compiled =
+      torchscript::compileForward(archive, options.inputs, false, options.entry);
   ir::Graph& torchGraph = *compiled.graph;
   Precision precision =
       options.precision.value_or(program ? Precision::Float16 : Precision::Float32);
@@ -152,7 +149,7 @@ ConversionReport api::convertArchive(const archive::TorchScriptArchive& archive,
   std::unique_ptr<ir::Graph> mil = lower::lowerToMil(torchGraph, torchscript::describeWithSchema);
   // Before the fp16 pass: what is known at conversion time is computed once, in fp32.
   api::evaluateConstantOps(*mil);
-  mil->outputNames() = chooseOutputNames(*mil, options);
+  mil->outputNames() = chooseOutputNames(*mil, compiled.outputNames, options);
   if (!options.fp32Ops.empty() && !pipelines.fp16) {
     compiled.warnings.push_back(
         "the ops kept in fp32 only matter for an fp16 ML Program; this conversion computes in " +

@@ -135,6 +135,8 @@ void validateOptions(const ConvertOptions& options, DeploymentTarget target) {
       if (!spec.featureName.empty() && options.inputs[j].featureName == spec.featureName)
         throw Error("two inputs are named '" + spec.featureName + "'");
     }
+    if (spec.constant && (!spec.shape.empty() || spec.isFlexible() || spec.image))
+      throw Error(label + ": a value fixed at conversion has no shape, flexibility or image type");
     if (spec.shape.empty() && spec.isFlexible())
       throw Error(label + ": a flexible input needs a shape");
     checkFlexibleShape(spec, label);

@@ -31,19 +31,20 @@ std::string typeList(const std::vector<std::unique_ptr<ir::Value>>& values) {
 }  // namespace
 
 std::string inspectArchive(const std::string& archivePath, const std::vector<InputSpec>& inputs,
-                           bool withIr) {
+                           bool withIr, const EntryPoint& entry) {
   auto archive = archive::TorchScriptArchive::open(archivePath);
   std::ostringstream out;
   out << "TorchScript archive " << archivePath << " (format version " << archive.version() << ")\n";
-  out << "forward(";
-  auto params = torchscript::forwardParameters(archive);
+  if (!entry.modulePath.empty()) out << "module " << entry.modulePath << "\n";
+  out << entry.method << "(";
+  auto params = torchscript::forwardParameters(archive, entry);
   for (size_t i = 0; i < params.size(); ++i) {
     out << (i ? ", " : "") << params[i].name << ": " << params[i].type
         << (params[i].hasDefault ? " = ..." : "");
   }
   out << ")\n";
   torchscript::CompileResult compiled =
-      torchscript::compileForward(archive, inputs, /*allowUnknownShapes=*/true);
+      torchscript::compileForward(archive, inputs, /*allowUnknownShapes=*/true, entry);
   passes::eliminateDeadCode(*compiled.graph);
   out << "inputs:\n" << typeList(compiled.graph->inputs());
   out << "outputs:\n";

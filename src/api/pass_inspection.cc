@@ -42,10 +42,10 @@ std::string describeConversionPipelines() {
 }
 
 std::string irAfterPass(const std::string& archivePath, const std::vector<InputSpec>& inputs,
-                        const std::string& passName) {
+                        const std::string& passName, const EntryPoint& entry) {
   passes::findPass(passName);  // an unknown name fails before the archive is compiled
   auto archive = archive::TorchScriptArchive::open(archivePath);
-  torchscript::CompileResult compiled = torchscript::compileForward(archive, inputs);
+  torchscript::CompileResult compiled = torchscript::compileForward(archive, inputs, false, entry);
   passes::PassOptions options;
   for (size_t i = 0; i < compiled.inputSpecIndex.size(); ++i) {
     int index = compiled.inputSpecIndex[i];

@@ -18,6 +18,6 @@ std::string describeConversionPipelines();
 // form, tensors with their elements, which ts2coreml-opt reads). Throws
 // Error for an unknown pass or one the pipelines do not run.
 std::string irAfterPass(const std::string& archivePath, const std::vector<InputSpec>& inputs,
-                        const std::string& passName);
+                        const std::string& passName, const EntryPoint& entry = {});
 
 }  // namespace ts2coreml::api

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/entry_point_options.h"
 #include "cli/input_spec.h"
 #include "cli/model_paths.h"
 #include "core/error.h"
@@ -22,19 +23,25 @@ class ConvertCommand : public Command {
         "Convert a TorchScript archive into a Core ML model. The output format follows the "
         "extension: .mlpackage writes an ML Program, .mlmodel a neural network. Model inputs "
         "are named after the forward() parameters; the output is named 'output' (tuple "
-        "outputs: output_0, output_1, ...).");
+        "outputs: output_0, output_1, ..., flattened in order; dict outputs: named by key, "
+        "with '_' and the index for the items of tuples inside, e.g. past_key_values_0_1).");
     app_->add_option("MODEL", archive_, "TorchScript archive written by torch.jit.save (.pt)")
         ->required()
         ->check(CLI::ExistingFile);
     app_->add_option("-o,--output", output_, "Output path: OUT.mlpackage or OUT.mlmodel")
         ->required()
         ->type_name("PATH");
-    app_->add_option("--input", specs_,
-                     std::string("Shape (and dtype) of a forward() input as [NAME:]DIMS[:DTYPE], "
-                                 "e.g. 1x3x64x64 or x:1x3x64x64:float32. Repeat once per input; "
-                                 "without NAME the specs bind to the forward() parameters in "
-                                 "order. DTYPE: ") +
-                         kSpecDtypes)
+    app_->add_option(
+            "--input", specs_,
+            std::string("Shape (and dtype) of a forward() input as [NAME:]DIMS[:DTYPE], "
+                        "e.g. 1x3x64x64 or x:1x3x64x64:float32. Repeat once per input; "
+                        "without NAME the specs bind to the forward() parameters in "
+                        "order. A parameter that is no tensor is fixed at conversion "
+                        "with NAME=VALUE (sr=16000, mode='fast', scale=0.5, flag=True, "
+                        "mask=None), or is a run-time input of one element with "
+                        "NAME:1 (int32 for an int or a bool, float32 for a float). Optional "
+                        "parameters left out are None or their default. DTYPE: ") +
+                kSpecDtypes)
         ->type_name("SPEC")
         ->allow_extra_args(false);
     app_->add_option("--precision", precision_,
@@ -66,6 +73,7 @@ class ConvertCommand : public Command {
                      "Bias of an image input: NAME=B or NAME=B1,B2,B3 (one per channel in the "
                      "image's color order)")
         ->type_name("NAME=BIAS");
+    addEntryPointOptions(*app_, entry_, "");
     app_->add_option("--author", metadata_.author, "Model metadata: author");
     app_->add_option("--license", metadata_.license, "Model metadata: license");
     app_->add_option("--short-description", metadata_.shortDescription,
@@ -83,6 +91,8 @@ class ConvertCommand : public Command {
         "  ts2coreml convert model.pt -o model.mlmodel --input x:1x3x64x64 --input n:1:int64\n"
         "  ts2coreml convert model.pt -o model.mlpackage --input 1x3x(64..512)x(64..512)\n"
         "  ts2coreml convert model.pt -o model.mlpackage --input 1x3x64x64,1x3x128x128\n"
+        "  ts2coreml convert vad.pt -o vad.mlpackage --module _model --input x:1x512 "
+        "--input sr=16000\n"
         "  ts2coreml convert model.pt -o model.mlpackage --input image:1x3x224x224:image-bgr \\\n"
         "      --image-scale image=0.0039 --minimum-deployment-target iOS17\n"
         "A conversion writes a temporary sibling and renames it into place: on failure nothing "
@@ -93,6 +103,7 @@ class ConvertCommand : public Command {
 
   int run() override {
     ConvertOptions options;
+    options.entry = entry_;
     options.format = formatForPath(output_);
     for (const std::string& text : specs_) options.inputs.push_back(parseInputSpec(text));
     if (options.inputs.empty()) {
@@ -212,6 +223,7 @@ class ConvertCommand : public Command {
   ModelMetadata metadata_;
   std::vector<std::string> userDefined_;
   std::vector<std::string> descriptions_;
+  EntryPoint entry_;
 };
 
 }  // namespace

@@ -161,7 +161,39 @@ bool isIdentifier(const std::string& text) {
   return true;
 }
 
+namespace {
+
+// The text after NAME= of a constant: None, True/False, an integer, a float, or a str (quoted
+// with ' or ", or any other text as it is).
+ConstantValue parseConstantValue(const std::string& text) {
+  if (text == "None") return std::monostate{};
+  if (text == "True" || text == "true") return true;
+  if (text == "False" || text == "false") return false;
+  if (text.size() >= 2 && (text[0] == '\'' || text[0] == '"') && text.back() == text[0])
+    return text.substr(1, text.size() - 2);
+  int64_t integer = 0;
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), integer);
+  if (error == std::errc() && end == text.data() + text.size()) return integer;
+  double real = 0;
+  auto [realEnd, realError] = std::from_chars(text.data(), text.data() + text.size(), real);
+  if (realError == std::errc() && realEnd == text.data() + text.size() && std::isfinite(real))
+    return real;
+  return text;
+}
+
+}  // namespace
+
 InputSpec parseInputSpec(const std::string& text) {
+  // NAME=VALUE fixes a parameter that is not a tensor; shapes never hold '='.
+  size_t equals = text.find('=');
+  if (equals != std::string::npos && text.find(':') > equals) {
+    InputSpec spec;
+    spec.name = text.substr(0, equals);
+    if (!isIdentifier(spec.name))
+      throw Error("--input '" + text + "': '" + spec.name + "' is not a valid parameter name");
+    spec.constant = parseConstantValue(text.substr(equals + 1));
+    return spec;
+  }
   return SpecParser(text).parse();
 }
 

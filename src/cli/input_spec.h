@@ -1,5 +1,7 @@
 // Parsing of the CLI's input descriptions:
 //   convert/inspect --input [NAME:]DIMS[:DTYPE]   e.g. 1x3x64x64, x:1x3x64x64, mask:1x10:bool
+//     or NAME=VALUE: a parameter that is no tensor fixed at conversion (sr=16000, mode='fast',
+//     scale=0.5, flag=True, mask=None)
 //     flexible: a dimension may be a range (LOWER..UPPER) or (LOWER..), e.g.
 //     1x3x(64..512)x(64..512), or DIMS may be several shapes joined by ',' (enumerated shapes; the
 //     first is the default); image inputs: DTYPE image (RGB), image-rgb, image-bgr or image-gray
@@ -18,8 +20,8 @@ namespace ts2coreml::cli {
 inline constexpr const char* kSpecDtypes =
     "float32 (default), float16, int32, int64, bool, or image, image-rgb, image-bgr, image-gray";
 
-// Parses one `[NAME:]DIMS[:DTYPE]`. DIMS are positive integers joined by 'x'. Throws
-// ts2coreml::Error with a one-line message quoting the spec and the offending part.
+// Parses one `[NAME:]DIMS[:DTYPE]` or `NAME=VALUE`. DIMS are positive integers joined by 'x'.
+// Throws ts2coreml::Error with a one-line message quoting the spec and the offending part.
 InputSpec parseInputSpec(const std::string& text);
 
 // Parses `[NAME=]FILE` of `run --input`. NAME must be an identifier; anything else before '='

@@ -8,6 +8,7 @@
 
 #include "api/pass_inspection.h"
 #include "cli/commands.h"
+#include "cli/entry_point_options.h"
 #include "cli/input_spec.h"
 #include "cli/model_paths.h"
 #include "core/error.h"
@@ -41,10 +42,11 @@ class InspectCommand : public Command {
         ->type_name("NAME");
     app_->add_option("--input", specs_,
                      std::string("TorchScript archives only: input shape as [NAME:]DIMS[:DTYPE], "
-                                 "as for convert. DTYPE: ") +
+                                 "or NAME=VALUE, as for convert. DTYPE: ") +
                          kSpecDtypes)
         ->type_name("SPEC")
         ->allow_extra_args(false);
+    addEntryPointOptions(*app_, entry_, "TorchScript archives only: ");
     app_->footer(
         "Examples:\n"
         "  ts2coreml inspect model.pt --ir --input 1x3x64x64\n"
@@ -61,9 +63,9 @@ class InspectCommand : public Command {
 
     std::string summary;
     if (isCoreMLModelPath(model_)) {
-      if (withIr_ || !inputs.empty()) {
-        throw Error("--ir and --input apply to TorchScript archives; '" + model_ +
-                    "' is a Core ML model");
+      if (withIr_ || !inputs.empty() || !entry_.modulePath.empty() || entry_.method != "forward") {
+        throw Error("--ir, --input, --module and --method apply to TorchScript archives; '" +
+                    model_ + "' is a Core ML model");
       }
       if (withPasses_ || !irAfter_.empty()) {
         throw Error("--passes and --ir-after apply to TorchScript archives; '" + model_ +
@@ -72,9 +74,9 @@ class InspectCommand : public Command {
       summary = runtime::Model::load(model_)->summary();
     } else if (withPasses_ || !irAfter_.empty()) {
       if (withPasses_) summary = api::describeConversionPipelines();
-      if (!irAfter_.empty()) summary += api::irAfterPass(model_, inputs, irAfter_);
+      if (!irAfter_.empty()) summary += api::irAfterPass(model_, inputs, irAfter_, entry_);
     } else {
-      summary = inspectArchive(model_, inputs, withIr_);
+      summary = inspectArchive(model_, inputs, withIr_, entry_);
     }
     std::cout << summary;
     if (summary.empty() || summary.back() != '\n') std::cout << '\n';
@@ -89,6 +91,7 @@ class InspectCommand : public Command {
   bool withPasses_ = false;
   std::string irAfter_;
   std::vector<std::string> specs_;
+  EntryPoint entry_;
 };
 
 }  // namespace

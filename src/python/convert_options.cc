@@ -47,12 +47,31 @@ InputSpec inputFromDict(const py::dict& item) {
   return spec;
 }
 
+// A value of convert(constants=...): checked in Python to be None, bool, int, float or str.
+ConstantValue constantFrom(const py::handle& value) {
+  if (value.is_none()) return std::monostate{};
+  if (py::isinstance<py::bool_>(value)) return value.cast<bool>();
+  if (py::isinstance<py::int_>(value)) return value.cast<int64_t>();
+  if (py::isinstance<py::float_>(value)) return value.cast<double>();
+  return value.cast<std::string>();
+}
+
 }  // namespace
 
 ConvertOptions optionsFromDict(const py::dict& dict) {
   ConvertOptions options;
   for (const py::handle& item : dict["inputs"].cast<py::list>())
     options.inputs.push_back(inputFromDict(item.cast<py::dict>()));
+  if (dict.contains("constants")) {
+    for (const py::handle& item : dict["constants"].cast<py::list>()) {
+      py::tuple pair = item.cast<py::tuple>();
+      InputSpec spec;
+      spec.name = pair[0].cast<std::string>();
+      spec.constant = constantFrom(pair[1]);
+      options.inputs.push_back(std::move(spec));
+    }
+  }
+  if (auto method = optionalItem<std::string>(dict, "method")) options.entry.method = *method;
   for (const py::handle& handle : dict["outputs"].cast<py::list>()) {
     py::dict item = handle.cast<py::dict>();
     OutputSpec output;

@@ -3,9 +3,11 @@
 torch's outputs, into one folder per entry:
 
     OUT/<entry>/model.pt            the TorchScript archive
-    OUT/<entry>/spec.json           {"inputs": ["x:2x3x4", ...], "formats": [...], "cases": [...]}
+    OUT/<entry>/spec.json           {"inputs": ["x:2x3x4", ...], "formats": [...], "cases": [...],
+                                     "input_names": [...], "outputs": [Core ML output names],
+                                     "options": [--module/--method options]}
     OUT/<entry>/<case>.in<i>.npy    input i of a case
-    OUT/<entry>/<case>.out<j>.npy   torch's output j for that case (tuples give several)
+    OUT/<entry>/<case>.out<j>.npy   torch's output j for that case, in the order of "outputs"
 
     python3 tests/corpus/build_corpus.py OUT [ENTRY...]
 
@@ -22,13 +24,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import corpus_entry  # noqa: E402
 import corpus_models  # noqa: E402
-
-
-def flatten_outputs(result):
-    if isinstance(result, torch.Tensor):
-        return [result]
-    return [t for item in result for t in flatten_outputs(item)]
 
 
 def build_entry(entry, out_dir):
@@ -37,16 +34,22 @@ def build_entry(entry, out_dir):
         warnings.simplefilter("ignore")
         module = entry.to_torchscript()
     module.save(str(out_dir / "model.pt"))
+    output_names = None
     for case in sorted(entry.cases):
         arrays = entry.case_arrays(case)
         for i, array in enumerate(arrays):
             np.save(out_dir / f"{case}.in{i}.npy", array)
+        args, kwargs = entry.torch_arguments(case)
         with torch.no_grad():
-            result = module(*[torch.from_numpy(a) for a in arrays])
-        for j, tensor in enumerate(flatten_outputs(result)):
-            np.save(out_dir / f"{case}.out{j}.npy", tensor.numpy())
+            result = entry.torch_callable(module)(*args, **kwargs)
+        outputs = corpus_entry.named_outputs(result)
+        output_names = [name for name, _ in outputs]
+        for j, (_, array) in enumerate(outputs):
+            np.save(out_dir / f"{case}.out{j}.npy", array)
     spec = {"inputs": entry.input_specs(), "formats": list(entry.formats),
-            "cases": sorted(entry.cases), "torch": torch.__version__}
+            "cases": sorted(entry.cases), "torch": torch.__version__,
+            "input_names": [item[0] for item in entry.inputs], "outputs": output_names,
+            "options": entry.convert_options()}
     (out_dir / "spec.json").write_text(json.dumps(spec, indent=1) + "\n")
 
 

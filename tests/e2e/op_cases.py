@@ -427,7 +427,6 @@ case("aten::tensor", "return x + torch.tensor(int(x.abs().sum())) + torch.tensor
      trace=False)
 case("aten::size", "ys = [x]\nwhile x.sum() > len(ys):\n    ys.append(x)\ns = torch.stack(ys)\n"
      "return s * s.size(0)", "x:pos:2x3", trace=False)
-case("prim::TupleConstruct", "return x + 1, x * 2", trace=False)
 case("prim::ListConstruct", "torch.cat([x, x * 2], 0)", trace=False)
 case("aten::lstm", "self.rnn(x)[0]", "x:randn:2x5x3",
      params=(("rnn", "torch.nn.LSTM(3, 4, batch_first=True)"),))
@@ -462,8 +461,12 @@ UNREACHABLE.update({
                            "constant there, so no convertible module reaches it",
     "prim::NumToTensor": "the compiler folds the int/float -> tensor conversions of the modules "
                          "we tried (traced sizes are static)",
-    "prim::TupleUnpack": "tuples are folded while compiling (unpacking a tuple built in forward "
-                         "leaves no node); kept for graphs where folding cannot apply",
-    "prim::TupleIndex": "as prim::TupleUnpack: constant indexing of a tuple is folded while "
+    "prim::TupleConstruct": "tuples are taken apart while compiling: what forward() returns is "
+                            "flattened into outputs and an if merges tuples item by item; a "
+                            "tuple carried by a data-dependent loop is refused (not supported "
+                            "yet)",
+    "prim::TupleUnpack": "as prim::TupleConstruct: unpacking a tuple built in forward leaves no "
+                         "node",
+    "prim::TupleIndex": "as prim::TupleConstruct: constant indexing of a tuple is folded while "
                         "compiling",
 })

@@ -44,16 +44,23 @@ def check_entry(entry_dir, fmt, work):
     spec = json.loads((entry_dir / "spec.json").read_text())
     assert fmt in spec["formats"]
     model = work / f"model.{fmt}"
-    check_success(convert(entry_dir / "model.pt", model, inputs=spec["inputs"], precision="fp32"))
+    check_success(convert(entry_dir / "model.pt", model, inputs=spec["inputs"], precision="fp32",
+                          extra=spec.get("options", [])))
     for case in spec["cases"]:
-        inputs = sorted(entry_dir.glob(f"{case}.in*.npy"))
-        references = sorted(entry_dir.glob(f"{case}.out*.npy"))
-        outputs = run_model(model, [str(p) for p in inputs], work / f"out_{case}")
-        names = ["output"] if len(references) == 1 else [f"output_{j}" for j in
-                                                          range(len(references))]
+        # Fixtures written before "input_names"/"outputs" existed have < 10 of each, in order.
+        files = sorted(entry_dir.glob(f"{case}.in*.npy"))
+        if "input_names" in spec:
+            files = [f"{name}={entry_dir / f'{case}.in{i}.npy'}"
+                     for i, name in enumerate(spec["input_names"])]
+        names = spec.get("outputs")
+        if names is None:
+            count = len(list(entry_dir.glob(f"{case}.out*.npy")))
+            names = ["output"] if count == 1 else [f"output_{j}" for j in range(count)]
+        outputs = run_model(model, [str(f) for f in files], work / f"out_{case}")
         assert sorted(outputs) == sorted(names)
-        for name, reference in zip(names, references):
-            assert_close(outputs[name], np.load(reference), "fp32", f"{entry_dir.name}/{case}")
+        for j, name in enumerate(names):
+            reference = np.load(entry_dir / f"{case}.out{j}.npy")
+            assert_close(outputs[name], reference, "fp32", f"{entry_dir.name}/{case}/{name}")
 
 
 @pytest.mark.parametrize("name,fmt", ENTRY_FORMATS)
@@ -78,7 +85,8 @@ def test_ml_programs_load_in_coremltools(corpus_t213, tmp_path):
             continue
         spec = json.loads((corpus_t213 / name / "spec.json").read_text())
         model = tmp_path / f"{name}.mlpackage"
-        check_success(convert(corpus_t213 / name / "model.pt", model, inputs=spec["inputs"]))
+        check_success(convert(corpus_t213 / name / "model.pt", model, inputs=spec["inputs"],
+                              extra=spec.get("options", [])))
         loaded = ct.models.MLModel(str(model), skip_model_load=True)
         program = milproto_load(loaded.get_spec(),
                                 specification_version=loaded.get_spec().specificationVersion,

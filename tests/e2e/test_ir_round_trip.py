@@ -18,20 +18,21 @@ HEADER = re.compile(r"^// IR after (\S+) \(pipeline (\S+),.*\)\n", re.M)
 
 
 def archives():
-    found = [(f"models/{name}", FIXTURES / "models" / f"{name}.pt", ["1x3x64x64"])
+    found = [(f"models/{name}", FIXTURES / "models" / f"{name}.pt", ["--input", "1x3x64x64"])
              for name in ("controlflow_t1.13", "controlflow_t2.13", "controlflow2_t1.13")]
     for entry in sorted((FIXTURES / "corpus_t1.13").iterdir()):
         spec = json.loads((entry / "spec.json").read_text())
-        found.append((f"corpus_t1.13/{entry.name}", entry / "model.pt", spec["inputs"]))
+        args = [arg for item in spec["inputs"] for arg in ("--input", item)]
+        found.append((f"corpus_t1.13/{entry.name}", entry / "model.pt",
+                      args + spec.get("options", [])))
     return found
 
 
 ARCHIVES = archives()
 
 
-@pytest.mark.parametrize("label,archive,specs", ARCHIVES, ids=[a[0] for a in ARCHIVES])
-def test_print_parse_print_is_identical(label, archive, specs):
-    args = [arg for spec in specs for arg in ("--input", spec)]
+@pytest.mark.parametrize("label,archive,args", ARCHIVES, ids=[a[0] for a in ARCHIVES])
+def test_print_parse_print_is_identical(label, archive, args):
     printed = check_success(run_cli("inspect", archive, *args, "--ir-after",
                                     "eliminate-dead-code")).stdout
     pipelines = [match.group(2) for match in HEADER.finditer(printed)]

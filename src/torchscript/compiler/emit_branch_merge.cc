@@ -4,7 +4,8 @@
 // - a Tensor on one path and None on the other: a MaybeNone, the tensor plus a bool that says
 //   whether it is there, so `is None` checks stay data-dependent and sound;
 // - tensors of different dtypes: both promoted to the common dtype (torch's promotion order),
-//   with a warning, since Core ML's cond needs one output type.
+//   with a warning, since Core ML's cond needs one output type;
+// - tuples of the same length on both paths: merged item by item.
 #include "core/error.h"
 #include "torchscript/compiler/module_compiler.h"
 
@@ -34,6 +35,19 @@ SValue ModuleCompiler::mergeVariable(ir::Node* node, const std::string& name,
     auto constant = constantOf(v);
     return constant && constant->isNone();
   };
+
+  // Tuples of the same length: item by item, so each item is an output of the if of its own
+  // (Core ML's cond returns tensors, and an item may be Optional on its own).
+  if (thenValue->kind == SugaredValue::Kind::Tuple &&
+      elseValue->kind == SugaredValue::Kind::Tuple &&
+      thenValue->items.size() == elseValue->items.size()) {
+    std::vector<SValue> items;
+    for (size_t i = 0; i < thenValue->items.size(); ++i) {
+      items.push_back(mergeVariable(node, name + "[" + std::to_string(i) + "]", thenValue->items[i],
+                                    elseValue->items[i], statement));
+    }
+    return SugaredValue::ofTuple(std::move(items));
+  }
 
   // Tensor-or-None: merge the presence flags and the tensors separately.
   bool optional[2];

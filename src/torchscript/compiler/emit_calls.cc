@@ -1,5 +1,7 @@
 // Calls: archive functions and module methods are compiled inline; compiler builtins
 // (annotate, isinstance, getattr, ...) are resolved here; everything else is an operator.
+#include <utility>
+
 #include "core/error.h"
 #include "passes/static_eval.h"
 #include "torchscript/compiler/module_compiler.h"
@@ -61,7 +63,7 @@ SValue ModuleCompiler::inlineFunction(const FunctionInfo& function, const SValue
                 std::to_string(kMaxInlineDepth) + " (recursion is not supported)");
   }
   const FunctionDef& def = *function.def;
-  Environment env;
+  Environment env(nullptr, std::exchange(callerEnv_, nullptr));
   fileStack_.push_back(function.file);
   ir::SourceLocation callSite = emitter_.location();
   size_t param = 0;
@@ -141,6 +143,11 @@ SValue ModuleCompiler::emitCall(const CallExpr& call, Environment& env) {
 SValue ModuleCompiler::callValue(const SValue& callee, const CallArguments& args, const Expr& where,
                                  Environment* env) {
   using Kind = SugaredValue::Kind;
+  callerEnv_ = env;  // for an inlined function below; cleared by it or here
+  struct ClearCaller {
+    Environment*& slot;
+    ~ClearCaller() { slot = nullptr; }
+  } clearCaller{callerEnv_};
   switch (callee->kind) {
     case Kind::Namespace: {
       auto op = operatorName(callee->name);

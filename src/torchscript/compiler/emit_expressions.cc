@@ -113,6 +113,8 @@ SValue ModuleCompiler::getAttribute(const SValue& base, const std::string& attri
       }
       if (const IValue* value = object->attribute(attribute)) {
         SValue result = fromIValue(*value);
+        noteAttributeTensors(result,
+                             "'" + attribute + "' (of " + demangle(object->className) + ")");
         attributeCache_[cacheKey] = result;
         return result;
       }

@@ -239,6 +239,23 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
     }
   }
 
+  // t[i] on a tuple that is an IR value (carried by a loop): its item, by constant index.
+  if ((name == "aten::__getitem__" || name == "prim::TupleIndex") && pos.size() == 2 &&
+      pos[0]->kind == SugaredValue::Kind::Value &&
+      pos[0]->value->type()->kind() == ir::TypeKind::Tuple) {
+    if (auto index = constantInt(1)) {
+      const auto& elements = pos[0]->value->type()->elements();
+      int64_t n = static_cast<int64_t>(elements.size());
+      int64_t i = *index < 0 ? *index + n : *index;
+      if (i < 0 || i >= n)
+        throw Error(emitter_.location().describe() + ": tuple index " + std::to_string(*index) +
+                    " out of range");
+      return SugaredValue::ofValue(emitter_.emit1("prim::TupleIndex",
+                                                  {pos[0]->value, emitter_.constant(IValue(i))},
+                                                  elements[static_cast<size_t>(i)]));
+    }
+  }
+
   if (auto pieces = emitStaticSplit(name, args)) return *pieces;
 
   // Everything else goes through the schema table.
@@ -247,6 +264,7 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
   std::vector<std::pair<std::string, ir::Value*>> keywords;
   for (const auto& [keyword, arg] : args.keywords) keywords.emplace_back(keyword, materialize(arg));
   BoundOperator bound = bindOperator(name, values, keywords, archive_.version(), emitter_);
+  checkWrites(name, bound);
   // `view.copy_(src)` (how `x[i] = src` prints) writes src into the view's region of its base.
   if (name == "aten::copy_" && env && !bound.inputs.empty()) {
     ir::Value* region = copiedRegion(bound.inputs[0], bound.inputs[1]);
@@ -257,6 +275,7 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
   // In-place ops on tensors have value semantics here: the result replaces the mutated tensor for
   // every name bound to it.
   std::vector<ir::Value*> outputs = emitter_.emit(bound.kind, bound.inputs, bound.outputTypes);
+  noteAliases(bound, outputs);
   if (bound.inPlace && env && !outputs.empty()) writeThroughView(bound.inputs[0], outputs[0], *env);
   if (outputs.size() == 1 && (bound.kind == "aten::select" || bound.kind == "aten::slice") &&
       bound.inputs[0]->type()->isTensor()) {

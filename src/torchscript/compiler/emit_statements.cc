@@ -68,9 +68,10 @@ void ModuleCompiler::emitAssignTarget(const Expr& target, const SValue& value, E
         object->entries.emplace_back(IValue(attr.attr), value);
         return;
       }
-      fail(target,
-           "assigning to a module attribute (prim::SetAttr) is not supported: module state must "
-           "not change while the model runs");
+      const ir::SourceLocation where = locateLine(target);
+      throw Error(where.describe() + ": forward() assigns module attribute '" + attr.attr +
+                  "' (prim::SetAttr): module state must not change while the model runs; "
+                  "stateful models are not supported yet");
     }
     case ExprKind::Subscript: {
       const auto& sub = static_cast<const SubscriptExpr&>(target);

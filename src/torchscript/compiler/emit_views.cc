@@ -38,7 +38,14 @@ ir::Value* ModuleCompiler::copiedRegion(ir::Value* view, ir::Value* source) {
 void ModuleCompiler::writeThroughView(ir::Value* target, ir::Value* value, Environment& env) {
   env.rebindValue(target, SugaredValue::ofValue(value));
   auto it = views_.find(target);
-  if (it == views_.end()) return;
+  if (it == views_.end()) {
+    // A view the base is not rebuilt from (view, reshape, transpose, ...): the base is stale.
+    for (const ir::Value* base = target; aliasOf_.count(base) && aliasOf_.at(base) != base;) {
+      base = aliasOf_.at(base);
+      staleValues_.emplace(base, "the in-place op at " + emitter_.location().describe());
+    }
+    return;
+  }
   const ViewOf view = it->second;
   ir::Value* base = view.inputs[0];
   const auto& shape = base->type()->shape();

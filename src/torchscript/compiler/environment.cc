@@ -33,6 +33,9 @@ void Environment::rebindValue(ir::Value* from, SValue to) {
     SValue current = lookup(name);
     if (current && current->isValue() && current->value == from) assign(name, to);
   }
+  const Environment* top = this;
+  while (top->parent_) top = top->parent_;
+  if (top->caller_) top->caller_->rebindValue(from, to);
 }
 
 }  // namespace ts2coreml::torchscript

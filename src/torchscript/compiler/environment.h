@@ -12,7 +12,10 @@ namespace ts2coreml::torchscript {
 
 class Environment {
  public:
-  explicit Environment(Environment* parent = nullptr) : parent_(parent) {}
+  // `caller`: for the top scope of an inlined function, the caller's scope at the call, which
+  // sees the rebinding of arguments the function mutates in place (as torch's caller does).
+  explicit Environment(Environment* parent = nullptr, Environment* caller = nullptr)
+      : parent_(parent), caller_(caller) {}
 
   // The value of `name` in this scope or an enclosing one; null when unbound.
   SValue lookup(const std::string& name) const;
@@ -22,11 +25,12 @@ class Environment {
   SValue local(const std::string& name) const;
   Environment* parent() const { return parent_; }
   // Rebinds every name (in this scope and its parents) bound to IR value `from` to `to`; used for
-  // in-place ops, whose result replaces the tensor they mutate.
+  // in-place ops, whose result replaces the tensor they mutate. Goes on into the caller's scope.
   void rebindValue(ir::Value* from, SValue to);
 
  private:
   Environment* parent_;
+  Environment* caller_;
   std::map<std::string, SValue> vars_;
   std::vector<std::string> order_;
 };

@@ -12,7 +12,9 @@
 #include "torchscript/compiler/class_table.h"
 #include "torchscript/compiler/environment.h"
 #include "torchscript/compiler/graph_emitter.h"
+#include "torchscript/compiler/operator_binding.h"
 #include "torchscript/compiler/sugared_value.h"
+#include "ts2coreml/convert.h"
 
 namespace ts2coreml::torchscript {
 
@@ -93,12 +95,24 @@ class ModuleCompiler {
   SValue fromIValue(const IValue& value);
   std::optional<IValue> constantOf(const SValue& value);
 
+  // --- the graph's outputs (emit_outputs.cc) ---
+  // Adds what forward() returned to the graph's outputs, flattened; returns their names.
+  std::vector<std::string> emitGraphOutputs(const SValue& output);
+
+  // A run-time int/float/bool parameter: a one-element model input, converted to the number
+  // (entry_parameters.cc).
+  SValue emitScalarInput(const InputSpec& spec, const ir::TypePtr& type,
+                         const std::string& featureName, const std::string& param);
+
   // --- types (type_annotations.cc) ---
   ir::TypePtr parseType(const Expr& annotation);
 
   // Location of an AST node in the serialized code (and the Python source when known).
   ir::SourceLocation locate(const Expr& expr) const;
   ir::SourceLocation locate(const Stmt& stmt) const;
+  // As locate(expr), taking the Python line of another record on the same line of code when
+  // the expression's own record has none.
+  ir::SourceLocation locateLine(const Expr& expr) const;
   [[noreturn]] void fail(const Expr& where, const std::string& what) const;
   [[noreturn]] void fail(const Stmt& where, const std::string& what) const;
 
@@ -115,6 +129,8 @@ class ModuleCompiler {
   // The code file of the function being compiled (for locations).
   std::vector<const SourceFile*> fileStack_;
   int inlineDepth_ = 0;
+  // The caller's scope for the next inlined call (set by callValue, taken by inlineFunction).
+  Environment* callerEnv_ = nullptr;
   // Set by a `return` statement of the function being compiled.
   SValue returnValue_;
   bool returned_ = false;
@@ -133,6 +149,14 @@ class ModuleCompiler {
   // Makes each list changed by a branch of `node` hold the merge of its items after the two
   // branches. `before[b]` is branch b's journal, `after[b]` the same lists' items at its end;
   // `liveOnly` names the one branch that does not raise, if only one does not.
+  // One tensor or number of what forward() returns, with the path to it (keys, item indices).
+  struct OutputLeaf {
+    std::vector<std::string> path;
+    ir::Value* value;
+  };
+  void collectOutputs(const SValue& value, std::vector<std::string>& path,
+                      std::vector<OutputLeaf>& leaves, bool& sawDict);
+
   // --- views and writes through them (emit_views.cc) ---
   // How a tensor was taken from another: select/slice with their inputs (base first).
   struct ViewOf {
@@ -140,6 +164,24 @@ class ModuleCompiler {
     std::vector<ir::Value*> inputs;
   };
   std::map<const ir::Value*, ViewOf> views_;
+  // --- module state and aliasing (emit_state_writes.cc) ---
+  // Tensors that are module attributes (parameters, buffers): "self.acc (of Accumulator)".
+  std::map<const ir::Value*, std::string> attributeTensors_;
+  // Outputs of ops that share storage with an input (`Tensor(a)` in the schema): that input.
+  std::map<const ir::Value*, const ir::Value*> aliasOf_;
+  // Tensors written through a view the compiler does not write back into its base: what wrote
+  // them and where. Reading one afterwards would see stale values, so it is refused.
+  std::map<const ir::Value*, std::string> staleValues_;
+  // Records tensor attributes of `value` (loaded as attribute `name` of `owner`).
+  void noteAttributeTensors(const SValue& value, const std::string& name);
+  // The tensor whose storage `value` views (itself when it is no view).
+  const ir::Value* storageRoot(const ir::Value* value) const;
+  // Refuses what this op would do to module state or to a stale tensor (see the file).
+  void checkWrites(const std::string& name, const BoundOperator& bound) const;
+  // After the op: records the views among its outputs.
+  void noteAliases(const BoundOperator& bound, const std::vector<ir::Value*>& outputs);
+  // Refuses reading a tensor marked stale (for the graph's outputs).
+  void checkNotStale(const ir::Value* value) const;
   // The value `view` has after `view.copy_(source)`: source broadcast to its shape and dtype.
   ir::Value* copiedRegion(ir::Value* view, ir::Value* source);
   // `target` now holds `value` (an in-place op wrote it). Names bound to `target` see `value`;

@@ -101,9 +101,17 @@ BoundOperator bindAtLocation(const std::string& name, std::vector<ir::Value*> po
     result.inputs.push_back(materialise(matched->arguments[i], match->arguments[i], emitter));
   }
   for (ir::Value* extra : match->varargs) result.inputs.push_back(extra);
+  for (size_t i = 0; i < matched->arguments.size(); ++i) {
+    if (matched->arguments[i].mutates) result.writtenInputs.push_back(i);
+  }
   for (const schema::Argument& ret : matched->returns) {
     ir::TypePtr type = schema::substituteTypeVariables(ret.typeWithVars, match->bindings);
     result.outputTypes.push_back(type);
+    int aliasOf = -1;
+    for (size_t i = 0; i < matched->arguments.size() && !ret.aliasSet.empty(); ++i) {
+      if (matched->arguments[i].aliasSet == ret.aliasSet) aliasOf = static_cast<int>(i);
+    }
+    result.outputAliasOf.push_back(aliasOf);
   }
   if (isInPlaceName(matched->name)) {
     result.inPlace = true;

@@ -17,6 +17,10 @@ struct BoundOperator {
   std::vector<ir::Value*> inputs;  // one per schema argument, defaults materialised
   std::vector<ir::TypePtr> outputTypes;  // declared by the schema
   bool inPlace = false;                  // the op mutated its first argument (`relu_`, `add_`)
+  // From the schema's alias annotations: the inputs the op writes (`Tensor(a!)`, out=), and for
+  // each output the input it shares storage with (`Tensor(a)` on both: a view), or -1.
+  std::vector<size_t> writtenInputs;
+  std::vector<int> outputAliasOf;
 };
 
 // Throws Error naming the op, the argument types and the candidate schemas when nothing matches.

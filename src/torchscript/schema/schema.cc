@@ -60,6 +60,7 @@ struct ParsedType {
   TypePtr type;
   TypePtr withVars;
   bool mutates = false;
+  std::string aliasSet;
   int fixedListSize = 0;
 };
 
@@ -185,6 +186,7 @@ class SchemaParser {
     arg.type = t.type;
     arg.typeWithVars = t.withVars;
     arg.mutates = t.mutates;
+    arg.aliasSet = t.aliasSet;
     arg.fixedListSize = t.fixedListSize;
     skipSpaces();
     if (isIdentStart(at())) arg.name = identifier();
@@ -198,10 +200,15 @@ class SchemaParser {
   }
 
   // Alias annotations like (a), (a!), (a -> *), (b|a), (*): only whether it writes matters.
-  bool aliasAnnotation() {
+  // `(a)`, `(a!)`, `(a -> *)`: sets `aliasSet` to the set's name; true when it writes (`!`).
+  bool aliasAnnotation(std::string& aliasSet) {
     size_t close = text_.find(')', pos_);
     if (close == std::string_view::npos) fail("unclosed alias annotation");
-    bool writes = text_.substr(pos_, close - pos_).find('!') != std::string_view::npos;
+    std::string_view annotation = text_.substr(pos_, close - pos_);
+    bool writes = annotation.find('!') != std::string_view::npos;
+    size_t nameEnd = 0;
+    while (nameEnd < annotation.size() && isIdentStart(annotation[nameEnd])) ++nameEnd;
+    aliasSet = std::string(annotation.substr(0, nameEnd));
     pos_ = close + 1;
     return writes;
   }
@@ -310,7 +317,7 @@ class SchemaParser {
     while (true) {
       if (peek('(')) {
         ++pos_;
-        t.mutates |= aliasAnnotation();
+        t.mutates |= aliasAnnotation(t.aliasSet);
       } else if (peek('[')) {
         ++pos_;
         size_t start = pos_;

@@ -25,6 +25,7 @@ struct Argument {
   std::optional<IValue> defaultValue;  // `int[2] stride=1` is already broadcast to [1, 1]
   bool kwargOnly = false;              // declared after `*`
   bool mutates = false;                // alias annotation with `!`: Tensor(a!)
+  std::string aliasSet;                // "a" of Tensor(a) / Tensor(a!): values sharing storage
   int fixedListSize = 0;               // N of int[N], else 0
 };
 
