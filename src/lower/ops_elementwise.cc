@@ -102,6 +102,7 @@ void registerElementwiseOps(LoweringTable& table) {
   table["aten::sub"] = arithmeticWithAlpha("sub");
   table["aten::rsub"] = arithmeticWithAlpha("sub", /*reversed=*/true);
   table["aten::mul"] = plainBinary("mul");
+  table["aten::multiply"] = plainBinary("mul");  // torch.multiply, as traced graphs keep it
   table["aten::div"] = lowerDiv;
   table["aten::true_divide"] = plainBinary("real_div", true);
   table["aten::floordiv"] = plainBinary("floor_div");

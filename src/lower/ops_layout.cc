@@ -80,6 +80,16 @@ void lowerSwap(LoweringContext& ctx, const ir::Node& node) {
   ctx.bind(node.output(), transposeBy(ctx, x, perm));
 }
 
+// numpy_T(self) (`x.T`): all dimensions reversed.
+void lowerReverseDims(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = ctx.get(node.input(0));
+  int64_t rank = static_cast<int64_t>(knownShape(ctx, node, x).size());
+  if (rank < 2) return ctx.bind(node.output(), x);
+  std::vector<int64_t> perm;
+  for (int64_t d = rank - 1; d >= 0; --d) perm.push_back(d);
+  ctx.bind(node.output(), transposeBy(ctx, x, perm));
+}
+
 // flip(self, dims): a gather with reversed indices per axis.
 void lowerFlip(LoweringContext& ctx, const ir::Node& node) {
   ir::Value* x = ctx.get(node.input(0));
@@ -205,6 +215,7 @@ void registerLayoutOps(LoweringTable& table) {
   table["aten::squeeze"] = lowerSqueeze;
   table["aten::narrow"] = lowerNarrow;
   table["aten::t"] = lowerSwap;
+  table["aten::numpy_T"] = lowerReverseDims;
   table["aten::flip"] = lowerFlip;
   table["aten::roll"] = lowerRoll;
   table["aten::pixel_shuffle"] = pixelShuffle(true);

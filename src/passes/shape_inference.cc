@@ -197,6 +197,7 @@ const std::unordered_map<std::string, Rule>& rules() {
     t["aten::sub"] = binaryArithmetic(false);
     t["aten::rsub"] = binaryArithmetic(false);
     t["aten::mul"] = binaryArithmetic(false);
+    t["aten::multiply"] = binaryArithmetic(false);
     t["aten::maximum"] = binaryArithmetic(false);
     t["aten::minimum"] = binaryArithmetic(false);
     t["aten::div"] = binaryArithmetic(true);

@@ -1,5 +1,6 @@
 #include "passes/shape_rules_layout.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "passes/shape_rule_helpers.h"
@@ -179,6 +180,10 @@ std::optional<ir::TypePtr> inferLayoutType(const std::string& kind, const OpOper
   if (op == "squeeze") return squeezeType(input, ops);
   if (op == "t") {
     if (shape.size() == 2) std::swap(shape[0], shape[1]);
+    return ir::Type::tensor(input->dtype(), shape);
+  }
+  if (op == "numpy_T") {
+    std::reverse(shape.begin(), shape.end());
     return ir::Type::tensor(input->dtype(), shape);
   }
   if (op == "narrow") {

@@ -11,18 +11,14 @@ import pytest
 import torch
 import torch.nn as nn
 
-from e2e_helpers import convert, error_line
+from e2e_helpers import convert, error_line, line_in
 
 THIS_FILE = __file__.rsplit("/", 1)[-1]
 
 
 def line_of(marker):
     """The line of this file that holds `marker` (the offending expression)."""
-    with open(__file__) as source:
-        for number, line in enumerate(source, start=1):
-            if marker in line and "line_of(" not in line:
-                return number
-    raise AssertionError(marker)
+    return line_in(__file__, marker)
 
 
 class DivisionByZero(nn.Module):

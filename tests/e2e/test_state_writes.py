@@ -10,17 +10,14 @@ import pytest
 import torch
 import torch.nn as nn
 
-from e2e_helpers import assert_close, check_success, convert, error_line, run_model
+from e2e_helpers import assert_close, check_success, convert, error_line, run_model, line_in
 
 THIS_FILE = __file__.rsplit("/", 1)[-1]
 
 
 def line_of(marker):
-    with open(__file__) as source:
-        for number, line in enumerate(source, start=1):
-            if marker in line and "line_of(" not in line:
-                return number
-    raise AssertionError(marker)
+    """The line of this file that holds `marker` (the offending expression)."""
+    return line_in(__file__, marker)
 
 
 class Accumulator(nn.Module):

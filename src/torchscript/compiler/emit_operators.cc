@@ -121,6 +121,27 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
   };
   if (isInferenceNoOp(name)) return SugaredValue::ofValue(emitter_.constant(IValue()));
 
+  // x.size() of a tensor whose rank is known: a list of its dimensions one by one (constants
+  // where the shape knows them), so `h, w = x.size()[-2:]` unpacks at compile time even when a
+  // dimension is only known at run time.
+  if (name == "aten::size" && pos.size() == 1 && args.keywords.empty() &&
+      pos[0]->kind == SugaredValue::Kind::Value && pos[0]->value->type()->isTensor() &&
+      pos[0]->value->type()->shape()) {
+    std::vector<SValue> dims;
+    const size_t rank = pos[0]->value->type()->shape()->size();
+    for (size_t i = 0; i < rank; ++i) {
+      dims.push_back(emitOperator(
+          "aten::size",
+          CallArguments{
+              {pos[0], SugaredValue::ofValue(emitter_.constant(IValue(static_cast<int64_t>(i))))},
+              {}},
+          nullptr));
+    }
+    SValue list = SugaredValue::ofList(std::move(dims), ir::Type::intType());
+    list->createdAtDepth = dynamicDepth_;
+    return list;
+  }
+
   // `x is None` on a value whose None-ness the data decides: its presence flag.
   if ((name == "aten::__is__" || name == "aten::__isnot__") && pos.size() == 2) {
     for (int side = 0; side < 2; ++side) {
