@@ -85,8 +85,9 @@ std::optional<IValue> evaluateSpacedRange(const std::string& kind,
 // floor_divide(NumToTensor(48), CONSTANTS.c0)).
 std::optional<IValue> evaluateScalarTensorArithmetic(const std::string& kind,
                                                      const std::vector<IValue>& args) {
-  static const char* const kinds[] = {"aten::add",          "aten::sub", "aten::mul",
-                                      "aten::floor_divide", "aten::div", "aten::remainder"};
+  static const char* const kinds[] = {"aten::add",       "aten::sub", "aten::rsub",
+                                      "aten::mul",       "aten::div", "aten::floor_divide",
+                                      "aten::remainder", "aten::pow"};
   if (std::find(std::begin(kinds), std::end(kinds), kind) == std::end(kinds) || args.size() < 2)
     return std::nullopt;
   double v[2];
@@ -108,7 +109,8 @@ std::optional<IValue> evaluateScalarTensorArithmetic(const std::string& kind,
       return std::nullopt;
     }
   }
-  if (args.size() > 2 && kind != "aten::add" && kind != "aten::sub") return std::nullopt;
+  if (args.size() > 2 && kind != "aten::add" && kind != "aten::sub" && kind != "aten::rsub")
+    return std::nullopt;
   double alpha =
       args.size() > 2 && (args[2].isInt() || args[2].isDouble()) ? args[2].toNumber() : 1.0;
   double r;
@@ -116,8 +118,13 @@ std::optional<IValue> evaluateScalarTensorArithmetic(const std::string& kind,
     r = v[0] + alpha * v[1];
   } else if (kind == "aten::sub") {
     r = v[0] - alpha * v[1];
+  } else if (kind == "aten::rsub") {
+    r = v[1] - alpha * v[0];
   } else if (kind == "aten::mul") {
     r = v[0] * v[1];
+  } else if (kind == "aten::pow") {
+    r = std::pow(v[0], v[1]);
+    if (!std::isfinite(r)) return std::nullopt;
   } else if (kind == "aten::div") {
     r = v[0] / v[1];
     anyFloat = true;
@@ -129,9 +136,36 @@ std::optional<IValue> evaluateScalarTensorArithmetic(const std::string& kind,
   return IValue(Tensor::scalar(anyFloat ? floatType : DType::Int64, r));
 }
 
+// neg/abs/floor/ceil/sqrt of a rank-0 constant tensor, and to(dtype) of one (traced code
+// computes sizes so: int(torch.neg(NumToTensor(size))), torch.to(torch.pow(n, 0.5), 4)).
+std::optional<IValue> evaluateScalarTensorUnary(const std::string& kind,
+                                                const std::vector<IValue>& args) {
+  if (args.empty() || !args[0].isTensor() || args[0].toTensor().rank() != 0) return std::nullopt;
+  const Tensor& t = args[0].toTensor();
+  const double v = t.elementAsDouble(0);
+  const DType dtype = t.dtype();
+  if (kind == "aten::to" && args.size() >= 2 && args[1].isInt()) {
+    auto target = dtypeFromTorchScalarType(args[1].toInt());
+    if (!target || (*target != DType::Int64 && *target != DType::Int32 &&
+                    *target != DType::Float32 && *target != DType::Float64))
+      return std::nullopt;
+    return IValue(Tensor::scalar(*target, isFloatingPoint(*target) ? v : std::trunc(v)));
+  }
+  if (args.size() != 1) return std::nullopt;
+  if (kind == "aten::neg") return IValue(Tensor::scalar(dtype, -v));
+  // to(dtype) of a scalar: torch.to(x, 4) turns a traced size computation back into an int.
+  if (kind == "aten::abs") return IValue(Tensor::scalar(dtype, std::fabs(v)));
+  if (kind == "aten::floor") return IValue(Tensor::scalar(dtype, std::floor(v)));
+  if (kind == "aten::ceil") return IValue(Tensor::scalar(dtype, std::ceil(v)));
+  if (kind == "aten::sqrt" && v >= 0)
+    return IValue(Tensor::scalar(isFloatingPoint(dtype) ? dtype : DType::Float32, std::sqrt(v)));
+  return std::nullopt;
+}
+
 std::optional<IValue> evaluateTensorToNumber(const std::string& kind,
                                              const std::vector<IValue>& args) {
   if (auto arithmetic = evaluateScalarTensorArithmetic(kind, args)) return arithmetic;
+  if (auto unary = evaluateScalarTensorUnary(kind, args)) return unary;
   static const char* const kinds[] = {
       "aten::Int",         "aten::Float",         "aten::Bool",          "aten::item",
       "aten::IntImplicit", "aten::FloatImplicit", "aten::ScalarImplicit"};

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/error.h"
+#include "core/tensor.h"
 
 namespace ts2coreml::passes {
 namespace {
@@ -22,6 +23,24 @@ TEST(StaticEval, IntArithmeticFollowsPython) {
   EXPECT_DOUBLE_EQ(eval("aten::div", {IValue(7), IValue(2)}).toDouble(), 3.5);
   EXPECT_DOUBLE_EQ(eval("aten::mul", {IValue(2), IValue(1.5)}).toDouble(), 3.0);
   EXPECT_THROW(evaluateScalarOp("aten::floordiv", {IValue(1), IValue(0)}), Error);
+}
+
+// Traced code computes sizes on rank-0 tensors: int(torch.neg(NumToTensor(n))),
+// torch.to(torch.pow(n - 1, 0.5), int64), torch.rsub(torch.remainder(w, 4), 4).
+TEST(StaticEval, SizeArithmeticOnScalarTensors) {
+  auto scalar = [](DType dtype, double v) { return IValue(Tensor::scalar(dtype, v)); };
+  EXPECT_EQ(eval("aten::neg", {scalar(DType::Int64, 8)}).toTensor().elementAsDouble(0), -8);
+  IValue root = eval("aten::pow", {scalar(DType::Int64, 49), IValue(0.5)});
+  EXPECT_DOUBLE_EQ(root.toTensor().elementAsDouble(0), 7.0);
+  IValue truncated = eval("aten::to", {scalar(DType::Float32, 6.9), IValue(int64_t{4})});
+  EXPECT_EQ(truncated.toTensor().dtype(), DType::Int64);
+  EXPECT_EQ(truncated.toTensor().elementAsDouble(0), 6);
+  EXPECT_EQ(eval("aten::rsub", {scalar(DType::Int64, 3), IValue(4)}).toTensor().elementAsDouble(0),
+            1);
+  EXPECT_EQ(eval("aten::ceil", {scalar(DType::Float32, 2.25)}).toTensor().elementAsDouble(0), 3);
+  EXPECT_EQ(eval("aten::Int", {eval("aten::neg", {scalar(DType::Int64, 5)})}).toInt(), -5);
+  // Not folded: a tensor of more than one element, a negative square root.
+  EXPECT_FALSE(evaluateScalarOp("aten::sqrt", {scalar(DType::Float32, -1)}).has_value());
 }
 
 TEST(StaticEval, ComparisonsOfLargeIntsAreExact) {
