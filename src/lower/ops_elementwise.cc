@@ -110,6 +110,15 @@ void registerElementwiseOps(LoweringTable& table) {
   table["aten::remainder"] = plainBinary("mod");
   table["aten::pow"] = plainBinary("pow", true);
   table["aten::maximum"] = plainBinary("maximum");
+  // max(a, b) / min(a, b) of two numbers known at run time (padding sizes of "same" convs).
+  for (const auto& [kind, op] : {std::pair{"prim::max", "maximum"}, {"prim::min", "minimum"}}) {
+    table[kind] = [binary = plainBinary(op), kind = std::string(kind)](LoweringContext& ctx,
+                                                                       const ir::Node& node) {
+      if (node.inputs().size() != 2)
+        ctx.fail(node, kind + " of a list known only at run time is not supported");
+      binary(ctx, node);
+    };
+  }
   table["aten::minimum"] = plainBinary("minimum");
   table["aten::lt"] = comparison("less");
   table["aten::le"] = comparison("less_equal");

@@ -428,6 +428,8 @@ case("aten::tensor", "return x + torch.tensor(int(x.abs().sum())) + torch.tensor
 case("aten::size", "ys = [x]\nwhile x.sum() > len(ys):\n    ys.append(x)\ns = torch.stack(ys)\n"
      "return s * s.size(0)", "x:pos:2x3", trace=False)
 case("aten::numpy_T", "x.T + 1.0", "x:randn:3x4")
+case("prim::max", "return x * max(int(x.abs().sum()), 2)", trace=False)
+case("prim::min", "return x * min(int(x.abs().sum()), 2)", trace=False)
 case("prim::ListConstruct", "torch.cat([x, x * 2], 0)", trace=False)
 case("aten::lstm", "self.rnn(x)[0]", "x:randn:2x5x3",
      params=(("rnn", "torch.nn.LSTM(3, 4, batch_first=True)"),))

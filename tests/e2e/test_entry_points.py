@@ -73,3 +73,20 @@ def test_inspect_shows_the_submodule_method(archive):
     result = check_success(run_cli("inspect", archive, "--module", "inner", "--method", "scale",
                                    "--input", "x:2x3", "--input", "factor=0.5"))
     assert "module inner\nscale(x: Tensor, factor: float)" in result.stdout, result.stdout
+
+
+class UnpackUnknownShape(nn.Module):
+    def forward(self, x):
+        b, n, c = x.size()
+        q, k, v = x.unbind(0)
+        return (q + k + v) * (b * n * c)
+
+
+def test_unpacking_sizes_and_unbind_of_unknown_shape_needs_no_list_op(tmp_path):
+    """Without --input the shape is unknown: the names being unpacked say how many items there
+    are, so no prim::ListUnpack is left for the converter to refuse."""
+    archive = tmp_path / "unpack.pt"
+    torch.jit.script(UnpackUnknownShape()).save(str(archive))
+    summary = check_success(run_cli("inspect", archive)).stdout
+    assert "unsupported ops" not in summary, summary
+    assert "prim::ListUnpack" not in summary, summary

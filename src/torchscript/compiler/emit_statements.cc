@@ -31,8 +31,25 @@ void ModuleCompiler::emitAssignTarget(const Expr& target, const SValue& value, E
           items.push_back(SugaredValue::ofValue(unpack->addOutput(type)));
         }
       } else if (value->isValue() && value->value->type()->kind() == ir::TypeKind::List) {
+        const ir::Node* producer = value->value->producer();
         if (auto constant = GraphEmitter::constantValue(value->value)) {
           for (const IValue& item : constant->items()) items.push_back(fromIValue(item));
+        } else if (producer &&
+                   (producer->kind() == "aten::size" || producer->kind() == "aten::unbind")) {
+          // `B, N, C = x.size()` / `q, k, v = t.unbind(0)` of a tensor of unknown shape: the
+          // names say how many items there are (torch raises otherwise), each one taken alone.
+          const bool size = producer->kind() == "aten::size";
+          for (size_t i = 0; i < targets.size(); ++i) {
+            SValue index = SugaredValue::ofValue(emitter_.constant(IValue(int64_t(i))));
+            SValue tensor = SugaredValue::ofValue(producer->input(0));
+            items.push_back(
+                size ? emitOperator("aten::size", CallArguments{{tensor, index}, {}}, nullptr)
+                     : emitOperator(
+                           "aten::select",
+                           CallArguments{{tensor, SugaredValue::ofValue(producer->input(1)), index},
+                                         {}},
+                           nullptr));
+          }
         } else {
           ir::Node* unpack = emitter_.appendNode("prim::ListUnpack");
           unpack->addInput(value->value);
