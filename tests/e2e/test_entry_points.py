@@ -78,8 +78,9 @@ def test_inspect_shows_the_submodule_method(archive):
 class UnpackUnknownShape(nn.Module):
     def forward(self, x):
         b, n, c = x.size()
+        h, w = x.size()[-2:]
         q, k, v = x.unbind(0)
-        return (q + k + v) * (b * n * c)
+        return (q + k + v) * (b * n * c * h * w)
 
 
 def test_unpacking_sizes_and_unbind_of_unknown_shape_needs_no_list_op(tmp_path):

@@ -1,4 +1,7 @@
 // Statements: assignment and unpacking, expression statements, return, raise/assert, with.
+#include <climits>
+#include <optional>
+
 #include "core/error.h"
 #include "torchscript/compiler/module_compiler.h"
 
@@ -10,6 +13,29 @@ void ModuleCompiler::emitStatements(const std::vector<StmtPtr>& statements, Envi
     if (returned_) return;  // printed code returns only at the end of a function body
   }
 }
+
+namespace {
+
+// For `x.size()[-k:]` unpacked into k names: x and the dimensions -k ... -1.
+std::optional<std::pair<ir::Value*, std::vector<int64_t>>> trailingSizes(const ir::Node* slice,
+                                                                         size_t count) {
+  if (!slice || slice->kind() != "aten::slice" || slice->inputs().size() != 4) return std::nullopt;
+  const ir::Node* size = slice->input(0)->producer();
+  if (!size || size->kind() != "aten::size" || size->inputs().size() != 1) return std::nullopt;
+  auto start = GraphEmitter::constantValue(slice->input(1));
+  auto end = GraphEmitter::constantValue(slice->input(2));
+  auto step = GraphEmitter::constantValue(slice->input(3));
+  const bool toEnd = end && (end->isNone() || (end->isInt() && end->toInt() >= INT32_MAX));
+  if (!start || !start->isInt() || !toEnd || !step || !step->isInt() || step->toInt() != 1 ||
+      start->toInt() != -static_cast<int64_t>(count)) {
+    return std::nullopt;
+  }
+  std::vector<int64_t> dims;
+  for (int64_t dim = start->toInt(); dim < 0; ++dim) dims.push_back(dim);
+  return std::pair{size->input(0), dims};
+}
+
+}  // namespace
 
 void ModuleCompiler::emitAssignTarget(const Expr& target, const SValue& value, Environment& env) {
   switch (target.kind) {
@@ -34,6 +60,16 @@ void ModuleCompiler::emitAssignTarget(const Expr& target, const SValue& value, E
         const ir::Node* producer = value->value->producer();
         if (auto constant = GraphEmitter::constantValue(value->value)) {
           for (const IValue& item : constant->items()) items.push_back(fromIValue(item));
+        } else if (auto dims = trailingSizes(producer, targets.size())) {
+          // `ih, iw = x.size()[-2:]` of a tensor of unknown rank: x.size(-2), x.size(-1).
+          for (int64_t dim : dims->second) {
+            items.push_back(
+                emitOperator("aten::size",
+                             CallArguments{{SugaredValue::ofValue(dims->first),
+                                            SugaredValue::ofValue(emitter_.constant(IValue(dim)))},
+                                           {}},
+                             nullptr));
+          }
         } else if (producer &&
                    (producer->kind() == "aten::size" || producer->kind() == "aten::unbind")) {
           // `B, N, C = x.size()` / `q, k, v = t.unbind(0)` of a tensor of unknown shape: the
