@@ -95,6 +95,15 @@ void lowerDiv(LoweringContext& ctx, const ir::Node& node) {
   }
 }
 
+// prim::max / prim::min: the two-number overloads (the list overloads are folded or refused).
+LoweringFn ofTwoNumbers(std::string kind, LoweringFn lowerPair) {
+  return [kind = std::move(kind), lowerPair](LoweringContext& ctx, const ir::Node& node) {
+    if (node.inputs().size() != 2)
+      ctx.fail(node, kind + " of a list known only at run time is not supported");
+    lowerPair(ctx, node);
+  };
+}
+
 }  // namespace
 
 void registerElementwiseOps(LoweringTable& table) {
@@ -111,14 +120,8 @@ void registerElementwiseOps(LoweringTable& table) {
   table["aten::pow"] = plainBinary("pow", true);
   table["aten::maximum"] = plainBinary("maximum");
   // max(a, b) / min(a, b) of two numbers known at run time (padding sizes of "same" convs).
-  for (const auto& [kind, op] : {std::pair{"prim::max", "maximum"}, {"prim::min", "minimum"}}) {
-    table[kind] = [binary = plainBinary(op), kind = std::string(kind)](LoweringContext& ctx,
-                                                                       const ir::Node& node) {
-      if (node.inputs().size() != 2)
-        ctx.fail(node, kind + " of a list known only at run time is not supported");
-      binary(ctx, node);
-    };
-  }
+  table["prim::max"] = ofTwoNumbers("prim::max", plainBinary("maximum"));
+  table["prim::min"] = ofTwoNumbers("prim::min", plainBinary("minimum"));
   table["aten::minimum"] = plainBinary("minimum");
   table["aten::lt"] = comparison("less");
   table["aten::le"] = comparison("less_equal");
