@@ -7,6 +7,7 @@
 #include "backends/mlprogram/mlprogram_backend.h"
 #include "backends/neuralnetwork/neuralnetwork_backend.h"
 #include "core/error.h"
+#include "ir/mil_op_table.h"
 #include "ir/printer.h"
 #include "ir/verifier.h"
 #include "lower/lowering.h"
@@ -157,6 +158,12 @@ ConversionReport api::convertArchive(const archive::TorchScriptArchive& archive,
   }
   passManager.run(*mil, passes::formatPipeline(pipelines));
   for (const std::string& op : options.fp32Ops) {
+    const ir::MilOpSpec* spec = ir::findMilOpSpec(op);
+    if (spec && spec->fp16 == ir::MilFp16::Special) {
+      compiled.warnings.push_back("ops kept in fp32: '" + op + "' cannot be kept in fp32 (" +
+                                  std::string(spec->fp16Note) + ")");
+      continue;
+    }
     bool found = false;
     ir::forEachNode(mil->top(), [&](ir::Node* node) { found |= node->kind() == "mil." + op; });
     if (!found)

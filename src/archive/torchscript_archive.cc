@@ -153,7 +153,7 @@ std::optional<IValue> TorchScriptArchive::loadTracedInputs() const {
 std::vector<DebugRange> TorchScriptArchive::debugRanges(const std::string& codeFile) const {
   const std::string name = codeFile + ".debug_pkl";
   if (!has(name)) return {};
-  StorageLoader noTensors = [&](const std::string& key, DType, int64_t) -> std::shared_ptr<Buffer> {
+  StorageLoader noTensors = [&](const std::string&, DType, int64_t) -> std::shared_ptr<Buffer> {
     throw Error(path() + ": " + name + ": a debug record refers to a tensor storage");
   };
   try {

@@ -13,14 +13,21 @@ ir::TypePtr milScalar(DType dtype) {
   return ir::Type::tensor(dtype, Shape{});
 }
 
-ir::Node* MilBuilder::op(const std::string& type, std::initializer_list<NamedInput> inputs,
+ir::Node* MilBuilder::op(MilOpName type, std::initializer_list<NamedInput> inputs,
                          std::vector<ir::TypePtr> outputTypes) {
   return op(type, std::vector<NamedInput>(inputs), std::move(outputTypes));
 }
 
-ir::Node* MilBuilder::op(const std::string& type, const std::vector<NamedInput>& inputs,
+ir::Node* MilBuilder::op(MilOpName type, const std::vector<NamedInput>& inputs,
                          std::vector<ir::TypePtr> outputTypes) {
-  ir::Node* node = block_->appendNode("mil." + type);
+  const ir::MilOpSpec& spec = type.spec();
+  for (const auto& [name, value] : inputs) {
+    if (!spec.input(name)) {
+      throw Error("internal error: a lowering gives MIL op '" + type.str() +
+                  "' an input it does not have: '" + name + "' (src/ir/mil_ops.def)");
+    }
+  }
+  ir::Node* node = block_->appendNode("mil." + type.str());
   node->setLocation(location_);
   for (const auto& [name, value] : inputs) {
     if (value) node->addInput(value, name);
@@ -29,7 +36,7 @@ ir::Node* MilBuilder::op(const std::string& type, const std::vector<NamedInput>&
   return node;
 }
 
-ir::Value* MilBuilder::op1(const std::string& type, std::initializer_list<NamedInput> inputs,
+ir::Value* MilBuilder::op1(MilOpName type, std::initializer_list<NamedInput> inputs,
                            ir::TypePtr outputType) {
   return op(type, inputs, {std::move(outputType)})->output();
 }

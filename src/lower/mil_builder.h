@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "ir/mil_op_table.h"
 
 namespace ts2coreml::lower {
 
@@ -24,14 +25,16 @@ class MilBuilder {
   void setLocation(ir::SourceLocation location) { location_ = std::move(location); }
   void setBlock(ir::Block* block) { block_ = block; }
 
-  // A MIL op appended to the current block with one output per type.
-  ir::Node* op(const std::string& type, std::initializer_list<NamedInput> inputs,
+  // A MIL op appended to the current block with one output per type. The op type is an
+  // ir::MilOpName: a literal not in the op table (ir/mil_ops.def) does not compile, and the input
+  // names must be parameters of the op (else an internal error is thrown).
+  using MilOpName = ir::MilOpName;
+  ir::Node* op(MilOpName type, std::initializer_list<NamedInput> inputs,
                std::vector<ir::TypePtr> outputTypes);
-  ir::Node* op(const std::string& type, const std::vector<NamedInput>& inputs,
+  ir::Node* op(MilOpName type, const std::vector<NamedInput>& inputs,
                std::vector<ir::TypePtr> outputTypes);
   // Convenience for single-output ops.
-  ir::Value* op1(const std::string& type, std::initializer_list<NamedInput> inputs,
-                 ir::TypePtr outputType);
+  ir::Value* op1(MilOpName type, std::initializer_list<NamedInput> inputs, ir::TypePtr outputType);
 
   // Constants (rank-0 for scalars; int64 data is narrowed to int32 as Core ML has no int64).
   ir::Value* constTensor(const Tensor& tensor);

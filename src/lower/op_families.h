@@ -64,9 +64,9 @@ void requireStaticTrailingDims(LoweringContext& ctx, const ir::Node& node, const
 // The MIL type of output `index` of a torch-level node.
 ir::TypePtr outputType(const ir::Node& node, size_t index = 0);
 // One-input MIL op whose result has x's type.
-ir::Value* unaryMil(LoweringContext& ctx, const std::string& op, ir::Value* x);
+ir::Value* unaryMil(LoweringContext& ctx, ir::MilOpName op, ir::Value* x);
 // Two-input MIL op (x, y) with numpy broadcasting; the result has x's dtype.
-ir::Value* binaryMil(LoweringContext& ctx, const std::string& op, ir::Value* x, ir::Value* y);
+ir::Value* binaryMil(LoweringContext& ctx, ir::MilOpName op, ir::Value* x, ir::Value* y);
 // A rank-0 constant of `dtype` (fp32, fp16, int32 or bool).
 ir::Value* scalarConst(LoweringContext& ctx, double value, DType dtype);
 // `value` cast to fp32 unless it already is a floating-point tensor.

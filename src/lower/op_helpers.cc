@@ -9,11 +9,11 @@ ir::TypePtr outputType(const ir::Node& node, size_t index) {
   return milTypeOf(node.output(index)->type());
 }
 
-ir::Value* unaryMil(LoweringContext& ctx, const std::string& op, ir::Value* x) {
+ir::Value* unaryMil(LoweringContext& ctx, ir::MilOpName op, ir::Value* x) {
   return ctx.builder().op1(op, {{"x", x}}, x->type());
 }
 
-ir::Value* binaryMil(LoweringContext& ctx, const std::string& op, ir::Value* x, ir::Value* y) {
+ir::Value* binaryMil(LoweringContext& ctx, ir::MilOpName op, ir::Value* x, ir::Value* y) {
   std::optional<Shape> shape;
   const auto& a = x->type()->shape();
   const auto& b = y->type()->shape();

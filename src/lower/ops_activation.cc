@@ -5,7 +5,7 @@ namespace ts2coreml::lower {
 
 namespace {
 
-LoweringFn unary(const std::string& op) {
+LoweringFn unary(ir::MilOpName op) {
   return [op](LoweringContext& ctx, const ir::Node& node) {
     ir::Value* x = ctx.get(node.input(0));
     ctx.bind(node.output(), ctx.builder().op1(op, {{"x", x}}, x->type()));
@@ -15,9 +15,12 @@ LoweringFn unary(const std::string& op) {
 }  // namespace
 
 void registerActivationOps(LoweringTable& table) {
-  for (const char* name : {"relu", "sigmoid", "tanh", "exp", "sqrt", "rsqrt", "abs", "floor",
-                           "ceil", "sin", "cos", "erf", "sign"}) {
-    table[std::string("aten::") + name] = unary(name);
+  for (ir::MilOpName name :
+       {ir::MilOpName("relu"), ir::MilOpName("sigmoid"), ir::MilOpName("tanh"),
+        ir::MilOpName("exp"), ir::MilOpName("sqrt"), ir::MilOpName("rsqrt"), ir::MilOpName("abs"),
+        ir::MilOpName("floor"), ir::MilOpName("ceil"), ir::MilOpName("sin"), ir::MilOpName("cos"),
+        ir::MilOpName("erf"), ir::MilOpName("sign")}) {
+    table["aten::" + name.str()] = unary(name);
   }
   table["aten::silu"] = unary("silu");
   table["aten::log"] = unary("log");

@@ -20,7 +20,7 @@ ir::Value* scaled(LoweringContext& ctx, ir::Value* x, double k) {
   return binaryMil(ctx, "mul", x, scalarConst(ctx, k, dtypeOf(x)));
 }
 
-ir::Value* withAlpha(LoweringContext& ctx, const std::string& op, ir::Value* x, double alpha) {
+ir::Value* withAlpha(LoweringContext& ctx, ir::MilOpName op, ir::Value* x, double alpha) {
   auto& b = ctx.builder();
   return b.op1(op, {{"x", x}, {"alpha", scalarConst(ctx, alpha, dtypeOf(x))}}, x->type());
 }

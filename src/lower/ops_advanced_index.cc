@@ -70,7 +70,7 @@ void lowerCosineSimilarity(LoweringContext& ctx, const ir::Node& node) {
   auto eps = ctx.constant(node.input(3));
   if (!eps) ctx.fail(node, "eps must be a constant");
   auto& b = ctx.builder();
-  auto reduce = [&](const std::string& op, ir::Value* v) {
+  auto reduce = [&](ir::MilOpName op, ir::Value* v) {
     return b.op1(op,
                  {{"x", v}, {"axes", b.constIntVector({axis})}, {"keep_dims", b.constBool(false)}},
                  type);

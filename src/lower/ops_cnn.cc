@@ -58,9 +58,9 @@ LoweringFn pool(bool isMax) {
       bool countPad = ctx.constantBool(node, 5);
       inputs.emplace_back("exclude_padding_from_average", b.constBool(!countPad));
     }
-    ctx.bind(node.output(),
-             b.op(isMax ? "max_pool" : "avg_pool", inputs, {milTypeOf(node.output()->type())})
-                 ->output());
+    ctx.bind(node.output(), b.op(isMax ? ir::MilOpName("max_pool") : ir::MilOpName("avg_pool"),
+                                 inputs, {milTypeOf(node.output()->type())})
+                                ->output());
   };
 }
 
@@ -87,7 +87,7 @@ LoweringFn adaptivePool(bool isMax) {
     if (out[0] == 1 && out[1] == 1) {
       ctx.bind(
           node.output(),
-          b.op1(isMax ? "reduce_max" : "reduce_mean",
+          b.op1(isMax ? ir::MilOpName("reduce_max") : ir::MilOpName("reduce_mean"),
                 {{"x", x}, {"axes", b.constIntVector({-2, -1})}, {"keep_dims", b.constBool(true)}},
                 type));
       return;
@@ -108,7 +108,9 @@ LoweringFn adaptivePool(bool isMax) {
                                    {"strides", b.constIntVector(kernel)},
                                    {"pad_type", b.constString("valid")}};
     if (!isMax) inputs.emplace_back("exclude_padding_from_average", b.constBool(true));
-    ctx.bind(node.output(), b.op(isMax ? "max_pool" : "avg_pool", inputs, {type})->output());
+    ctx.bind(node.output(),
+             b.op(isMax ? ir::MilOpName("max_pool") : ir::MilOpName("avg_pool"), inputs, {type})
+                 ->output());
   };
 }
 

@@ -87,7 +87,7 @@ LoweringFn pool1d(bool isMax) {
                                    {"ceil_mode", b.constBool(ceil)}};
     if (!isMax)
       inputs.emplace_back("exclude_padding_from_average", b.constBool(!ctx.constantBool(node, 5)));
-    ir::Value* pooled = b.op(isMax ? "max_pool" : "avg_pool", inputs,
+    ir::Value* pooled = b.op(isMax ? ir::MilOpName("max_pool") : ir::MilOpName("avg_pool"), inputs,
                              {ir::Type::tensor(dtypeOf(x), Shape{out[0], out[1], 1, out[2]})})
                             ->output();
     ctx.bind(node.output(), reshapeTo(ctx, pooled, out));

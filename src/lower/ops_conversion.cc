@@ -13,7 +13,7 @@ void lowerToDType(LoweringContext& ctx, const ir::Node& node) {
   ctx.bind(node.output(), castTo(ctx, ctx.get(node.input(0)), *dtype));
 }
 
-LoweringFn extremum(const std::string& reduceOp, const std::string& elementwiseOp) {
+LoweringFn extremum(ir::MilOpName reduceOp, ir::MilOpName elementwiseOp) {
   return [reduceOp, elementwiseOp](LoweringContext& ctx, const ir::Node& node) {
     ir::Value* x = ctx.get(node.input(0));
     ir::TypePtr type = milTypeOf(node.output()->type());

@@ -11,7 +11,7 @@ ir::TypePtr resultType(const ir::Node& node, DType dtype) {
 }
 
 // out = op(x, y) computed in the promoted dtype (or in float32 when `forceFloat`).
-ir::Value* binary(LoweringContext& ctx, const ir::Node& node, const std::string& op, ir::Value* x,
+ir::Value* binary(LoweringContext& ctx, const ir::Node& node, ir::MilOpName op, ir::Value* x,
                   ir::Value* y, bool forceFloat = false) {
   DType dtype = promotedDType(x, y);
   if (forceFloat && !isFloatingPoint(dtype)) dtype = DType::Float32;
@@ -22,7 +22,7 @@ ir::Value* binary(LoweringContext& ctx, const ir::Node& node, const std::string&
 
 // add/sub with `alpha`: y is scaled first when alpha is not 1. `reversed` is rsub
 // (other - alpha * self): the operands swap roles, alpha still scales self.
-LoweringFn arithmeticWithAlpha(const std::string& op, bool reversed = false) {
+LoweringFn arithmeticWithAlpha(ir::MilOpName op, bool reversed = false) {
   return [op, reversed](LoweringContext& ctx, const ir::Node& node) {
     ir::Value* x = ctx.get(node.input(reversed ? 1 : 0));
     ir::Value* y = ctx.get(node.input(reversed ? 0 : 1));
@@ -40,14 +40,14 @@ LoweringFn arithmeticWithAlpha(const std::string& op, bool reversed = false) {
   };
 }
 
-LoweringFn plainBinary(const std::string& op, bool forceFloat = false) {
+LoweringFn plainBinary(ir::MilOpName op, bool forceFloat = false) {
   return [op, forceFloat](LoweringContext& ctx, const ir::Node& node) {
     ctx.bind(node.output(),
              binary(ctx, node, op, ctx.get(node.input(0)), ctx.get(node.input(1)), forceFloat));
   };
 }
 
-LoweringFn comparison(const std::string& op) {
+LoweringFn comparison(ir::MilOpName op) {
   return [op](LoweringContext& ctx, const ir::Node& node) {
     ir::Value* x = ctx.get(node.input(0));
     ir::Value* y = ctx.get(node.input(1));
@@ -59,7 +59,7 @@ LoweringFn comparison(const std::string& op) {
   };
 }
 
-LoweringFn logical(const std::string& op) {
+LoweringFn logical(ir::MilOpName op) {
   return [op](LoweringContext& ctx, const ir::Node& node) {
     ir::Value* x = castTo(ctx, ctx.get(node.input(0)), DType::Bool);
     ir::Value* y = castTo(ctx, ctx.get(node.input(1)), DType::Bool);

@@ -56,7 +56,10 @@ LoweringFn join(bool stack) {
     for (ir::Value* item : items) inputs.emplace_back("values", item);
     inputs.emplace_back("axis", ctx.builder().constInt(axis));
     if (!stack) inputs.emplace_back("interleave", ctx.builder().constBool(false));
-    ctx.bind(node.output(), ctx.builder().op(stack ? "stack" : "concat", inputs, {type})->output());
+    ctx.bind(node.output(),
+             ctx.builder()
+                 .op(stack ? ir::MilOpName("stack") : ir::MilOpName("concat"), inputs, {type})
+                 ->output());
   };
 }
 

@@ -35,7 +35,7 @@ LoweringFn floatUnary(Compose compose) {
   };
 }
 
-LoweringFn milUnary(const std::string& op) {
+LoweringFn milUnary(ir::MilOpName op) {
   return floatUnary([op](LoweringContext& ctx, ir::Value* x) { return unaryMil(ctx, op, x); });
 }
 
@@ -57,7 +57,7 @@ LoweringFn predicate(std::function<ir::Value*(LoweringContext&, ir::Value*)> com
   };
 }
 
-ir::Value* compare(LoweringContext& ctx, const std::string& op, ir::Value* x, ir::Value* y) {
+ir::Value* compare(LoweringContext& ctx, ir::MilOpName op, ir::Value* x, ir::Value* y) {
   std::optional<Shape> shape;
   if (x->type()->shape() && y->type()->shape())
     shape = passes::broadcastShapes(*x->type()->shape(), *y->type()->shape());
@@ -65,7 +65,7 @@ ir::Value* compare(LoweringContext& ctx, const std::string& op, ir::Value* x, ir
 }
 
 // Bool logic. Integer bitwise ops have no MIL counterpart.
-LoweringFn logic(const std::string& op) {
+LoweringFn logic(ir::MilOpName op) {
   return [op](LoweringContext& ctx, const ir::Node& node) {
     ir::Value* x = ctx.get(node.input(0));
     ir::Value* y = ctx.get(node.input(1));
@@ -241,7 +241,8 @@ LoweringFn ternary(const std::string& kind) {
     if (kind == "lerp") {
       term = binaryMil(ctx, "mul", binaryMil(ctx, "sub", a, self), b);
     } else {
-      term = binaryMil(ctx, kind == "addcmul" ? "mul" : "real_div", a, b);
+      term = binaryMil(ctx, kind == "addcmul" ? ir::MilOpName("mul") : ir::MilOpName("real_div"), a,
+                       b);
       auto value = ctx.constant(node.input(3));
       if (!value) ctx.fail(node, "value must be a constant");
       if (value->toNumber() != 1.0) term = mulBy(ctx, term, value->toNumber());
@@ -294,8 +295,9 @@ void lowerDiff(LoweringContext& ctx, const ir::Node& node) {
 
 void registerMathOps(LoweringTable& table) {
   table["aten::diff"] = lowerDiff;
-  for (const char* op : {"tan", "asin", "acos", "atan", "sinh", "cosh"})
-    table[std::string("aten::") + op] = milUnary(op);
+  for (ir::MilOpName op : {ir::MilOpName("tan"), ir::MilOpName("asin"), ir::MilOpName("acos"),
+                           ir::MilOpName("atan"), ir::MilOpName("sinh"), ir::MilOpName("cosh")})
+    table["aten::" + op.str()] = milUnary(op);
   table["aten::reciprocal"] = floatUnary([](LoweringContext& ctx, ir::Value* x) {
     return binaryMil(ctx, "real_div", scalarConst(ctx, 1, dtypeOf(x)), x);
   });

@@ -29,12 +29,10 @@ struct Recurrence {
     if (bias) inputs.emplace_back("bias", b().constTensor(bias->to(DType::Float32)));
     return b().op("linear", inputs, {type(std::move(outShape))})->output();
   }
-  ir::Value* binary(const std::string& op, ir::Value* x, ir::Value* y) {
+  ir::Value* binary(ir::MilOpName op, ir::Value* x, ir::Value* y) {
     return b().op1(op, {{"x", x}, {"y", y}}, x->type());
   }
-  ir::Value* unary(const std::string& op, ir::Value* x) {
-    return b().op1(op, {{"x", x}}, x->type());
-  }
+  ir::Value* unary(ir::MilOpName op, ir::Value* x) { return b().op1(op, {{"x", x}}, x->type()); }
   std::vector<ir::Value*> splitGates(ir::Value* x) {
     std::vector<ir::TypePtr> types(static_cast<size_t>(gates()), type({batch, hidden}));
     ir::Node* split =

@@ -37,12 +37,10 @@ struct CellStep {
     }
     return b().op("linear", inputs, {milTensor(DType::Float32, {batch, width})})->output();
   }
-  ir::Value* binary(const std::string& op, ir::Value* x, ir::Value* y) {
+  ir::Value* binary(ir::MilOpName op, ir::Value* x, ir::Value* y) {
     return b().op1(op, {{"x", x}, {"y", y}}, stateType());
   }
-  ir::Value* unary(const std::string& op, ir::Value* x) {
-    return b().op1(op, {{"x", x}}, x->type());
-  }
+  ir::Value* unary(ir::MilOpName op, ir::Value* x) { return b().op1(op, {{"x", x}}, x->type()); }
   std::vector<ir::Value*> splitGates(ir::Value* x, int gates) {
     std::vector<ir::TypePtr> types(static_cast<size_t>(gates), stateType());
     ir::Node* split = b().op(
@@ -113,7 +111,8 @@ LoweringFn cell(CellKind kind) {
       }
       case CellKind::RNNTanh:
       case CellKind::RNNRelu:
-        ctx.bind(node.output(), step.unary(kind == CellKind::RNNTanh ? "tanh" : "relu",
+        ctx.bind(node.output(), step.unary(kind == CellKind::RNNTanh ? ir::MilOpName("tanh")
+                                                                     : ir::MilOpName("relu"),
                                            step.binary("add", fromInput, fromState)));
         return;
     }

@@ -33,7 +33,7 @@ Shape reducedShape(const Shape& shape, const std::vector<int64_t>& axes, bool ke
   return out;
 }
 
-ir::Value* reduce(LoweringContext& ctx, const std::string& op, ir::Value* x,
+ir::Value* reduce(LoweringContext& ctx, ir::MilOpName op, ir::Value* x,
                   const std::vector<int64_t>& axes, bool keep) {
   auto& b = ctx.builder();
   Shape out = reducedShape(*x->type()->shape(), axes, keep);
@@ -47,7 +47,7 @@ bool keepArg(LoweringContext& ctx, const ir::Node& node, size_t input) {
 
 // amax/amin/logsumexp(self, dim[], keepdim); prod(self, dtype) / prod.dim_int(self, dim, keepdim,
 // dtype).
-LoweringFn simpleReduce(const std::string& op, bool floating) {
+LoweringFn simpleReduce(ir::MilOpName op, bool floating) {
   return [op, floating](LoweringContext& ctx, const ir::Node& node) {
     ir::Value* x = ctx.get(node.input(0));
     if (floating) x = toFloat(ctx, x);
@@ -62,7 +62,7 @@ LoweringFn simpleReduce(const std::string& op, bool floating) {
 }
 
 // argmax/argmin(self, dim?, keepdim): over the flattened tensor when dim is None.
-LoweringFn argReduce(const std::string& op) {
+LoweringFn argReduce(ir::MilOpName op) {
   return [op](LoweringContext& ctx, const ir::Node& node) {
     ir::Value* x = ctx.get(node.input(0));
     const Shape shape = knownShape(ctx, node, x);
@@ -83,19 +83,20 @@ LoweringFn argReduce(const std::string& op) {
 
 // max.dim / min.dim(self, dim, keepdim) -> (values, indices); the other forms of aten::max and
 // aten::min (whole tensor, two tensors) keep their lowering in ops_conversion.cc.
-LoweringFn extremumWithIndex(const std::string& op, LoweringFn otherForms) {
-  return [op, otherForms](LoweringContext& ctx, const ir::Node& node) {
+LoweringFn extremumWithIndex(ir::MilOpName reduceOp, ir::MilOpName argReduceOp,
+                             LoweringFn otherForms) {
+  return [reduceOp, argReduceOp, otherForms](LoweringContext& ctx, const ir::Node& node) {
     if (node.numOutputs() != 2) return otherForms(ctx, node);
     ir::Value* x = ctx.get(node.input(0));
     int64_t rank = static_cast<int64_t>(knownShape(ctx, node, x).size());
     int64_t axis = axisOf(ctx, node, ctx.constantInt(node, 1), rank);
     bool keep = ctx.constantBool(node, 2);
     auto& b = ctx.builder();
-    ctx.bind(node.output(0), reduce(ctx, "reduce_" + op, x, {axis}, keep));
-    ctx.bind(node.output(1),
-             b.op1("reduce_arg" + op,
-                   {{"x", x}, {"axis", b.constInt(axis)}, {"keep_dims", b.constBool(keep)}},
-                   outputType(node, 1)));
+    ctx.bind(node.output(0), reduce(ctx, reduceOp, x, {axis}, keep));
+    ctx.bind(
+        node.output(1),
+        b.op1(argReduceOp, {{"x", x}, {"axis", b.constInt(axis)}, {"keep_dims", b.constBool(keep)}},
+              outputType(node, 1)));
   };
 }
 
@@ -164,7 +165,7 @@ void lowerNorm(LoweringContext& ctx, const ir::Node& node) {
 }
 
 // all/any(self) and .dim(self, dim, keepdim): min/max of (x != 0) as fp32, back to bool.
-LoweringFn truthReduce(const std::string& op) {
+LoweringFn truthReduce(ir::MilOpName op) {
   return [op](LoweringContext& ctx, const ir::Node& node) {
     ir::Value* x = ctx.get(node.input(0));
     int64_t rank = static_cast<int64_t>(knownShape(ctx, node, x).size());
@@ -221,8 +222,8 @@ void registerReduceMoreOps(LoweringTable& table) {
   table["aten::logsumexp"] = simpleReduce("reduce_log_sum_exp", true);
   table["aten::argmax"] = argReduce("reduce_argmax");
   table["aten::argmin"] = argReduce("reduce_argmin");
-  table["aten::max"] = extremumWithIndex("max", table.at("aten::max"));
-  table["aten::min"] = extremumWithIndex("min", table.at("aten::min"));
+  table["aten::max"] = extremumWithIndex("reduce_max", "reduce_argmax", table.at("aten::max"));
+  table["aten::min"] = extremumWithIndex("reduce_min", "reduce_argmin", table.at("aten::min"));
   table["aten::std"] = variance(true);
   table["aten::var"] = variance(false);
   table["aten::norm"] = lowerNorm;

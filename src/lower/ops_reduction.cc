@@ -7,7 +7,7 @@ namespace {
 
 // mean(Tensor self, ScalarType? dtype) or mean.dim(Tensor self, int[1]? dim, bool keepdim,
 // ScalarType? dtype); sum has the same two forms.
-LoweringFn reduction(const std::string& op) {
+LoweringFn reduction(ir::MilOpName op) {
   return [op](LoweringContext& ctx, const ir::Node& node) {
     ir::Value* x = ctx.get(node.input(0));
     std::vector<NamedInput> inputs{{"x", x}};

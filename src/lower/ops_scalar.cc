@@ -44,7 +44,7 @@ void lowerTensorOfNumber(LoweringContext& ctx, const ir::Node& node) {
   ctx.bind(node.output(), castTo(ctx, ctx.get(node.input(0)), *type->dtype()));
 }
 
-ir::Value* intOp(LoweringContext& ctx, const std::string& op, ir::Value* x, ir::Value* y) {
+ir::Value* intOp(LoweringContext& ctx, ir::MilOpName op, ir::Value* x, ir::Value* y) {
   return ctx.builder().op1(op, {{"x", x}, {"y", y}}, milScalar(DType::Int32));
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "ir/mil_op_table.h"
 #include "passes/mil_rewrite.h"
 
 namespace ts2coreml::passes {
@@ -128,7 +129,7 @@ void convertBlock(ir::Graph& graph, ir::Block* block, CastNames& names,
   }
   for (size_t i = 0; i < block->nodes().size(); ++i) {
     ir::Node* node = block->nodes()[i].get();
-    if (fp32Kinds.count(node->kind()) && node->blocks().empty()) {
+    if (fp32Kinds.count(node->kind())) {
       size_t inserted = keepInFp32(block, node, names);
       while (block->nodes()[i].get() != node) ++i;  // up-casts were inserted before it
       i += inserted;                                // skip the down-casts after it
@@ -162,8 +163,13 @@ void convertBlock(ir::Graph& graph, ir::Block* block, CastNames& names,
 }  // namespace
 
 void applyFp16ComputePrecision(ir::Graph& milGraph, const std::vector<std::string>& fp32OpTypes) {
+  // Only ops that compute in fp16 can be kept in fp32; the pass handles the others itself (the
+  // fp16 column of ir/mil_ops.def: const, cast, and control flow, whose blocks it converts).
   std::set<std::string> fp32Kinds;
-  for (const std::string& type : fp32OpTypes) fp32Kinds.insert("mil." + type);
+  for (const std::string& type : fp32OpTypes) {
+    const ir::MilOpSpec* spec = ir::findMilOpSpec(type);
+    if (spec && spec->fp16 == ir::MilFp16::Computes) fp32Kinds.insert("mil." + type);
+  }
   std::set<const ir::Value*> halfUses;
   collectHalfUses(milGraph.top(), fp32Kinds, halfUses);
   CastNames names{milGraph};

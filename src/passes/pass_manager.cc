@@ -28,7 +28,10 @@ bool verifyEachPassByDefault() {
 bool PassManager::runPass(ir::Graph& graph, const std::string& name) {
   const Pass& pass = findPass(name);
   bool changed = pass.run(graph, options_);
-  if (verifyEachPass_) ir::verifyGraph(graph, "after pass " + name);
+  if (verifyEachPass_) {
+    ir::verifyGraph(graph, "after pass " + name);
+    ir::verifyMilOpSignatures(graph, "after pass " + name);
+  }
   if (observer_) observer_(name, changed, graph);
   return changed;
 }

@@ -107,7 +107,8 @@ std::optional<std::vector<int64_t>> intsOf(const std::optional<IValue>& value, s
 }
 
 // conv{1,2,3}d(input, weight, bias, stride, padding, dilation, groups) and _convolution.
-Rule convolution(size_t groupsIndex) {
+// The output channels are the weight's first dimension whatever `groups` is.
+Rule convolution() {
   return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
     const auto& input = ops.types.at(0);
     const auto& weight = ops.types.at(1);
@@ -205,10 +206,10 @@ const std::unordered_map<std::string, Rule>& rules() {
     for (const char* name : {"lt", "le", "gt", "ge", "eq", "ne"}) {
       t[std::string("aten::") + name] = comparison();
     }
-    t["aten::conv1d"] = convolution(6);
-    t["aten::conv2d"] = convolution(6);
-    t["aten::conv3d"] = convolution(6);
-    t["aten::_convolution"] = convolution(8);
+    t["aten::conv1d"] = convolution();
+    t["aten::conv2d"] = convolution();
+    t["aten::conv3d"] = convolution();
+    t["aten::_convolution"] = convolution();
     t["aten::linear"] = linear();
     t["aten::mean"] = reduction();
     t["aten::sum"] = reduction();

@@ -1,5 +1,5 @@
 // Result types of the ops that move data around or make it (src/lower/ops_layout.cc,
-// ops_padding.cc, ops_gather.cc, ops_creation.cc, ops_conv_transpose.cc): expand, repeat,
+// ops_padding.cc, ops_advanced_index.cc, ops_creation.cc, ops_conv_transpose.cc): expand, repeat,
 // squeeze, narrow, pixel shuffles, padding, indexing with index tensors, arange and new_*,
 // transposed convolutions and 1-D pooling.
 #pragma once

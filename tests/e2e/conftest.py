@@ -1,10 +1,17 @@
 """Fixtures of the end-to-end suite (helpers live in e2e_helpers.py)."""
+import os
+
 import numpy as np
 import pytest
 import torch
 
 import models
 from e2e_helpers import ConversionCache, cli_path, torchvision_archives_dir
+
+
+# Every conversion of the suite runs the verifier (structure and MIL op signatures from
+# src/ir/mil_ops.def) after every pass: over the corpus it costs no measurable time.
+os.environ.setdefault("TS2COREML_VERIFY_EACH_PASS", "1")
 
 
 def pytest_configure(config):

@@ -286,6 +286,15 @@ def test_unknown_fp32_op_is_reported(tmp_path):
     assert len(warnings) == 1 and "'sofmax'" in warnings[0], result.stderr
 
 
+def test_op_the_fp16_pass_handles_itself_is_not_kept(tmp_path):
+    # cast's fp16 column in src/ir/mil_ops.def is FP16_SPECIAL: --fp32-ops cannot keep it.
+    save(SigmoidNet(), tmp_path / "net.pt")
+    result = check_success(convert(tmp_path / "net.pt", tmp_path / "m.mlpackage", inputs=["4x16"],
+                                   extra=["--fp32-ops", "sigmoid,cast"]))
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: ")]
+    assert len(warnings) == 1 and "'cast' cannot be kept in fp32" in warnings[0], result.stderr
+
+
 # ---------------------------------------------------------------- metadata
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f[1:])

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "ir/mil_op_table.h"
 
 namespace ts2coreml::backends::nn {
 
@@ -115,14 +116,22 @@ void NNContext::lowerBlock(const ir::Block& block, spec::NeuralNetwork* into) {
 
 void NNContext::lowerNode(const ir::Node& node) {
   const std::string& kind = node.kind();
-  if (kind == "mil.const") return;  // loaded on first use (see the header)
+  // The op table (ir/mil_ops.def) decides; nn_registry.cc only holds the lowering functions.
+  const ir::MilOpSpec* spec = ir::findMilOpSpecOfKind(kind);
+  // mil.const: loaded on first use (see the header).
+  if (spec && spec->neuralNetwork == ir::MilNeuralNetwork::BackendHandles) return;
   std::string op = kind.rfind("mil.", 0) == 0 ? kind.substr(4) : kind;
+  if (!spec || spec->neuralNetwork == ir::MilNeuralNetwork::MlProgramOnly) {
+    std::string where = node.location().known() ? " at " + node.location().describe() : "";
+    std::string why = spec ? ": " + std::string(spec->nnDetail) : "";
+    throw Error("neural network backend: no layer for MIL op '" + op + "'" + where + why +
+                " (use .mlpackage / ML Program)");
+  }
   const auto& table = layerLoweringRegistry();
   auto it = table.find(op);
-  if (it == table.end() || kind.rfind("mil.", 0) != 0) {
-    std::string where = node.location().known() ? " at " + node.location().describe() : "";
-    throw Error("neural network backend: no layer for MIL op '" + op + "'" + where +
-                " (use .mlpackage / ML Program)");
+  if (it == table.end()) {
+    throw Error("internal error: the op table gives MIL op '" + op + "' the neural-network " +
+                "lowering " + std::string(spec->nnDetail) + ", which nn_registry.cc lacks");
   }
   it->second(*this, node);
 }

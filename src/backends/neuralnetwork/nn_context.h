@@ -28,7 +28,8 @@ class NNContext;
 // Lowers one MIL op (a node of kind "mil.<op>") into layers of ctx.network().
 using LayerLoweringFn = void (*)(NNContext& ctx, const ir::Node& node);
 
-// The table of MIL ops with a lowering, keyed by op name without the "mil." prefix (registry.cc).
+// The table of MIL ops with a lowering, keyed by op name without the "mil." prefix
+// (nn_registry.cc); which ops have one is decided by the op table (ir/mil_ops.def).
 const std::unordered_map<std::string, LayerLoweringFn>& layerLoweringRegistry();
 
 class NNContext {

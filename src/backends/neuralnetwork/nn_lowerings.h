@@ -1,4 +1,4 @@
-// The lowering function of every MIL op the neural network backend supports; registry.cc maps
+// The lowering function of every MIL op the neural network backend supports; nn_registry.cc maps
 // op names to them. Each family lives in its own nn_lower_<family>.cc.
 #pragma once
 

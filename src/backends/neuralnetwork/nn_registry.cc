@@ -1,5 +1,7 @@
-// MIL op name -> neural network lowering. An op missing here makes the backend fail with
-// "no layer for MIL op '<op>' (use .mlpackage / ML Program)".
+// MIL op name -> neural network lowering: the functions of the ops whose row in the op table
+// (ir/mil_ops.def) says NN(...). Ops marked ML_PROGRAM_ONLY there are refused by the backend
+// with the table's reason; tests/unit/backends/mil_op_table_consistency_test.cc keeps the two
+// in step.
 #include "backends/neuralnetwork/nn_lowerings.h"
 
 namespace ts2coreml::backends::nn {

@@ -12,7 +12,8 @@ const MilOpTable& milOpTable() {
     registerConvPoolOps(t);       // conv, conv_transpose, max/avg/l2_pool
     registerLinearAlgebraOps(t);  // matmul, linear
     registerNormalizationOps(t);  // softmax, batch_norm, instance_norm, layer_norm
-    registerShapeOps(t);  // reshape, transpose, expand_dims, squeeze, shape, fill, range_1d, tile
+    registerShapeOps(
+        t);  // reshape, transpose, expand_dims, squeeze, shape, fill(_like), range_1d, tile
     registerIndexingOps(t);  // slice_*, gather*, concat, stack, split, pad
     return t;
   }();

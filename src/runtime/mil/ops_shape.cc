@@ -1,4 +1,4 @@
-// reshape, transpose, expand_dims, squeeze, shape, fill, range_1d, tile, flatten2d.
+// reshape, transpose, expand_dims, squeeze, shape, fill, fill_like, range_1d, tile, flatten2d.
 #include "runtime/kernels/kernel_utils.h"
 #include "runtime/kernels/shape_ops.h"
 #include "runtime/mil/op_context.h"
@@ -35,6 +35,14 @@ void fillOp(OpContext& ctx) {
   ctx.setOutput(kernels::fill(ctx.intsArg("shape"), v, dtype));
 }
 
+// iOS16: the shape of `ref_tensor`, the dtype of `value` (default 0.0, fp32).
+void fillLikeOp(OpContext& ctx) {
+  std::optional<Tensor> value = ctx.optionalTensor("value");
+  const DType dtype = value ? value->dtype() : DType::Float32;
+  const double v = value ? value->elementAsDouble(0) : 0.0;
+  ctx.setOutput(kernels::fill(ctx.tensor("ref_tensor").shape(), v, dtype));
+}
+
 void range1dOp(OpContext& ctx) {
   ctx.setOutput(kernels::range1d(ctx.tensor("end"), ctx.tensor("start"), ctx.tensor("step")));
 }
@@ -62,6 +70,7 @@ void registerShapeOps(MilOpTable& table) {
   table["squeeze"] = squeezeOp;
   table["shape"] = shapeOp;
   table["fill"] = fillOp;
+  table["fill_like"] = fillLikeOp;
   table["range_1d"] = range1dOp;
   table["tile"] = tileOp;
   table["flatten2d"] = flatten2dOp;

@@ -110,6 +110,25 @@ TEST(MilInterpreter, Fp16OutputsAreRoundedAfterEveryOp) {
   EXPECT_EQ(out.at("y").data<float>()[0], 1.0f);
 }
 
+// fill_like (iOS16): the shape of ref_tensor, filled with `value` in value's dtype; without a
+// value, fp32 zeros.
+TEST(MilInterpreter, FillLikeTakesTheShapeOfItsReference) {
+  TestModel m(7, "CoreML6");
+  m.input("x", MILSpec::FLOAT32, {2, 3}, Feature::FLOAT32);
+  addConst(m.block, "seven", intValue({}, {7}));
+  addOp(m.block, "fill_like", {{"ref_tensor", {"x"}}, {"value", {"seven"}}},
+        {{"sevens", MILSpec::INT32, {2, 3}}});
+  addOp(m.block, "fill_like", {{"ref_tensor", {"x"}}}, {{"zeros", MILSpec::FLOAT32, {2, 3}}});
+  m.output("sevens", Feature::INT32);
+  m.output("zeros", Feature::FLOAT32);
+  auto out = load(m)->predict({{"x", floats({2, 3}, {1, 2, 3, 4, 5, 6})}});
+  EXPECT_EQ(out.at("sevens").dtype(), DType::Int32);
+  EXPECT_EQ(out.at("sevens").shape(), (Shape{2, 3}));
+  expectValues(out.at("sevens"), {7, 7, 7, 7, 7, 7});
+  EXPECT_EQ(out.at("zeros").shape(), (Shape{2, 3}));
+  expectValues(out.at("zeros"), {0, 0, 0, 0, 0, 0});
+}
+
 TEST(MilInterpreter, ErrorsNameTheOpAndTheValue) {
   {
     TestModel m;
