@@ -82,6 +82,11 @@ ir::Value* gatherConst(LoweringContext& ctx, ir::Value* x, int64_t axis,
                        const std::vector<int64_t>& indices);
 // x tiled to `target` (a shape x broadcasts to; leading unit axes are added first).
 ir::Value* broadcastTo(LoweringContext& ctx, ir::Value* x, const Shape& target);
+// mil.conv_transpose of a torch transposed convolution whose stride and padding are inputs 3
+// and 4, and groups and dilation the inputs given (conv_transpose{1,2,3}d: 6, 7;
+// _convolution with transposed=True: 8, 5). The output size comes from the node's type.
+void emitConvTranspose(LoweringContext& ctx, const ir::Node& node, size_t groupsInput,
+                       size_t dilationInput);
 // MIL's dtype string for cast: "fp32", "fp16", "int32", "bool".
 std::string milDTypeString(DType dtype);
 

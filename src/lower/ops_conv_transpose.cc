@@ -17,6 +17,13 @@ std::vector<int64_t> spatialInts(LoweringContext& ctx, const ir::Node& node, siz
 
 // conv_transpose{1,2}d(input, weight, bias, stride, padding, output_padding, groups, dilation)
 void lowerConvTranspose(LoweringContext& ctx, const ir::Node& node) {
+  emitConvTranspose(ctx, node, /*groupsInput=*/6, /*dilationInput=*/7);
+}
+
+}  // namespace
+
+void emitConvTranspose(LoweringContext& ctx, const ir::Node& node, size_t groupsInput,
+                       size_t dilationInput) {
   ir::Value* x = ctx.get(node.input(0));
   ir::Value* weight = ctx.get(node.input(1));
   const Shape& w = knownShape(ctx, node, weight);
@@ -26,7 +33,7 @@ void lowerConvTranspose(LoweringContext& ctx, const ir::Node& node) {
   std::vector<int64_t> pads;
   for (int64_t p : spatialInts(ctx, node, 4, spatial)) pads.insert(pads.end(), {p, p});
   std::vector<int64_t> strides = spatialInts(ctx, node, 3, spatial);
-  std::vector<int64_t> dilations = spatialInts(ctx, node, 7, spatial);
+  std::vector<int64_t> dilations = spatialInts(ctx, node, dilationInput, spatial);
   auto& b = ctx.builder();
   ir::TypePtr type = outputType(node);
   Shape out = *type->shape();
@@ -50,12 +57,14 @@ void lowerConvTranspose(LoweringContext& ctx, const ir::Node& node) {
   inputs.emplace_back("pad_type", b.constString("custom"));
   inputs.emplace_back("pad", b.constIntVector(pads));
   inputs.emplace_back("dilations", b.constIntVector(dilations));
-  inputs.emplace_back("groups", b.constInt(ctx.constantInt(node, 6)));
+  inputs.emplace_back("groups", b.constInt(ctx.constantInt(node, groupsInput)));
   // output_shape pins the size output_padding adds (it is otherwise ambiguous with stride > 1).
   inputs.emplace_back("output_shape", b.constIntVector(out));
   ir::Value* y = b.op("conv_transpose", inputs, {ir::Type::tensor(type->dtype(), out)})->output();
   ctx.bind(node.output(), asImage ? reshapeTo(ctx, y, *type->shape()) : y);
 }
+
+namespace {
 
 // The pooling ops of rank 3 ([N, C, L]) run as 2-D pooling of [N, C, 1, L].
 ir::Value* asImage(LoweringContext& ctx, const ir::Node& node, ir::Value* x) {

@@ -79,7 +79,10 @@ void lowerConv(LoweringContext& ctx, const ir::Node& node) {
 // _convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
 //              groups, benchmark, deterministic, cudnn_enabled[, allow_tf32])
 void lowerUnderscoreConvolution(LoweringContext& ctx, const ir::Node& node) {
-  if (ctx.constantBool(node, 6)) ctx.fail(node, "transposed convolution is not supported yet");
+  if (ctx.constantBool(node, 6)) {  // what a traced ConvTranspose records
+    emitConvTranspose(ctx, node, /*groupsInput=*/8, /*dilationInput=*/5);
+    return;
+  }
   ConvArgs args;
   args.groups = 8;
   emitConv(ctx, node, args);

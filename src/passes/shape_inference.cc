@@ -3,6 +3,7 @@
 #include <functional>
 #include <unordered_map>
 
+#include "core/error.h"
 #include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_conversion.h"
 #include "passes/shape_rules_creation.h"
@@ -106,8 +107,10 @@ std::optional<std::vector<int64_t>> intsOf(const std::optional<IValue>& value, s
   return ints;
 }
 
-// conv{1,2,3}d(input, weight, bias, stride, padding, dilation, groups) and _convolution.
-// The output channels are the weight's first dimension whatever `groups` is.
+// conv{1,2,3}d(input, weight, bias, stride, padding, dilation, groups) and
+// _convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
+// groups, ...). An input whose channel count does not fit the weight is refused here, at
+// conversion, instead of writing a model that fails when it runs.
 Rule convolution() {
   return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
     const auto& input = ops.types.at(0);
@@ -116,12 +119,24 @@ Rule convolution() {
     const Shape& x = *input->shape();
     const Shape& w = *weight->shape();
     if (w.size() < 3 || x.size() != w.size()) return ir::Type::tensor(input->dtype());
+    const bool general = ops.types.size() > 8;  // _convolution
+    const bool transposed =
+        general && ops.constants.at(6) && ops.constants[6]->isBool() && ops.constants[6]->toBool();
+    const auto groupsValue = ops.constants.at(general ? 8 : 6);
+    const int64_t groups = groupsValue && groupsValue->isInt() ? groupsValue->toInt() : 1;
+    const int64_t expected = transposed ? w[0] : w[1] * groups;
+    if (x[1] > 0 && expected > 0 && x[1] != expected) {
+      throw Error("the input has " + std::to_string(x[1]) +
+                  " channels but the convolution's "
+                  "weight expects " +
+                  std::to_string(expected) + " (check the --input shape)");
+    }
     size_t spatial = w.size() - 2;
     auto stride = intsOf(ops.constants.at(3), spatial);
     auto dilation = intsOf(ops.constants.at(5), spatial);
-    Shape out{x[0], w[0]};
+    Shape out{x[0], transposed ? w[1] * groups : w[0]};
     const auto& padding = ops.constants.at(4);
-    if (padding && padding->isString()) {
+    if (padding && padding->isString() && !transposed) {
       for (size_t i = 0; i < spatial; ++i) {
         int64_t k = (w[2 + i] - 1) * (dilation ? (*dilation)[i] : 1) + 1;
         out.push_back(padding->toString() == "same" ? x[2 + i] : x[2 + i] - k + 1);
@@ -129,10 +144,18 @@ Rule convolution() {
       return ir::Type::tensor(input->dtype(), out);
     }
     auto pad = intsOf(padding, spatial);
-    if (!stride || !dilation || !pad) return ir::Type::tensor(input->dtype());
+    auto outputPadding = transposed ? intsOf(ops.constants.at(7), spatial) : std::nullopt;
+    if (!stride || !dilation || !pad || (transposed && !outputPadding))
+      return ir::Type::tensor(input->dtype());
     for (size_t i = 0; i < spatial; ++i) {
       int64_t k = (w[2 + i] - 1) * (*dilation)[i] + 1;
-      out.push_back(x[2 + i] < 0 ? -1 : (x[2 + i] + 2 * (*pad)[i] - k) / (*stride)[i] + 1);
+      if (x[2 + i] < 0) {
+        out.push_back(-1);
+      } else if (transposed) {
+        out.push_back((x[2 + i] - 1) * (*stride)[i] - 2 * (*pad)[i] + k + (*outputPadding)[i]);
+      } else {
+        out.push_back((x[2 + i] + 2 * (*pad)[i] - k) / (*stride)[i] + 1);
+      }
     }
     return ir::Type::tensor(input->dtype(), out);
   };
