@@ -21,8 +21,15 @@ MEMORY_LIMIT = 1 << 30  # RLIMIT_AS of every run
 HANG_GUARD = 60  # seconds; a run that takes this long is a hang, not a slow refusal
 
 
+# A sanitized binary (scripts/test_sanitized.sh sets TS2COREML_SANITIZED) reserves terabytes of
+# address space for its shadow memory, so RLIMIT_AS cannot bound it; that script bounds the
+# resident memory instead (ASAN_OPTIONS hard_rss_limit_mb, which aborts the process).
+SANITIZED = bool(os.environ.get("TS2COREML_SANITIZED"))
+
+
 def limited_memory():
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    if not SANITIZED:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
 def run_limited(*args):
