@@ -122,10 +122,11 @@ def test_fuzz_regression(path, tmp_path):
             archive_with(TEMPLATE, archive, first_code_entry, data)
         assert_contract(convert_archive(archive, TEMPLATE, out))
     elif target == "compiler":
-        # As compiler_fuzzer.cc: byte 0 picks the template (low 7 bits) and the format.
-        templates = sorted(d for d in CORPUS.iterdir()
-                           if (d / "model.pt").exists() and (d / "spec.json").exists())
-        chosen = templates[(data[0] & 0x7F) % len(templates)]
+        # As compiler_fuzzer.cc: byte 0 picks the format (high bit) and the template (low 7
+        # bits, an index into the sorted corpus). The index changes when the corpus does, so the
+        # kept inputs are named <template>.<what>, and that name picks the template.
+        chosen = CORPUS / path.name.split(".")[0]
+        assert (chosen / "spec.json").exists(), f"{path.name}: no corpus model {chosen.name}"
         archive = tmp_path / "input.pt"
         archive_with(chosen, archive, first_code_entry, data[1:])
         suffix = ".mlmodel" if data[0] & 0x80 else ".mlpackage"
