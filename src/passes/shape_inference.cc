@@ -3,6 +3,7 @@
 #include <functional>
 #include <unordered_map>
 
+#include "core/error.h"
 #include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_conversion.h"
 #include "passes/shape_rules_creation.h"
@@ -129,6 +130,10 @@ Rule convolution(size_t groupsIndex) {
     }
     auto pad = intsOf(padding, spatial);
     if (!stride || !dilation || !pad) return ir::Type::tensor(input->dtype());
+    for (int64_t s : *stride) {
+      // Found by fuzz_compiler: a stride of 0 divided by zero below.
+      if (s <= 0) throw Error("convolution stride must be positive, got " + std::to_string(s));
+    }
     for (size_t i = 0; i < spatial; ++i) {
       int64_t k = (w[2 + i] - 1) * (*dilation)[i] + 1;
       out.push_back(x[2 + i] < 0 ? -1 : (x[2 + i] + 2 * (*pad)[i] - k) / (*stride)[i] + 1);
