@@ -22,6 +22,7 @@ APT_PACKAGES=(
   ccache                                      # the Python package's build reuses build/'s objects
   python3-dev                                 # headers of the Python extension (pip install .)
   python3-torchvision                         # torchvision models (torch 1.13) for the e2e tests
+  clang libclang-rt-14-dev llvm               # tests only: ASan/UBSan build, libFuzzer, symbolizer
 )
 # PIP_TORCH and PIP_PACKAGES (the pinned Python test tools) are in common.sh.
 

@@ -1,5 +1,8 @@
 #include "archive/torchscript_archive.h"
 
+#include <cstdint>
+#include <cstring>
+
 #include "archive/unpickler.h"
 #include "core/error.h"
 
@@ -130,6 +133,14 @@ IValue TorchScriptArchive::loadPickle(const std::string& name, const std::string
       throw Error(path() + ": " + name + ": storage record '" + prefix_ + recordDir + key +
                   "' holds " + std::to_string(record->size()) + " bytes, fewer than its " +
                   std::to_string(numel) + " " + std::string(dtypeName(dtype)) + " elements need");
+    }
+    // Stored records are views into the file. torch pads them to 64-byte offsets, but an archive
+    // rewritten by another zip tool need not be: a misaligned view would make every typed
+    // access to the tensor undefined behaviour, so such a record is copied (aligned) instead.
+    if (reinterpret_cast<uintptr_t>(record->data()) % elementSize(dtype) != 0) {
+      auto aligned = Buffer::allocate(record->size());
+      std::memcpy(aligned->mutableData(), record->data(), record->size());
+      return aligned;
     }
     return record;
   };

@@ -128,8 +128,10 @@ Tensor Tensor::clone() const {
   }
   const auto* base = static_cast<const uint8_t*>(rawData());
   const int64_t n = numel();
+  // Signed byte offsets: strides are negative for reversed views (slice with step -1).
+  const auto itemBytes = static_cast<int64_t>(item);
   for (int64_t i = 0; i < n; ++i) {
-    std::memcpy(dst + i * item, base + stridedOffset(shape_, strides_, i) * item, item);
+    std::memcpy(dst + i * itemBytes, base + stridedOffset(shape_, strides_, i) * itemBytes, item);
   }
   return out;
 }

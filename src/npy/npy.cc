@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -185,11 +186,16 @@ uint32_t readLittleEndian(const uint8_t* p, size_t bytes) {
 }
 
 size_t dataBytes(const Header& header, const std::string& source) {
+  // The product of the non-zero dimensions must fit as well: an array with a zero dimension is
+  // empty, but its tensor's strides are products of the dimensions after it (found by fuzz_npy).
   size_t total = elementSize(header.dtype);
+  size_t span = total;
   for (int64_t d : header.shape) {
-    if (__builtin_mul_overflow(total, static_cast<size_t>(d), &total)) {
+    if (d != 0 && (__builtin_mul_overflow(span, static_cast<size_t>(d), &span) ||
+                   span > static_cast<size_t>(std::numeric_limits<int64_t>::max()))) {
       throw Error(source + ": array shape " + shapeToString(header.shape) + " is too large");
     }
+    total *= static_cast<size_t>(d);  // no overflow: total is 0 or span
   }
   return total;
 }

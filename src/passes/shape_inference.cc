@@ -147,6 +147,10 @@ Rule convolution() {
     auto outputPadding = transposed ? intsOf(ops.constants.at(7), spatial) : std::nullopt;
     if (!stride || !dilation || !pad || (transposed && !outputPadding))
       return ir::Type::tensor(input->dtype());
+    for (int64_t s : *stride) {
+      // Found by fuzz_compiler: a stride of 0 divided by zero below.
+      if (s <= 0) throw Error("convolution stride must be positive, got " + std::to_string(s));
+    }
     for (size_t i = 0; i < spatial; ++i) {
       int64_t k = (w[2 + i] - 1) * (*dilation)[i] + 1;
       if (x[2 + i] < 0) {

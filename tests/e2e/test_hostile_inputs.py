@@ -21,8 +21,15 @@ MEMORY_LIMIT = 1 << 30  # RLIMIT_AS of every run
 HANG_GUARD = 60  # seconds; a run that takes this long is a hang, not a slow refusal
 
 
+# A sanitized binary (scripts/test_sanitized.sh sets TS2COREML_SANITIZED) reserves terabytes of
+# address space for its shadow memory, so RLIMIT_AS cannot bound it; that script bounds the
+# resident memory instead (ASAN_OPTIONS hard_rss_limit_mb, which aborts the process).
+SANITIZED = bool(os.environ.get("TS2COREML_SANITIZED"))
+
+
 def limited_memory():
-    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    if not SANITIZED:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
 
 def run_limited(*args):
@@ -227,6 +234,27 @@ def test_compiler_nested_blocks(base, tmp_path, depth):
     body += "    " + " " * depth + "x = x + 1\n    return x\n"
     convert_refused(base, tmp_path, code=forward_code(base, body),
                     words=("test_hostile_inputs.py", ("nest", "deep"), "limit"))
+
+
+NESTED_STATIC_WHILES = """    i = 0
+    while i < 3000:
+        j = 0
+        while j < 3000:
+            j = j + 1
+        i = i + 1
+    return x
+"""
+NESTED_STATIC_FORS = "".join("    " + "    " * d + f"for i{d} in range(64):\n" for d in range(4)) + (
+    "    " + "    " * 4 + "x = x + 1\n    return x\n")
+
+
+@pytest.mark.parametrize("body", [NESTED_STATIC_WHILES, NESTED_STATIC_FORS],
+                         ids=["whiles", "fors"])
+def test_compiler_nested_unrolled_loops(base, tmp_path, body):
+    """Loops unrolled at conversion time share one budget of iterations (found by fuzz_compiler:
+    two nested 3,000-iteration whiles, 9 million unrolled bodies, ran for minutes)."""
+    convert_refused(base, tmp_path, code=forward_code(base, body),
+                    words=("unrolled", "10000 iterations", "limit"))
 
 
 # --- files that are not regular files ----------------------------------------------------------

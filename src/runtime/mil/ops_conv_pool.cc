@@ -1,5 +1,6 @@
 // conv, conv_transpose and the pooling ops, with MIL's defaults (strides and dilations 1,
 // pad_type "valid", pad 0, groups 1).
+#include "core/error.h"
 #include "runtime/kernels/convolution.h"
 #include "runtime/kernels/pooling.h"
 #include "runtime/mil/op_context.h"
@@ -14,6 +15,10 @@ std::vector<int64_t> ones(size_t n) {
 }
 
 Shape spatialDims(const Tensor& t) {
+  // A corrupted model's conv weight can have rank < 2: the iterator would pass the shape's end
+  // (found by fuzz_mlpackage).
+  if (t.rank() < 3)
+    throw Error("a conv/pool operand must have rank >= 3, got " + shapeToString(t.shape()));
   return Shape(t.shape().begin() + 2, t.shape().end());
 }
 

@@ -1,5 +1,6 @@
 // slice_by_index, slice_by_size, gather, gather_along_axis, concat, stack, split, pad.
 #include "runtime/kernels/indexing.h"
+#include "runtime/kernels/kernel_utils.h"
 #include "runtime/mil/op_context.h"
 #include "runtime/mil/op_registry.h"
 
@@ -44,7 +45,9 @@ void stackOp(OpContext& ctx) {
 
 void splitOp(OpContext& ctx) {
   const Tensor& x = ctx.tensor("x");
-  const int64_t axis = ctx.intArg("axis");
+  // Checked here: a corrupted model's axis reached Tensor::dim (std::out_of_range, no op named;
+  // found by fuzz_mlpackage).
+  const int64_t axis = kernels::normalizeAxis(ctx.intArg("axis"), x.rank());
   std::vector<int64_t> sizes;
   if (ctx.has("split_sizes")) {
     sizes = ctx.intsArg("split_sizes");

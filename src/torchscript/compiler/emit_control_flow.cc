@@ -18,6 +18,9 @@ namespace {
 constexpr int64_t kUnrollLimit = 64;
 // A while loop whose condition stays known at conversion time is unrolled up to this many times.
 constexpr int kStaticWhileLimit = 10000;
+// All loops unrolled at conversion time share this many iterations: nested loops multiply (two
+// nested 3,000-iteration whiles in a few lines of code took minutes; found by fuzz_compiler).
+constexpr int64_t kUnrolledIterationBudget = 10000;
 
 bool hasKnownShape(const ir::TypePtr& type) {
   return type && type->isTensor() && type->dtype() && type->shape();
@@ -404,6 +407,7 @@ void ModuleCompiler::emitFor(const ForStmt& statement, Environment& env) {
   if (tripConstant && tripConstant->isInt() && tripConstant->toInt() <= kUnrollLimit) {
     int64_t first = constantOf(start)->toInt(), stride = constantOf(step)->toInt();
     for (int64_t i = 0; i < tripConstant->toInt(); ++i) {
+      spendUnrolledIteration(statement);
       emitAssignTarget(*statement.target,
                        SugaredValue::ofValue(emitter_.constant(IValue(first + i * stride))), env);
       emitStatements(statement.body, env);
@@ -415,6 +419,13 @@ void ModuleCompiler::emitFor(const ForStmt& statement, Environment& env) {
   emitLoop(statement, materialize(trips), emitter_.constant(IValue(true)), statement.body,
            statement.target.get(), nullptr, env, simpleRange ? nullptr : start,
            simpleRange ? nullptr : step);
+}
+
+void ModuleCompiler::spendUnrolledIteration(const Stmt& loop) {
+  if (++unrolledIterations_ > kUnrolledIterationBudget)
+    fail(loop, "loops unrolled at conversion time run more than " +
+                   std::to_string(kUnrolledIterationBudget) +
+                   " iterations in total (nested loops multiply); limit reached");
 }
 
 void ModuleCompiler::emitWhile(const WhileStmt& statement, Environment& env) {
@@ -431,6 +442,7 @@ void ModuleCompiler::emitWhile(const WhileStmt& statement, Environment& env) {
     if (!constant->toBool()) return;
     if (iteration >= kStaticWhileLimit)
       fail(statement, "while loop does not terminate at conversion time");
+    spendUnrolledIteration(statement);
     emitStatements(statement.body, env);
   }
 }

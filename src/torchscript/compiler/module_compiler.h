@@ -115,6 +115,8 @@ class ModuleCompiler {
   ir::SourceLocation locateLine(const Expr& expr) const;
   [[noreturn]] void fail(const Expr& where, const std::string& what) const;
   [[noreturn]] void fail(const Stmt& where, const std::string& what) const;
+  // Counts one iteration of a loop unrolled at conversion time; fails at `loop` past the budget.
+  void spendUnrolledIteration(const Stmt& loop);
 
   const ClassTable& classes() const { return classes_; }
 
@@ -136,6 +138,8 @@ class ModuleCompiler {
   bool returned_ = false;
   // Depth of data-dependent control flow (prim::If / prim::Loop blocks) being emitted.
   int dynamicDepth_ = 0;
+  // Loop iterations unrolled at conversion time so far, all loops together (emit_control_flow.cc).
+  int64_t unrolledIterations_ = 0;
   // dynamicDepth_ inside the body of each data-dependent loop being emitted (outermost first).
   std::vector<int> loopBodyDepths_;
 

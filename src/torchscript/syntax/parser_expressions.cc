@@ -250,6 +250,9 @@ ExprPtr Parser::factor() {
     if (op == "-" && operand->kind == ExprKind::Constant) {
       auto& constant = static_cast<ConstantExpr&>(*operand);
       if (constant.value.isInt()) {
+        // 2**63 has no int64 (found by fuzz_torchscript_parser: negating it overflowed).
+        if (constant.value.toInt() == std::numeric_limits<int64_t>::min())
+          fail("integer literal -(-9223372036854775808) is out of the int64 range");
         constant.value = IValue(-constant.value.toInt());
         constant.pos = pos;
         return operand;

@@ -97,6 +97,18 @@ TEST(NpyRead, EmptyArrayKeepsItsShape) {
   EXPECT_EQ(t.numel(), 0);
 }
 
+// Found by fuzz_npy: with a zero dimension the data size is 0 whatever the other dimensions
+// are, but the strides multiply them; a shape whose other dimensions overflow is refused.
+TEST(NpyRead, RefusesAnEmptyArrayWhoseOtherDimensionsOverflow) {
+  std::string dict =
+      "{'descr': '<f4', 'fortran_order': False, 'shape': (0, 4294967296, 4294967296), }";
+  dict.resize(118, ' ');
+  dict += '\n';
+  const std::string bytes = std::string("\x93NUMPY\x01\x00", 8) + char(dict.size()) + '\0' + dict;
+  EXPECT_NE(errorOf([&] { decode(asSpan(bytes), "empty.npy"); }).find("is too large"),
+            std::string::npos);
+}
+
 TEST(NpyRead, DecodeFromMemoryMatchesReadFile) {
   std::string bytes = readBytes(kFixtures + "i4_v1.npy");
   Tensor t = decode(asSpan(bytes), "i4_v1.npy");

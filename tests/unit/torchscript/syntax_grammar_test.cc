@@ -234,6 +234,10 @@ TEST(Grammar, ErrorsGiveFileLineColumn) {
   EXPECT_EQ(message("y = f(a=1, 2)\n"),
             "code/__torch__.py:1:12: positional argument after keyword argument");
   EXPECT_EQ(message("x = a b\n"), "code/__torch__.py:1:7: expected end of statement, found 'b'");
+  // Found by fuzz_torchscript_parser: folding the outer minus negated INT64_MIN (overflow).
+  EXPECT_EQ(message("x = --9223372036854775808\n"),
+            "code/__torch__.py:1:26: integer literal -(-9223372036854775808) is out of the int64 "
+            "range");
 }
 
 }  // namespace
