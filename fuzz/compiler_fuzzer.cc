@@ -6,6 +6,7 @@
 // keeps its data.pkl, constants, debug records and spec.json input shapes, so the code compiles
 // against a real module object. Seeds: scripts/fuzz_seeds.py (the templates' own code).
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -29,6 +30,31 @@ struct Template {
   std::vector<InputSpec> inputs;
 };
 
+// True for "x:2x3x4": a name and positive dimensions (entries with NAME=VALUE constants,
+// run-time numbers or --module/--method are left out; scripts/fuzz_seeds.py skips the same).
+bool isPlainTensorSpec(const std::string& text) {
+  const size_t colon = text.find(':');
+  if (colon == std::string::npos || text.find(':', colon + 1) != std::string::npos) return false;
+  const std::string dims = text.substr(colon + 1);
+  size_t start = 0;
+  while (start <= dims.size()) {
+    size_t end = dims.find('x', start);
+    if (end == std::string::npos) end = dims.size();
+    if (end == start) return false;
+    for (size_t i = start; i < end; ++i)
+      if (!std::isdigit(static_cast<unsigned char>(dims[i]))) return false;
+    start = end + 1;
+  }
+  return true;
+}
+
+bool usesPlainTensorInputs(const nlohmann::json& spec) {
+  if (spec.contains("options") && !spec.at("options").empty()) return false;
+  for (const auto& input : spec.at("inputs"))
+    if (!isPlainTensorSpec(input.get<std::string>())) return false;
+  return true;
+}
+
 // "x:2x3x4" as in spec.json.
 InputSpec parseSpec(const std::string& text) {
   InputSpec spec;
@@ -48,9 +74,11 @@ InputSpec parseSpec(const std::string& text) {
 std::vector<Template> loadTemplates() {
   namespace fs = std::filesystem;
   std::vector<fs::path> dirs;
-  for (const auto& item : fs::directory_iterator(TS2COREML_FIXTURES_DIR "/corpus_t1.13"))
-    if (fs::exists(item.path() / "model.pt") && fs::exists(item.path() / "spec.json"))
-      dirs.push_back(item.path());
+  for (const auto& item : fs::directory_iterator(TS2COREML_FIXTURES_DIR "/corpus_t1.13")) {
+    if (!fs::exists(item.path() / "model.pt") || !fs::exists(item.path() / "spec.json")) continue;
+    std::ifstream specFile(item.path() / "spec.json");
+    if (usesPlainTensorInputs(nlohmann::json::parse(specFile))) dirs.push_back(item.path());
+  }
   std::sort(dirs.begin(), dirs.end());  // scripts/fuzz_seeds.py numbers them in the same order
   std::vector<Template> templates;
   for (const fs::path& dir : dirs) {

@@ -47,10 +47,22 @@ def first_code_entry(names):
     return next(name for name in names if "/code/" in name and name.endswith(".py"))
 
 
+def plain_tensor_inputs(folder):
+    """True when every input of the entry is NAME:DIMS and nothing else is needed (no
+    --module/--method, no NAME=VALUE constant): the entries compiler_fuzzer.cc takes."""
+    spec = json.loads((folder / "spec.json").read_text())
+    if spec.get("options"):
+        return False
+    return all("=" not in text and text.count(":") == 1 and
+               all(part.isdigit() for part in text.split(":")[1].split("x"))
+               for text in spec["inputs"])
+
+
 def corpus_templates():
     """The corpus folders in the order compiler_fuzzer.cc numbers them (sorted paths)."""
     return sorted(d for d in CORPUS.iterdir()
-                  if (d / "model.pt").exists() and (d / "spec.json").exists())
+                  if (d / "model.pt").exists() and (d / "spec.json").exists() and
+                  plain_tensor_inputs(d))
 
 
 def convert(binary, folder, out):
