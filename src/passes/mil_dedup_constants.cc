@@ -48,8 +48,10 @@ bool sameValue(const ir::Value* a, const ir::Value* b) {
   }
   const Tensor ta = va.toTensor().contiguous();
   const Tensor tb = vb.toTensor().contiguous();
+  // An empty tensor may have no data pointer at all, which memcmp must not get (UBSan, found
+  // by fuzz_compiler in CI's smoke run).
   return ta.dtype() == tb.dtype() && ta.shape() == tb.shape() &&
-         std::memcmp(ta.rawData(), tb.rawData(), ta.nbytes()) == 0;
+         (ta.nbytes() == 0 || std::memcmp(ta.rawData(), tb.rawData(), ta.nbytes()) == 0);
 }
 
 using Scope = std::unordered_map<std::string, std::vector<ir::Value*>>;
