@@ -74,6 +74,22 @@ Evaluator comparison(std::function<bool(double, double)> onNumbers,
   };
 }
 
+// min(a, b) / max(a, b) of numbers, or min(list) / max(list) of a non-empty number list.
+Evaluator extremum(bool largest) {
+  auto pick = arithmetic(
+      [largest](int64_t x, int64_t y) { return largest ? std::max(x, y) : std::min(x, y); },
+      [largest](double x, double y) { return largest ? std::max(x, y) : std::min(x, y); });
+  return [pick](const Args& a) -> std::optional<IValue> {
+    if (a.size() != 1 || !a[0].isList()) return pick(a);
+    const auto& items = a[0].items();
+    if (items.empty()) throw Error("min()/max() of an empty list");
+    std::optional<IValue> best = items[0];
+    if (!isNumber(*best)) return std::nullopt;
+    for (size_t i = 1; i < items.size() && best; ++i) best = pick({*best, items[i]});
+    return best;
+  };
+}
+
 int64_t normalizeIndex(int64_t index, size_t size, const char* what) {
   int64_t n = static_cast<int64_t>(size);
   if (index < 0) index += n;
@@ -145,10 +161,9 @@ const std::unordered_map<std::string, Evaluator>& evaluators() {
     t["aten::remainder"] =
         arithmetic(floorMod, [](double x, double y) { return x - std::floor(x / y) * y; });
     t["aten::pow"] = arithmetic(nullptr, [](double x, double y) { return std::pow(x, y); });
-    t["aten::min"] = arithmetic([](int64_t x, int64_t y) { return std::min(x, y); },
-                                [](double x, double y) { return std::min(x, y); });
-    t["aten::max"] = arithmetic([](int64_t x, int64_t y) { return std::max(x, y); },
-                                [](double x, double y) { return std::max(x, y); });
+    // Python's min()/max() of numbers are prim ops in TorchScript; aten's take a list too.
+    for (const char* kind : {"aten::min", "prim::min"}) t[kind] = extremum(false);
+    for (const char* kind : {"aten::max", "prim::max"}) t[kind] = extremum(true);
     t["aten::lt"] = comparison(std::less<double>(), std::less<std::string>());
     t["aten::le"] = comparison(std::less_equal<double>(), std::less_equal<std::string>());
     t["aten::gt"] = comparison(std::greater<double>(), std::greater<std::string>());

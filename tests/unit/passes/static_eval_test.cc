@@ -43,6 +43,17 @@ TEST(StaticEval, SizeArithmeticOnScalarTensors) {
   EXPECT_FALSE(evaluateScalarOp("aten::sqrt", {scalar(DType::Float32, -1)}).has_value());
 }
 
+// Python's max()/min() of ints are prim::max/prim::min in TorchScript (timm's same padding).
+TEST(StaticEval, MinAndMaxOfNumbersAndLists) {
+  EXPECT_EQ(eval("prim::max", {IValue(-2), IValue(0)}).toInt(), 0);
+  EXPECT_EQ(eval("prim::min", {IValue(7), IValue(3)}).toInt(), 3);
+  EXPECT_DOUBLE_EQ(eval("prim::max", {IValue(1.5), IValue(0.5)}).toDouble(), 1.5);
+  IValue list = IValue::list({IValue(4), IValue(9), IValue(2)});
+  EXPECT_EQ(eval("aten::max", {list}).toInt(), 9);
+  EXPECT_EQ(eval("prim::min", {list}).toInt(), 2);
+  EXPECT_THROW(evaluateScalarOp("prim::max", {IValue::list({})}), Error);
+}
+
 TEST(StaticEval, ComparisonsOfLargeIntsAreExact) {
   const int64_t big = std::numeric_limits<int64_t>::max();
   EXPECT_FALSE(eval("aten::lt", {IValue(big), IValue(big - 1)}).toBool());

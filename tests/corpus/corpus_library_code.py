@@ -1,0 +1,45 @@
+"""Constructs that model libraries (timm, transformers) use, written the way those libraries
+write them, so a failure in the real-model suite has a small entry that shows the fix. Each
+entry names the library code it stands for; the real-model suite (tests/real_models) runs the
+libraries themselves.
+"""
+import math
+from typing import List
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from corpus_entry import entry, normal
+
+
+def _same_padding(size: int, kernel: int, stride: int, dilation: int) -> int:
+    return max((math.ceil(size / stride) - 1) * stride + (kernel - 1) * dilation + 1 - size, 0)
+
+
+def _pad_same(x, kernel: List[int], stride: List[int], value: float = 0.0):
+    ih, iw = x.size()[-2:]
+    pad_h = _same_padding(ih, kernel[0], stride[0], 1)
+    pad_w = _same_padding(iw, kernel[1], stride[1], 1)
+    if pad_h > 0 or pad_w > 0:
+        x = F.pad(x, [pad_w // 2, pad_w - pad_w // 2, pad_h // 2, pad_h - pad_h // 2],
+                  value=value)
+    return x
+
+
+@entry("lib_same_padding", [("x", (1, 3, 9, 10))], {"any": normal(1, 3, 9, 10)})
+class SamePadding(nn.Module):
+    """timm's TF-style 'same' padding (layers/padding.py pad_same, Conv2dSame, MaxPool2dSame):
+    the padding is Python's max() of int arithmetic on the input size, which folds to a constant
+    once the input shape is known."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, stride=2)
+
+    def forward(self, x):
+        y = self.conv(_pad_same(x, [3, 3], [2, 2]))
+        pooled = F.max_pool2d(_pad_same(y, [3, 3], [2, 2], value=-float("inf")), 3, 2)
+        # min() of ints folds the same way: the smaller of the two spatial sizes.
+        side = min(pooled.size(-1), pooled.size(-2))
+        return pooled[:, :, :side, :side]
