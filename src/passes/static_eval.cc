@@ -90,6 +90,16 @@ Evaluator extremum(bool largest) {
   };
 }
 
+// A float function of one number, refused like Python's math module outside its domain.
+Evaluator mathFunction(std::function<bool(double)> inDomain, std::function<double(double)> f) {
+  return [=](const Args& a) -> std::optional<IValue> {
+    if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
+    double x = a[0].toNumber();
+    if (inDomain && !inDomain(x)) throw Error("math domain error for " + a[0].repr());
+    return IValue(f(x));
+  };
+}
+
 int64_t normalizeIndex(int64_t index, size_t size, const char* what) {
   int64_t n = static_cast<int64_t>(size);
   if (index < 0) index += n;
@@ -257,6 +267,27 @@ const std::unordered_map<std::string, Evaluator>& evaluators() {
       if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
       return IValue(static_cast<int64_t>(std::ceil(a[0].toNumber())));
     };
+    // Python's math module on numbers (math.sqrt(T), math.log(n) in model code); tensors are
+    // folded elsewhere (tensor_literals.cc).
+    t["aten::sqrt"] =
+        mathFunction([](double x) { return x >= 0; }, [](double x) { return std::sqrt(x); });
+    t["aten::exp"] = mathFunction(nullptr, [](double x) { return std::exp(x); });
+    t["aten::log"] = [](const Args& a) -> std::optional<IValue> {
+      if (a.size() == 2 && allNumbers(a, 2)) {  // math.log(x, base)
+        double x = a[0].toNumber(), base = a[1].toNumber();
+        if (x <= 0 || base <= 0 || base == 1) throw Error("math domain error in log()");
+        return IValue(std::log(x) / std::log(base));
+      }
+      return mathFunction([](double x) { return x > 0; }, [](double x) { return std::log(x); })(a);
+    };
+    t["aten::log2"] =
+        mathFunction([](double x) { return x > 0; }, [](double x) { return std::log2(x); });
+    t["aten::log10"] =
+        mathFunction([](double x) { return x > 0; }, [](double x) { return std::log10(x); });
+    t["aten::sin"] = mathFunction(nullptr, [](double x) { return std::sin(x); });
+    t["aten::cos"] = mathFunction(nullptr, [](double x) { return std::cos(x); });
+    t["aten::tanh"] = mathFunction(nullptr, [](double x) { return std::tanh(x); });
+    t["aten::fabs"] = mathFunction(nullptr, [](double x) { return std::fabs(x); });
     t["prim::ListConstruct"] = [](const Args& a) -> std::optional<IValue> {
       return IValue::list(a);
     };

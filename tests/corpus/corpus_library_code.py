@@ -43,3 +43,16 @@ class SamePadding(nn.Module):
         # min() of ints folds the same way: the smaller of the two spatial sizes.
         side = min(pooled.size(-1), pooled.size(-2))
         return pooled[:, :, :side, :side]
+
+
+@entry("lib_math_of_sizes", [("x", (2, 16, 3, 5))], {"any": normal(2, 16, 3, 5)})
+class MathOfSizes(nn.Module):
+    """timm's nest deblockify: `grid = int(math.sqrt(T))` of a size, then a reshape by it; and
+    math.log of an int as position-embedding code writes it."""
+
+    def forward(self, x):
+        B, T, N, C = x.shape
+        grid = int(math.sqrt(T))
+        blocks = x.reshape(B, grid, grid, N, C).transpose(2, 3).reshape(B, grid * N, grid, C)
+        scale = math.log(T, 2) / math.log10(100.0) + math.exp(0.0)
+        return blocks * scale

@@ -54,6 +54,16 @@ TEST(StaticEval, MinAndMaxOfNumbersAndLists) {
   EXPECT_THROW(evaluateScalarOp("prim::max", {IValue::list({})}), Error);
 }
 
+// math.sqrt / math.log of ints in model code (timm's nest: grid_size = int(math.sqrt(T))).
+TEST(StaticEval, MathFunctionsOfNumbers) {
+  EXPECT_DOUBLE_EQ(eval("aten::sqrt", {IValue(49)}).toDouble(), 7.0);
+  EXPECT_DOUBLE_EQ(eval("aten::log", {IValue(8), IValue(2)}).toDouble(), 3.0);
+  EXPECT_DOUBLE_EQ(eval("aten::log10", {IValue(1000.0)}).toDouble(), 3.0);
+  EXPECT_DOUBLE_EQ(eval("aten::exp", {IValue(0)}).toDouble(), 1.0);
+  EXPECT_THROW(evaluateScalarOp("aten::sqrt", {IValue(-4)}), Error);
+  EXPECT_THROW(evaluateScalarOp("aten::log", {IValue(0)}), Error);
+}
+
 TEST(StaticEval, ComparisonsOfLargeIntsAreExact) {
   const int64_t big = std::numeric_limits<int64_t>::max();
   EXPECT_FALSE(eval("aten::lt", {IValue(big), IValue(big - 1)}).toBool());
