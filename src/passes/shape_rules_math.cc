@@ -144,12 +144,37 @@ std::optional<ir::TypePtr> reductionType(const std::string& op, const OpOperands
 
 }  // namespace
 
+// Broadcasting binary ops; pow, remainder and the bitwise ops also take a Python number first
+// (torch.pow(10000.0, t) in position encodings).
+std::optional<ir::TypePtr> broadcastBinaryType(const std::string& op, const OpOperands& ops) {
+  const ir::TypePtr& input = ops.types.at(0);
+  if (!(op == "fmod" || op == "atan2" || op == "hypot" || op == "remainder" || op == "logaddexp" ||
+        op == "floor_divide" || op == "pow" || op == "logical_and" || op == "logical_or" ||
+        op == "logical_xor" || op == "__and__" || op == "__or__" || op == "__xor__" ||
+        op == "bitwise_and" || op == "bitwise_or" || op == "bitwise_xor" || op == "masked_fill"))
+    return std::nullopt;
+  if (ops.types.size() < 2 || (!input->isTensor() && !ops.types[1]->isTensor()))
+    return std::nullopt;
+  auto shape = broadcastAll(ops, {0, 1});
+  std::optional<DType> dtype = promoted(ops.types[0], ops.types[1]);
+  if (op == "masked_fill") dtype = input->dtype();
+  if (op == "logical_and" || op == "logical_or" || op == "logical_xor") dtype = DType::Bool;
+  if (op.rfind("__", 0) == 0 && dtype != DType::Bool) return std::nullopt;  // ints: no lowering
+  if (op == "pow" && ops.types[1]->kind() == ir::TypeKind::Float && dtype &&
+      !isFloatingPoint(*dtype))
+    dtype = DType::Float32;
+  if ((op == "atan2" || op == "hypot" || op == "logaddexp") && dtype && !isFloatingPoint(*dtype))
+    dtype = DType::Float32;
+  return ir::Type::tensor(dtype, shape);
+}
+
 std::optional<ir::TypePtr> inferMathType(const std::string& kind, const OpOperands& ops,
                                          size_t index) {
   if (kind.rfind("aten::", 0) != 0 || ops.types.empty()) return std::nullopt;
   const std::string op = kind.substr(6);
   if (op == "einsum") return einsumType(ops);
   const ir::TypePtr& input = ops.types[0];
+  if (auto type = broadcastBinaryType(op, ops)) return type;
   if (!input->isTensor()) return std::nullopt;  // every rule below takes a tensor first
   if (sameTypeOps().count(op)) return input;
   if (floatUnaryOps().count(op)) return floatOf(input);
@@ -180,23 +205,6 @@ std::optional<ir::TypePtr> inferMathType(const std::string& kind, const OpOperan
     if (!axis) return std::nullopt;
     shape[*axis] /= 2;
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (op == "fmod" || op == "atan2" || op == "hypot" || op == "remainder" || op == "logaddexp" ||
-      op == "floor_divide" || op == "pow" || op == "logical_and" || op == "logical_or" ||
-      op == "logical_xor" || op == "__and__" || op == "__or__" || op == "__xor__" ||
-      op == "bitwise_and" || op == "bitwise_or" || op == "bitwise_xor" || op == "masked_fill") {
-    if (ops.types.size() < 2) return std::nullopt;
-    auto shape = broadcastAll(ops, {0, 1});
-    std::optional<DType> dtype = promoted(ops.types[0], ops.types[1]);
-    if (op == "masked_fill") dtype = input->dtype();
-    if (op == "logical_and" || op == "logical_or" || op == "logical_xor") dtype = DType::Bool;
-    if (op.rfind("__", 0) == 0 && dtype != DType::Bool) return std::nullopt;  // ints: no lowering
-    if (op == "pow" && ops.types[1]->kind() == ir::TypeKind::Float && dtype &&
-        !isFloatingPoint(*dtype))
-      dtype = DType::Float32;
-    if ((op == "atan2" || op == "hypot" || op == "logaddexp") && dtype && !isFloatingPoint(*dtype))
-      dtype = DType::Float32;
-    return ir::Type::tensor(dtype, shape);
   }
   if (op == "where" && ops.types.size() == 3) {
     auto dtype = promoted(ops.types[1], ops.types[2]);

@@ -56,3 +56,21 @@ class MathOfSizes(nn.Module):
         blocks = x.reshape(B, grid, grid, N, C).transpose(2, 3).reshape(B, grid * N, grid, C)
         scale = math.log(T, 2) / math.log10(100.0) + math.exp(0.0)
         return blocks * scale
+
+
+@entry("lib_scalar_base_pow", [("x", (1, 8, 6))], {"any": normal(1, 8, 6)})
+class ScalarBasePow(nn.Module):
+    """Sine position encodings (timm's xcit, edgenext): `temperature ** (2 * (d // 2) / dim)` is
+    torch.pow(Scalar, Tensor), whose shape follows the tensor; once known, chunk() by it works.
+    `2.0 ** x` of the input keeps the same op at run time."""
+
+    def __init__(self):
+        super().__init__()
+        self.temperature = 10000.0
+
+    def forward(self, x):
+        dim_t = torch.arange(8, dtype=torch.float32)
+        dim_t = self.temperature ** (2 * torch.div(dim_t, 2, rounding_mode="floor") / 8)
+        pos = x / dim_t[:, None]
+        first, second = pos.chunk(2, dim=1)
+        return torch.cat([first.sin(), second.cos()], 1) + 2.0 ** x
