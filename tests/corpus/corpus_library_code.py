@@ -74,3 +74,22 @@ class ScalarBasePow(nn.Module):
         pos = x / dim_t[:, None]
         first, second = pos.chunk(2, dim=1)
         return torch.cat([first.sin(), second.cos()], 1) + 2.0 ** x
+
+
+@entry("lib_cat_of_parameters", [("x", (2, 5, 6))], {"any": normal(2, 5, 6)})
+class CatOfParameters(nn.Module):
+    """beit / swin v2 attention: the qkv bias is torch.cat of two parameters and a zero buffer,
+    a list of constants whose shapes the cat's result must know."""
+
+    def __init__(self):
+        super().__init__()
+        self.qkv = nn.Linear(6, 18, bias=False)
+        self.q_bias = nn.Parameter(torch.randn(6))
+        self.register_buffer("k_bias", torch.zeros(6), persistent=False)
+        self.v_bias = nn.Parameter(torch.randn(6))
+
+    def forward(self, x):
+        qkv_bias = torch.cat((self.q_bias, self.k_bias, self.v_bias))
+        qkv = F.linear(x, self.qkv.weight, qkv_bias).reshape(2, 5, 3, 6).permute(2, 0, 1, 3)
+        q, k, v = qkv.unbind(0)
+        return torch.softmax(q @ k.transpose(-2, -1), -1) @ v

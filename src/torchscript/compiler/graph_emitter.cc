@@ -67,11 +67,23 @@ std::vector<ir::Value*> GraphEmitter::emitFolded(const std::string& kind,
   for (ir::Value* input : inputs) node->addInput(input);
   passes::OpOperands operands{types, constants, {}};
   // The first list operand (cat's and stack's tensors, einsum's operands after the equation).
-  for (ir::Value* input : inputs) {
-    if (!input->producer() || input->producer()->kind() != "prim::ListConstruct") continue;
-    for (const ir::Value* item : input->producer()->inputs())
-      operands.listItems.push_back(item->type());
-    break;
+  // A list folded to a constant (e.g. of parameters: beit's cat of q/k/v biases) gives its
+  // tensors' types.
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const ir::Node* producer = inputs[i]->producer();
+    if (producer && producer->kind() == "prim::ListConstruct") {
+      for (const ir::Value* item : producer->inputs()) operands.listItems.push_back(item->type());
+      break;
+    }
+    if (constants[i] && constants[i]->isList() && !constants[i]->items().empty() &&
+        constants[i]->items()[0].isTensor()) {
+      for (const IValue& item : constants[i]->items()) {
+        if (!item.isTensor()) break;
+        const Tensor& tensor = item.toTensor();
+        operands.listItems.push_back(ir::Type::tensor(tensor.dtype(), tensor.shape()));
+      }
+      break;
+    }
   }
   for (size_t i = 0; i < outputTypes.size(); ++i) {
     ir::TypePtr type = outputTypes[i];
