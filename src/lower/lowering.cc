@@ -118,6 +118,23 @@ std::optional<std::vector<ir::Value*>> LoweringContext::tupleItems(
   return it->second;
 }
 
+std::optional<std::vector<ir::Value*>> LoweringContext::listItems(const ir::Value* torchValue) {
+  if (auto items = tupleItems(torchValue)) return items;
+  auto value = constant(torchValue);
+  if (!value || !value->isList()) return std::nullopt;
+  std::vector<ir::Value*> items;
+  for (const IValue& item : value->items()) {
+    if (item.isNone()) {
+      items.push_back(nullptr);
+    } else if (item.isTensor()) {
+      items.push_back(builder_.constTensor(item.toTensor()));
+    } else {
+      return std::nullopt;
+    }
+  }
+  return items;
+}
+
 void LoweringContext::fail(const ir::Node& node, const std::string& what) const {
   throw Error(node.describe() + ": " + what);
 }

@@ -36,6 +36,9 @@ class LoweringContext {
   }
   // The lowered items of a tuple value (nested tuples flattened), or nullopt if it is none.
   std::optional<std::vector<ir::Value*>> tupleItems(const ir::Value* torchValue) const;
+  // The items of a list built in the program (tupleItems) or folded into one constant list
+  // (its tensors become MIL constants); None items are null. nullopt for anything else.
+  std::optional<std::vector<ir::Value*>> listItems(const ir::Value* torchValue);
 
   // The compile-time value of a torch-level input, if it is a prim::Constant.
   std::optional<IValue> constant(const ir::Value* torchValue) const;

@@ -11,7 +11,7 @@ namespace {
 void lowerIndex(LoweringContext& ctx, const ir::Node& node) {
   ir::Value* x = ctx.get(node.input(0));
   knownShape(ctx, node, x);
-  auto items = ctx.tupleItems(node.input(1));
+  auto items = ctx.listItems(node.input(1));
   if (!items) ctx.fail(node, "needs a list of index tensors");
   std::optional<int64_t> axis;
   ir::Value* index = nullptr;

@@ -30,19 +30,13 @@ void lowerListConstruct(LoweringContext& ctx, const ir::Node& node) {
 }
 
 std::vector<ir::Value*> listItems(LoweringContext& ctx, const ir::Node& node, DType dtype) {
-  auto items = ctx.tupleItems(node.input(0));
-  if (!items) {
-    // A list whose items are all constants was folded into one constant list.
-    if (auto constant = ctx.constant(node.input(0)); constant && constant->isList()) {
-      items.emplace();
-      for (const IValue& item : constant->items()) {
-        if (!item.isTensor()) ctx.fail(node, "needs a list of tensors");
-        items->push_back(ctx.builder().constTensor(item.toTensor()));
-      }
-    }
-  }
+  // A list whose items are all constants was folded into one constant list.
+  auto items = ctx.listItems(node.input(0));
   if (!items || items->empty()) ctx.fail(node, "needs a non-empty list of tensors");
-  for (ir::Value*& item : *items) item = castTo(ctx, item, dtype);
+  for (ir::Value*& item : *items) {
+    if (!item) ctx.fail(node, "needs a list of tensors");
+    item = castTo(ctx, item, dtype);
+  }
   return *items;
 }
 

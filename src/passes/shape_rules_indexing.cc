@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "passes/shape_inference.h"
+
 namespace ts2coreml::passes {
 
 namespace {
@@ -48,6 +50,38 @@ std::optional<ir::TypePtr> joined(const OpOperands& ops, bool stack) {
   return ir::Type::tensor(first->dtype(), shape);
 }
 
+// index(self, Tensor?[] indices), torch's advanced indexing: the index tensors broadcast to one
+// shape B; a None keeps its dimension. B takes the place of the indexed dimensions when they are
+// adjacent, else it comes first. Boolean masks give a data-dependent shape.
+std::optional<ir::TypePtr> advancedIndex(const ir::TypePtr& input, const OpOperands& ops) {
+  if (ops.listItems.empty() || ops.listItems.size() > input->shape()->size())
+    return ir::Type::tensor(input->dtype());
+  const Shape& shape = *input->shape();
+  std::optional<Shape> indexShape;
+  std::vector<size_t> indexed;
+  for (size_t i = 0; i < ops.listItems.size(); ++i) {
+    const ir::TypePtr& item = ops.listItems[i];
+    if (item->kind() == ir::TypeKind::None) continue;
+    if (!item->isTensor() || !item->shape() || !item->dtype() || *item->dtype() == DType::Bool ||
+        *item->dtype() == DType::UInt8)
+      return ir::Type::tensor(input->dtype());
+    indexShape = indexShape ? broadcastShapes(*indexShape, *item->shape()) : item->shape();
+    if (!indexShape) return std::nullopt;
+    indexed.push_back(i);
+  }
+  if (indexed.empty()) return ir::Type::tensor(input->dtype(), shape);
+  const bool adjacent = indexed.back() - indexed.front() + 1 == indexed.size();
+  Shape kept;
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (std::find(indexed.begin(), indexed.end(), i) == indexed.end()) kept.push_back(shape[i]);
+  }
+  const size_t at = adjacent ? indexed.front() : 0;
+  Shape out(kept.begin(), kept.begin() + static_cast<std::ptrdiff_t>(at));
+  out.insert(out.end(), indexShape->begin(), indexShape->end());
+  out.insert(out.end(), kept.begin() + static_cast<std::ptrdiff_t>(at), kept.end());
+  return ir::Type::tensor(input->dtype(), out);
+}
+
 }  // namespace
 
 std::optional<ir::TypePtr> inferIndexingType(const std::string& kind, const OpOperands& ops) {
@@ -57,6 +91,7 @@ std::optional<ir::TypePtr> inferIndexingType(const std::string& kind, const OpOp
   if (!input->isTensor()) return std::nullopt;
   if (!input->shape()) return ir::Type::tensor(input->dtype());
   Shape shape = *input->shape();
+  if (kind == "aten::index") return advancedIndex(input, ops);
   if (kind == "aten::unsqueeze") {
     auto dim = constantInt(ops, 1);
     if (!dim) return std::nullopt;

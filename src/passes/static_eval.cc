@@ -1,5 +1,6 @@
 #include "passes/static_eval.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <unordered_map>
@@ -397,8 +398,15 @@ ir::TypePtr typeOfValue(const IValue& value) {
     case IValue::Kind::Device:
       return ir::Type::deviceType();
     case IValue::Kind::List: {
+      // [None, idx] (an index list, levit's biases[:, idxs]) is a List[Optional[Tensor]].
       const auto& items = value.items();
-      return ir::Type::list(items.empty() ? ir::Type::anyType() : typeOfValue(items[0]));
+      if (items.empty()) return ir::Type::list(ir::Type::anyType());
+      auto isNone = [](const IValue& item) { return item.isNone(); };
+      auto first = std::find_if_not(items.begin(), items.end(), isNone);
+      if (first == items.end()) return ir::Type::list(ir::Type::noneType());
+      ir::TypePtr element = typeOfValue(*first);
+      if (std::any_of(items.begin(), items.end(), isNone)) element = ir::Type::optional(element);
+      return ir::Type::list(element);
     }
     case IValue::Kind::Tuple: {
       std::vector<ir::TypePtr> types;

@@ -93,3 +93,30 @@ class CatOfParameters(nn.Module):
         qkv = F.linear(x, self.qkv.weight, qkv_bias).reshape(2, 5, 3, 6).permute(2, 0, 1, 3)
         q, k, v = qkv.unbind(0)
         return torch.softmax(q @ k.transpose(-2, -1), -1) @ v
+
+
+@entry("lib_attention_bias_index", [("x", (2, 4, 6))], {"any": normal(2, 4, 6)})
+class AttentionBiasIndex(nn.Module):
+    """levit / efficientformer attention: biases gathered by an index buffer
+    (`self.attention_biases[:, self.attention_bias_idxs]`, an index list [None, idxs] of
+    constants), and LinearNorm's BatchNorm1d on the tokens flattened to (B*N, C). `x[:, order]`
+    indexes the input the same way at run time."""
+
+    def __init__(self):
+        super().__init__()
+        self.attention_biases = nn.Parameter(torch.randn(2, 5))
+        self.register_buffer("attention_bias_idxs", torch.tensor([[0, 1, 2, 3], [1, 0, 4, 2],
+                                                                  [2, 4, 0, 1], [3, 2, 1, 0]]))
+        self.register_buffer("order", torch.tensor([3, 1, 0, 2]))
+        self.linear = nn.Linear(6, 8, bias=False)
+        self.norm = nn.BatchNorm1d(8)
+        with torch.no_grad():
+            self.norm.running_mean.normal_()
+            self.norm.running_var.uniform_(0.5, 2.0)
+
+    def forward(self, x):
+        B, N, C = x.shape
+        tokens = self.norm(self.linear(x).flatten(0, 1)).reshape(B, N, 8)
+        q, k = tokens.reshape(B, N, 2, 4).permute(0, 2, 1, 3).unbind(-1)[:2]
+        attn = q.unsqueeze(-1) * k.unsqueeze(-2) + self.attention_biases[:, self.attention_bias_idxs]
+        return attn.softmax(-1), x[:, self.order]

@@ -1,10 +1,13 @@
 """No model whose forward() writes module state converts: each way of keeping state between calls
 (an in-place op on a buffer, a write into a slice of it, a write through a view, `out=`, an
-attribute assignment, batch norm in training mode) is refused with one error line that names
+attribute assignment, batch norm in training mode, a list or dict attribute changed to hold an
+input-dependent value) is refused with one error line that names
 the attribute and the Python line. Writes the converter can express still convert and match
-torch: in-place ops on a copy, and a submodule that changes its argument in place (the caller
+torch: in-place ops on a copy, a dict attribute used as a cache of constants, and a submodule that changes its argument in place (the caller
 sees the change, as in torch). A base tensor read after a write through a view the converter
 does not write back is refused rather than read stale."""
+from typing import Dict, List
+
 import numpy as np
 import pytest
 import torch
@@ -84,7 +87,36 @@ class TrainingBatchNorm(nn.Module):
                                 self.running_var, True, 0.1, 1e-5, False)
 
 
+class DictCache(nn.Module):
+    """A cache of something computed from the input: torch's second call returns the first
+    call's value."""
+    cache: Dict[str, torch.Tensor]
+
+    def __init__(self):
+        super().__init__()
+        self.cache = {}
+
+    def forward(self, x):
+        if "k" not in self.cache:
+            self.cache["k"] = x * 2  # marker: dict cache
+        return self.cache["k"] + 1
+
+
+class ListHistory(nn.Module):
+    history: List[torch.Tensor]
+
+    def __init__(self):
+        super().__init__()
+        self.history = []
+
+    def forward(self, x):
+        self.history.append(x)  # marker: list append
+        return x * len(self.history)
+
+
 STATEFUL = [
+    (DictCache, "dict cache", "cache", "aten::_set_item"),
+    (ListHistory, "list append", "history", "aten::append"),
     (Accumulator, "accumulate", "acc", "aten::mul_"),
     (SliceWrite, "slice write", "history", "aten::copy_"),
     (ViewWrite, "view write", "count", "aten::add_"),
@@ -145,8 +177,25 @@ class CallerSeesArgumentWrite(nn.Module):
         return y + z  # y was doubled by the helper, in torch as here
 
 
+class ConstantCache(nn.Module):
+    """levit's attention-bias cache: what it stores is computed from weights only, so every call
+    gets the same value whether it comes from the cache or not."""
+    cache: Dict[str, torch.Tensor]
+
+    def __init__(self):
+        super().__init__()
+        self.biases = nn.Parameter(torch.randn(2, 3))
+        self.register_buffer("idxs", torch.tensor([2, 0, 1]))
+        self.cache = {}
+
+    def forward(self, x):
+        if "cpu" not in self.cache:
+            self.cache["cpu"] = self.biases[:, self.idxs]
+        return x + self.cache["cpu"]
+
+
 @pytest.mark.parametrize("fmt", [".mlpackage", ".mlmodel"])
-@pytest.mark.parametrize("model_class", [CopyThenUpdate, CallerSeesArgumentWrite])
+@pytest.mark.parametrize("model_class", [CopyThenUpdate, CallerSeesArgumentWrite, ConstantCache])
 def test_writes_that_can_be_expressed_match_torch(model_class, fmt, tmp_path):
     module = torch.jit.script(model_class().eval())
     archive = tmp_path / "model.pt"

@@ -214,13 +214,28 @@ void lowerAvgPool(NNContext& ctx, const ir::Node& node) {
 void lowerBatchNorm(NNContext& ctx, const ir::Node& node) {
   const ir::Value* x = ctx.input(node, "x");
   int64_t rank = NNContext::rankOf(x);
-  if (rank != 4 && rank != 3)
-    ctx.fail(node, "batch_norm needs a rank 3 or 4 input for the neural network backend");
+  if (rank != 4 && rank != 3 && rank != 2)
+    ctx.fail(node, "batch_norm needs a rank 2, 3 or 4 input for the neural network backend");
   Tensor mean = ctx.constFloatTensor(node, "mean");
   Tensor variance = ctx.constFloatTensor(node, "variance");
   int64_t channels = mean.numel();
-  auto* layer = ctx.addLayer(node, {x});
-  auto* bn = layer->mutable_batchnorm();
+  spec::BatchnormLayerParams* bn = nullptr;
+  if (rank == 2) {
+    // BatchNorm1d on (N, C) (levit's flattened tokens): the layer reads channels at axis -3,
+    // so it runs on (N, C, 1, 1) between an expand and a squeeze.
+    const std::string in = ctx.blob(x), out = ctx.outputBlob(node.output(0));
+    const std::string expanded = ctx.freshBlobName(in + "_nchw"),
+                      normalized = ctx.freshBlobName(out + "_nchw");
+    auto* expand = ctx.addLayer(out + "_expand", {in}, {expanded})->mutable_expanddims();
+    expand->add_axes(2);
+    expand->add_axes(3);
+    bn = ctx.addLayer(out, {expanded}, {normalized})->mutable_batchnorm();
+    auto* squeeze = ctx.addLayer(out + "_squeeze", {normalized}, {out})->mutable_squeeze();
+    squeeze->add_axes(2);
+    squeeze->add_axes(3);
+  } else {
+    bn = ctx.addLayer(node, {x})->mutable_batchnorm();
+  }
   bn->set_channels(static_cast<uint64_t>(channels));
   bn->set_epsilon(static_cast<float>(ctx.constNumber(node, "epsilon", 1e-5)));
   Tensor ones(DType::Float32, {channels});

@@ -113,8 +113,10 @@ SValue ModuleCompiler::getAttribute(const SValue& base, const std::string& attri
       }
       if (const IValue* value = object->attribute(attribute)) {
         SValue result = fromIValue(*value);
-        noteAttributeTensors(result,
-                             "'" + attribute + "' (of " + demangle(object->className) + ")");
+        const std::string described =
+            "'" + attribute + "' (of " + demangle(object->className) + ")";
+        noteAttributeTensors(result, described);
+        if (result->kind == Kind::List || result->kind == Kind::Dict) result->attribute = described;
         attributeCache_[cacheKey] = result;
         return result;
       }

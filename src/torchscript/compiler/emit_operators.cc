@@ -64,6 +64,15 @@ std::optional<SValue> ModuleCompiler::emitListMutation(const std::string& name, 
     return static_cast<size_t>(k);
   };
   auto none = [&] { return SugaredValue::ofValue(emitter_.constant(IValue())); };
+  if (!list->attribute.empty()) {
+    const bool storesSecond = name == "aten::append" || name == "aten::extend";
+    const bool storesThird = name == "aten::_set_item" || name == "aten::insert";
+    if (storesSecond || storesThird || name == "aten::pop" || name == "aten::clear") {
+      const size_t at = storesSecond ? 1 : 2;
+      checkAttributeContainerWrite(
+          list, (storesSecond || storesThird) && at < pos.size() ? pos[at] : nullptr, name);
+    }
+  }
   std::vector<SValue>& items = list->items;
   if (name == "aten::append" && pos.size() == 2) {
     noteListChange(list);
@@ -216,6 +225,8 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
       auto key = constantOf(pos[1]);
       if (key && (name == "aten::__getitem__" || name == "aten::_set_item" ||
                   name == "aten::__contains__")) {
+        if (name == "aten::_set_item" && !container->attribute.empty())
+          checkAttributeContainerWrite(container, pos.at(2), name);
         for (auto& entry : container->entries) {
           if (entry.first == *key) {
             if (name == "aten::_set_item") {

@@ -3,11 +3,14 @@
 // - module state: an in-place op (`self.acc.mul_(0.5)`, `self.buf[0] = x`, `out=self.buf`) on a
 //   parameter or buffer, directly or through a view of it, and batch norm in training mode with
 //   running statistics (it updates them). Core ML models keep no state between predictions here,
-//   so the next call would differ from torch's.
+//   so the next call would differ from torch's. Likewise a list or dict attribute changed in
+//   forward() (`self.cache[k] = x`), unless what it stores is computed from constants only.
 // - stale reads: an in-place write through a view other than select/slice (`x.view(-1).add_(1)`)
 //   reaches the view's value but not its base; reading the base afterwards is refused.
 // Which outputs are views of which inputs, and which inputs an op writes, come from the alias
 // annotations of the op's schema (`Tensor(a)`, `Tensor(a!)`).
+#include <unordered_set>
+
 #include "core/error.h"
 #include "torchscript/compiler/module_compiler.h"
 
@@ -80,6 +83,50 @@ void ModuleCompiler::checkWrites(const std::string& name, const BoundOperator& b
       }
     }
   }
+}
+
+namespace {
+
+// Whether `value` may differ between calls: it reads a forward() input, a value carried by a
+// loop or an if's result (conservatively). Constants, weights and ops on them do not.
+bool dependsOnInputs(const ir::Value* value) {
+  std::vector<const ir::Value*> pending{value};
+  std::unordered_set<const ir::Value*> seen;
+  while (!pending.empty()) {
+    const ir::Value* next = pending.back();
+    pending.pop_back();
+    if (!seen.insert(next).second) continue;
+    const ir::Node* producer = next->producer();
+    if (!producer || !producer->blocks().empty()) return true;
+    for (const ir::Value* input : producer->inputs()) pending.push_back(input);
+  }
+  return false;
+}
+
+bool dependsOnInputs(const SValue& value) {
+  if (!value) return true;
+  switch (value->kind) {
+    case SugaredValue::Kind::Value:
+      return dependsOnInputs(value->value);
+    case SugaredValue::Kind::List:
+    case SugaredValue::Kind::Tuple:
+      for (const SValue& item : value->items) {
+        if (dependsOnInputs(item)) return true;
+      }
+      return false;
+    default:
+      return true;
+  }
+}
+
+}  // namespace
+
+void ModuleCompiler::checkAttributeContainerWrite(const SValue& container, const SValue& stored,
+                                                  const std::string& what) const {
+  if (stored && !dependsOnInputs(stored)) return;
+  throw Error(emitter_.location().describe() + ": forward() changes (" + what +
+              ") module attribute " + container->attribute +
+              ", which torch keeps for the next call" + kStatelessAdvice);
 }
 
 void ModuleCompiler::noteAliases(const BoundOperator& bound,

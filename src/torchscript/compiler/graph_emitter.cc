@@ -5,6 +5,20 @@
 
 namespace ts2coreml::torchscript {
 
+namespace {
+
+// Tensors and Nones (an index list), at least one tensor.
+bool isTensorList(const IValue& list) {
+  bool anyTensor = false;
+  for (const IValue& item : list.items()) {
+    if (!item.isTensor() && !item.isNone()) return false;
+    anyTensor = anyTensor || item.isTensor();
+  }
+  return anyTensor;
+}
+
+}  // namespace
+
 ir::Value* GraphEmitter::constant(const IValue& value) {
   // Constants go to the start of the top block: visible in every nested block, and a value
   // cached by the compiler (a module weight) stays valid wherever it is used next.
@@ -67,21 +81,17 @@ std::vector<ir::Value*> GraphEmitter::emitFolded(const std::string& kind,
   for (ir::Value* input : inputs) node->addInput(input);
   passes::OpOperands operands{types, constants, {}};
   // The first list operand (cat's and stack's tensors, einsum's operands after the equation).
-  // A list folded to a constant (e.g. of parameters: beit's cat of q/k/v biases) gives its
-  // tensors' types.
+  // A list folded to a constant (of parameters: beit's cat of q/k/v biases; an index list
+  // [None, idx]) gives its items' types.
   for (size_t i = 0; i < inputs.size(); ++i) {
     const ir::Node* producer = inputs[i]->producer();
     if (producer && producer->kind() == "prim::ListConstruct") {
       for (const ir::Value* item : producer->inputs()) operands.listItems.push_back(item->type());
       break;
     }
-    if (constants[i] && constants[i]->isList() && !constants[i]->items().empty() &&
-        constants[i]->items()[0].isTensor()) {
-      for (const IValue& item : constants[i]->items()) {
-        if (!item.isTensor()) break;
-        const Tensor& tensor = item.toTensor();
-        operands.listItems.push_back(ir::Type::tensor(tensor.dtype(), tensor.shape()));
-      }
+    if (constants[i] && constants[i]->isList() && isTensorList(*constants[i])) {
+      for (const IValue& item : constants[i]->items())
+        operands.listItems.push_back(passes::typeOfValue(item));
       break;
     }
   }

@@ -150,6 +150,12 @@ class ModuleCompiler {
   // Call before changing a list's items: records it for the enclosing if, or throws where the
   // change cannot be expressed (a list made outside a data-dependent loop, changed inside it).
   void noteListChange(const SValue& list);
+  // A change (`what`) of a list or dict that is a module attribute is module state, refused
+  // unless it stores a value computed from constants only (a cache: levit's
+  // `self.ab[key] = biases[:, idxs]` gives every call the same value). `stored` is null for
+  // changes that store nothing (pop, clear).
+  void checkAttributeContainerWrite(const SValue& container, const SValue& stored,
+                                    const std::string& what) const;
   // Makes each list changed by a branch of `node` hold the merge of its items after the two
   // branches. `before[b]` is branch b's journal, `after[b]` the same lists' items at its end;
   // `liveOnly` names the one branch that does not raise, if only one does not.

@@ -49,6 +49,9 @@ struct SugaredValue {
   // Depth of data-dependent control flow where a List/Dict was made: mutating it deeper would
   // make its contents depend on the data.
   int createdAtDepth = 0;
+  // A List/Dict read from a module attribute: the attribute, for refusing writes that would
+  // change module state (empty otherwise).
+  std::string attribute;
 
   static SValue ofValue(ir::Value* v) {
     auto s = std::make_shared<SugaredValue>();
