@@ -37,6 +37,7 @@ void registerPaddingOps(LoweringTable& table);
 void registerConvTransposeOps(LoweringTable& table);
 void registerSortOps(LoweringTable& table);
 void registerAdvancedIndexOps(LoweringTable& table);
+void registerSlidingWindowOps(LoweringTable& table);
 
 // batch_norm in training mode (ops_normalization.cc), called by the batch_norm lowering
 // (ops_cnn.cc) when `training` is true.

@@ -32,6 +32,7 @@ const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
     registerConvTransposeOps(t);
     registerSortOps(t);
     registerAdvancedIndexOps(t);
+    registerSlidingWindowOps(t);
     return t;
   }();
   return table;

@@ -58,6 +58,41 @@ std::optional<ir::TypePtr> pooled(const OpOperands& ops, bool isMax) {
   return ir::Type::tensor(input->dtype(), out);
 }
 
+// im2col(self, kernel, dilation, padding, stride): (N, C * kh * kw, windows);
+// col2im(self, output_size, kernel, dilation, padding, stride): (N, C, H, W). N is optional.
+std::optional<ir::TypePtr> slidingWindows(const std::string& kind, const ir::TypePtr& input,
+                                          const OpOperands& ops) {
+  const bool im2col = kind == "aten::im2col";
+  const size_t first = im2col ? 1 : 2;
+  auto kernel = ints(ops, first, 2), dilation = ints(ops, first + 1, 2),
+       padding = ints(ops, first + 2, 2), stride = ints(ops, first + 3, 2);
+  if (!input->shape() || !kernel || !dilation || !padding || !stride) return std::nullopt;
+  Shape shape = *input->shape();
+  const int64_t positions = (*kernel)[0] * (*kernel)[1];
+  if (im2col) {
+    if (shape.size() != 3 && shape.size() != 4) return std::nullopt;
+    int64_t windows = 1;
+    for (size_t i = 0; i < 2; ++i) {
+      int64_t size = shape[shape.size() - 2 + i];
+      int64_t reach = (*dilation)[i] * ((*kernel)[i] - 1) + 1;
+      if (size < 0 || (*stride)[i] <= 0 || size + 2 * (*padding)[i] < reach) return std::nullopt;
+      windows *= (size + 2 * (*padding)[i] - reach) / (*stride)[i] + 1;
+    }
+    const size_t channelDim = shape.size() - 3;
+    Shape out(shape.begin(), shape.begin() + static_cast<std::ptrdiff_t>(channelDim));
+    out.push_back(shape[channelDim] < 0 ? -1 : shape[channelDim] * positions);
+    out.push_back(windows);
+    return ir::Type::tensor(input->dtype(), out);
+  }
+  auto size = ints(ops, 1, 2);
+  if (!size || (shape.size() != 2 && shape.size() != 3) || positions <= 0) return std::nullopt;
+  const size_t channelDim = shape.size() - 2;
+  Shape out(shape.begin(), shape.begin() + static_cast<std::ptrdiff_t>(channelDim));
+  out.push_back(shape[channelDim] < 0 ? -1 : shape[channelDim] / positions);
+  out.insert(out.end(), size->begin(), size->end());
+  return ir::Type::tensor(input->dtype(), out);
+}
+
 }  // namespace
 
 std::optional<ir::TypePtr> inferCnnType(const std::string& kind, const OpOperands& ops) {
@@ -71,6 +106,7 @@ std::optional<ir::TypePtr> inferCnnType(const std::string& kind, const OpOperand
   }
   if (!input->shape()) return std::nullopt;
   Shape shape = *input->shape();
+  if (kind == "aten::im2col" || kind == "aten::col2im") return slidingWindows(kind, input, ops);
   if (kind == "aten::adaptive_avg_pool2d" || kind == "aten::adaptive_max_pool2d") {
     auto size = ints(ops, 1, 2);
     if (!size || shape.size() < 3) return std::nullopt;

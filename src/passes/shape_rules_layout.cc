@@ -186,6 +186,15 @@ std::optional<ir::TypePtr> inferLayoutType(const std::string& kind, const OpOper
     std::reverse(shape.begin(), shape.end());
     return ir::Type::tensor(input->dtype(), shape);
   }
+  if (op == "unfold") {  // unfold(self, dimension, size, step): windows as a new last dim
+    auto dim = intAt(ops, 1), size = intAt(ops, 2), step = intAt(ops, 3);
+    if (!dim || !size || !step || *step <= 0) return std::nullopt;
+    auto axis = normalizeDim(*dim, shape.size());
+    if (!axis || shape[*axis] < 0 || *size < 0 || *size > shape[*axis]) return std::nullopt;
+    shape[*axis] = (shape[*axis] - *size) / *step + 1;
+    shape.push_back(*size);
+    return ir::Type::tensor(input->dtype(), shape);
+  }
   if (op == "narrow") {
     auto dim = intAt(ops, 1), length = intAt(ops, 3);
     if (!dim || !length) return std::nullopt;

@@ -370,6 +370,16 @@ case("aten::gather", "torch.gather(x, -1, i)", "x:randn:2x5 i:idx5:2x3")
 case("aten::gather", "torch.gather(x, 0, i)", "x:randn:4x3 i:idx4:2x3", id="gather-dim0")
 case("aten::index", "x[:, i]", "x:randn:3x5x2 i:idx5:2x2", trace=False)
 case("aten::index", "x[i]", "x:randn:4x3 i:idx4:5", id="index-first-axis")
+case("aten::index", "x[:, self.p]", "x:randn:3x5x2", params=(("p", "torch.tensor([[4, 0], [1, 1]])"),),
+     id="index-constant-list")
+case("aten::unfold", "x.unfold(1, 2, 1)", "x:randn:2x5x3")
+case("aten::unfold", "x.unfold(-1, 3, 2)", "x:randn:2x3x8", id="unfold-step")
+case("aten::im2col", "F.unfold(x, 3, padding=1)", "x:randn:1x2x5x4")
+case("aten::im2col", "F.unfold(x, (2, 3), dilation=(2, 1), stride=(1, 2))", "x:randn:2x3x6x7",
+     id="im2col-strided")
+case("aten::col2im", "F.fold(x, (5, 4), 3, padding=1)", "x:randn:1x18x20")
+case("aten::col2im", "F.fold(x, (6, 7), (2, 3), dilation=(2, 1), stride=(1, 2))",
+     "x:randn:2x18x12", id="col2im-strided")
 case("aten::repeat_interleave", "x.repeat_interleave(2, dim=1)", "x:randn:2x3")
 case("aten::repeat_interleave", "torch.repeat_interleave(x, 3)", "x:randn:2x2",
      id="repeat_interleave-flat")
