@@ -320,6 +320,13 @@ case("aten::avg_pool1d", "F.avg_pool1d(x, 2)", "x:randn:1x3x8")
 case("aten::adaptive_avg_pool1d", "F.adaptive_avg_pool1d(x, 3)", "x:randn:1x3x9")
 case("aten::max_pool2d", "F.max_pool2d(x, 3, 2, 1, ceil_mode=True)", "x:randn:1x2x8x8")
 case("aten::avg_pool2d", "F.avg_pool2d(x, 2, count_include_pad=False, padding=1)", "x:randn:1x2x6x6")
+# ceil_mode: the last window runs past the input (7 = 2 * 3 + 1); torch averages what is inside.
+case("aten::avg_pool2d", "F.avg_pool2d(x, 2, 2, 0, ceil_mode=True)", "x:randn:1x2x7x5",
+     id="avg_pool2d-ceil")
+case("aten::avg_pool2d", "F.avg_pool2d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False)",
+     "x:randn:1x2x8x6", id="avg_pool2d-ceil-padded")
+case("aten::avg_pool2d", "F.avg_pool2d(x, 3, 2, 1, ceil_mode=True)", "x:randn:1x2x8x6",
+     id="avg_pool2d-ceil-counted-padding", nn_error="mil.avg_pool")
 case("aten::adaptive_avg_pool2d", "F.adaptive_avg_pool2d(x, (2, 3))", "x:randn:1x2x6x6")
 case("aten::adaptive_max_pool2d", "F.adaptive_max_pool2d(x, 2)", "x:randn:1x2x6x6")
 case("aten::upsample_nearest2d", "F.interpolate(x, scale_factor=2.0, mode='nearest')",

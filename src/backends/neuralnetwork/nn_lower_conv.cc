@@ -1,4 +1,6 @@
 // conv, pooling and batch_norm: the rank-4 image layers, with their constants stored inline.
+#include <algorithm>
+
 #include "backends/neuralnetwork/nn_lowerings.h"
 
 namespace ts2coreml::backends::nn {
@@ -168,10 +170,22 @@ void lowerPool(NNContext& ctx, const ir::Node& node, spec::PoolingLayerParams::P
   const ir::Value* x = ctx.input(node, "x");
   requireRank4(ctx, node, x);
   bool ceil = ctx.constFlag(node, "ceil_mode", false);
-  if (ceil && type != spec::PoolingLayerParams::MAX) {
-    ctx.fail(node,
-             "average pooling with ceil_mode has no exact neural network layer (use .mlpackage / "
-             "ML Program)");
+  const std::vector<int64_t> realPad = ctx.constStr(node, "pad_type", "valid") == "custom"
+                                           ? ctx.constInts(node, "pad", {0, 0, 0, 0})
+                                           : std::vector<int64_t>{0, 0, 0, 0};
+  bool excludePadding = ctx.constFlag(node, "exclude_padding_from_average", false);
+  if (ceil && type == spec::PoolingLayerParams::AVERAGE) {
+    // torch never counts the part of a ceil_mode window beyond the padded input; the layer's
+    // exclude-padding mode leaves out the extra padding below (and the real padding). That is
+    // torch's average when the real padding is not counted either: count_include_pad=False, or
+    // no padding at all.
+    bool padded = std::any_of(realPad.begin(), realPad.end(), [](int64_t p) { return p > 0; });
+    if (padded && !excludePadding) {
+      ctx.fail(node,
+               "average pooling with ceil_mode, padding and count_include_pad=True has no exact "
+               "neural network layer (use .mlpackage / ML Program)");
+    }
+    excludePadding = true;
   }
   std::vector<int64_t> kernel = ctx.constInts(node, "kernel_sizes", {});
   if (kernel.size() != 2) ctx.fail(node, "kernel_sizes must have 2 entries");
@@ -182,14 +196,12 @@ void lowerPool(NNContext& ctx, const ir::Node& node, spec::PoolingLayerParams::P
   for (uint64_t s : unsignedOf(strides)) pool->add_stride(s);
   setPadding(ctx, node, pool);
   if (ceil) {
-    // ceil_mode for max pooling: extra padding at the bottom/right (ignored by the max) makes the
-    // floor formula give the ceil output size the MIL op declares.
+    // ceil_mode: extra padding at the bottom/right (ignored by the max, left out of the average)
+    // makes the floor formula give the ceil output size the MIL op declares.
     const auto& in = x->type()->shape();
     const auto& out = node.output()->type()->shape();
     if (!in || !out) ctx.fail(node, "ceil_mode needs known input and output shapes");
-    std::vector<int64_t> pad = ctx.constStr(node, "pad_type", "valid") == "custom"
-                                   ? ctx.constInts(node, "pad", {0, 0, 0, 0})
-                                   : std::vector<int64_t>{0, 0, 0, 0};
+    std::vector<int64_t> pad = realPad;
     for (size_t i = 0; i < 2; ++i) {
       int64_t size = (*in)[in->size() - 2 + i], produced = (*out)[out->size() - 2 + i];
       int64_t needed =
@@ -199,7 +211,7 @@ void lowerPool(NNContext& ctx, const ir::Node& node, spec::PoolingLayerParams::P
     pool->mutable_valid()->mutable_paddingamounts()->clear_borderamounts();
     setBorderAmounts(pool->mutable_valid()->mutable_paddingamounts(), pad);
   }
-  pool->set_avgpoolexcludepadding(ctx.constFlag(node, "exclude_padding_from_average", false));
+  pool->set_avgpoolexcludepadding(excludePadding);
 }
 
 }  // namespace
