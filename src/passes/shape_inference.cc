@@ -38,24 +38,6 @@ std::optional<Shape> shapeOf(const ir::TypePtr& type) {
   return Shape{};  // scalars broadcast like rank-0 tensors
 }
 
-// torch's promotion for a tensor op: tensors decide unless a scalar is of a higher category.
-std::optional<DType> promote(const ir::TypePtr& a, const ir::TypePtr& b) {
-  auto x = dtypeOf(a), y = dtypeOf(b);
-  if (!x || !y) return std::nullopt;
-  bool aTensor = a->isTensor(), bTensor = b->isTensor();
-  if (aTensor && !bTensor) {
-    if (isFloatingPoint(*y) && !isFloatingPoint(*x)) return DType::Float32;
-    return x;
-  }
-  if (bTensor && !aTensor) {
-    if (isFloatingPoint(*x) && !isFloatingPoint(*y)) return DType::Float32;
-    return y;
-  }
-  if (*x == *y) return x;
-  if (isFloatingPoint(*x) != isFloatingPoint(*y)) return isFloatingPoint(*x) ? x : y;
-  return elementSize(*x) >= elementSize(*y) ? x : y;
-}
-
 Rule sameAsInput() {
   return
       [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> { return ops.types.at(0); };
@@ -66,7 +48,7 @@ Rule binaryArithmetic(bool trueDivision) {
     if (ops.types.size() < 2 || (!ops.types[0]->isTensor() && !ops.types[1]->isTensor())) {
       return std::nullopt;
     }
-    auto dtype = promote(ops.types[0], ops.types[1]);
+    auto dtype = promoteTypes(ops.types[0], ops.types[1]);
     // div with a rounding_mode ("trunc", "floor") keeps the promoted type, as floor division.
     bool rounded = ops.constants.size() > 2 && ops.constants[2] && ops.constants[2]->isString();
     if (dtype && trueDivision && !rounded && !isFloatingPoint(*dtype)) dtype = DType::Float32;
@@ -246,6 +228,29 @@ const std::unordered_map<std::string, Rule>& rules() {
 }
 
 }  // namespace
+
+std::optional<DType> promoteTypes(const ir::TypePtr& a, const ir::TypePtr& b) {
+  auto x = dtypeOf(a), y = dtypeOf(b);
+  if (!x || !y) return std::nullopt;
+  auto category = [](DType d) { return d == DType::Bool ? 0 : isFloatingPoint(d) ? 2 : 1; };
+  // 2: a tensor with dimensions (or of unknown rank), 1: a zero-dimensional tensor, 0: a number.
+  auto priority = [](const ir::TypePtr& t) {
+    if (!t->isTensor()) return 0;
+    return t->shape() && t->shape()->empty() ? 1 : 2;
+  };
+  const int cx = category(*x), cy = category(*y);
+  if (cx != cy) {
+    const bool fromA = cx > cy;
+    const DType winner = fromA ? *x : *y;
+    if (priority(fromA ? a : b) > 0) return winner;
+    return cx > cy ? (cx == 2 ? DType::Float32 : DType::Int64)  // a number's default dtype
+                   : (cy == 2 ? DType::Float32 : DType::Int64);
+  }
+  const int px = priority(a), py = priority(b);
+  if (px != py) return px > py ? x : y;
+  if (*x == *y) return x;
+  return elementSize(*x) >= elementSize(*y) ? x : y;
+}
 
 std::optional<Shape> broadcastShapes(const Shape& a, const Shape& b) {
   Shape out(std::max(a.size(), b.size()), 1);

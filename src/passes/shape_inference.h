@@ -25,6 +25,12 @@ struct OpOperands {
 std::optional<ir::TypePtr> inferTensorType(const std::string& kind, const OpOperands& operands,
                                            size_t index = 0);
 
+// torch's result dtype of an op on a and b (tensors or Python numbers): the highest category
+// (bool < integer < floating point) decides; within it, tensors with dimensions come before
+// zero-dimensional ones, which come before numbers (a number's category gives the default dtype,
+// int64 or float32). nullopt when a dtype is unknown.
+std::optional<DType> promoteTypes(const ir::TypePtr& a, const ir::TypePtr& b);
+
 // numpy/torch broadcasting of two shapes; nullopt when they are incompatible or unknown.
 std::optional<Shape> broadcastShapes(const Shape& a, const Shape& b);
 

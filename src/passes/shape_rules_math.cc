@@ -18,28 +18,6 @@ ir::TypePtr floatOf(const ir::TypePtr& input) {
   return ir::Type::tensor(dtype, input->shape());
 }
 
-std::optional<DType> dtypeOf(const ir::TypePtr& type) {
-  if (type->isTensor()) return type->dtype();
-  if (type->kind() == ir::TypeKind::Int) return DType::Int64;
-  if (type->kind() == ir::TypeKind::Float) return DType::Float32;
-  if (type->kind() == ir::TypeKind::Bool) return DType::Bool;
-  return std::nullopt;
-}
-
-// The dtype of tensors x and y combined (torch promotion: scalars only raise the category).
-std::optional<DType> promoted(const ir::TypePtr& a, const ir::TypePtr& b) {
-  auto x = dtypeOf(a), y = dtypeOf(b);
-  if (!x || !y) return std::nullopt;
-  if (a->isTensor() != b->isTensor()) {
-    DType tensor = a->isTensor() ? *x : *y, scalar = a->isTensor() ? *y : *x;
-    if (isFloatingPoint(scalar) && !isFloatingPoint(tensor)) return DType::Float32;
-    return tensor;
-  }
-  if (*x == *y) return x;
-  if (isFloatingPoint(*x) != isFloatingPoint(*y)) return isFloatingPoint(*x) ? x : y;
-  return elementSize(*x) >= elementSize(*y) ? x : y;
-}
-
 const std::set<std::string>& sameTypeOps() {
   static const std::set<std::string> names = {
       "fill",        "sgn",         "nan_to_num",    "gelu",      "elu",        "leaky_relu",
@@ -60,7 +38,7 @@ const std::set<std::string>& floatUnaryOps() {
 }
 
 std::optional<ir::TypePtr> matmulType(const ir::TypePtr& a, const ir::TypePtr& b) {
-  auto dtype = promoted(a, b);
+  auto dtype = promoteTypes(a, b);
   if (!a->shape() || !b->shape()) return ir::Type::tensor(dtype);
   Shape x = *a->shape(), y = *b->shape();
   if (x.empty() || y.empty()) return std::nullopt;
@@ -156,7 +134,7 @@ std::optional<ir::TypePtr> broadcastBinaryType(const std::string& op, const OpOp
   if (ops.types.size() < 2 || (!input->isTensor() && !ops.types[1]->isTensor()))
     return std::nullopt;
   auto shape = broadcastAll(ops, {0, 1});
-  std::optional<DType> dtype = promoted(ops.types[0], ops.types[1]);
+  std::optional<DType> dtype = promoteTypes(ops.types[0], ops.types[1]);
   if (op == "masked_fill") dtype = input->dtype();
   if (op == "logical_and" || op == "logical_or" || op == "logical_xor") dtype = DType::Bool;
   if (op.rfind("__", 0) == 0 && dtype != DType::Bool) return std::nullopt;  // ints: no lowering
@@ -207,7 +185,7 @@ std::optional<ir::TypePtr> inferMathType(const std::string& kind, const OpOperan
     return ir::Type::tensor(input->dtype(), shape);
   }
   if (op == "where" && ops.types.size() == 3) {
-    auto dtype = promoted(ops.types[1], ops.types[2]);
+    auto dtype = promoteTypes(ops.types[1], ops.types[2]);
     if (!ops.types[1]->isTensor() && !ops.types[2]->isTensor() && dtype &&
         (*dtype == DType::Int64 || *dtype == DType::Float32)) {
       // where(cond, 1.0, 0.0): two Python scalars give the default dtype.
@@ -217,7 +195,7 @@ std::optional<ir::TypePtr> inferMathType(const std::string& kind, const OpOperan
   }
   if (op == "addcmul" || op == "addcdiv" || op == "lerp") {
     if (ops.types.size() < 3) return std::nullopt;
-    auto dtype = promoted(ops.types[0], ops.types[1]);
+    auto dtype = promoteTypes(ops.types[0], ops.types[1]);
     return ir::Type::tensor(dtype, broadcastAll(ops, {0, 1, 2}));
   }
   if (op == "matmul" || op == "mm" || op == "bmm" || op == "mv" || op == "dot")
@@ -227,7 +205,7 @@ std::optional<ir::TypePtr> inferMathType(const std::string& kind, const OpOperan
     if (ops.types.size() < 2 || !input->shape() || !ops.types[1]->shape()) return std::nullopt;
     Shape a = *input->shape(), b = *ops.types[1]->shape();
     if (a.size() != 1 || b.size() != 1) return std::nullopt;
-    return ir::Type::tensor(promoted(input, ops.types[1]), Shape{a[0], b[0]});
+    return ir::Type::tensor(promoteTypes(input, ops.types[1]), Shape{a[0], b[0]});
   }
   if (op == "addmm" || op == "baddbmm" || op == "addmv") {
     if (ops.types.size() < 3) return std::nullopt;

@@ -162,10 +162,47 @@ std::optional<IValue> evaluateScalarTensorUnary(const std::string& kind,
   return std::nullopt;
 }
 
+// Small constant tensors in traced size code (transformers' swin:
+// torch.min(torch.tensor(input_resolution)) records to(CONSTANTS.c4, device, 4), detach, min):
+// dtype conversions, copies and whole-tensor min/max/sum, up to kMaxFoldedElements elements;
+// larger ones are left to the constant evaluation after lowering.
+std::optional<IValue> evaluateSmallTensorOp(const std::string& kind,
+                                            const std::vector<IValue>& args) {
+  constexpr int64_t kMaxFoldedElements = 4096;
+  if (args.empty() || !args[0].isTensor()) return std::nullopt;
+  const Tensor& t = args[0].toTensor();
+  if (t.numel() > kMaxFoldedElements) return std::nullopt;
+  if (kind == "aten::detach" || kind == "aten::clone" || kind == "aten::contiguous")
+    return IValue(t.clone());
+  if (kind == "aten::to") {
+    // to(self, dtype, ...), to(self, device, dtype, ...), to(self, device?, dtype?, ...).
+    size_t at = args.size() > 1 && args[1].isDevice() ? 2 : 1;
+    if (args.size() <= at || !args[at].isInt()) return std::nullopt;
+    auto target = dtypeFromTorchScalarType(args[at].toInt());
+    if (!target) return std::nullopt;
+    return IValue(t.to(*target));
+  }
+  const bool extremum = kind == "aten::min" || kind == "aten::max";
+  if ((extremum || kind == "aten::sum") && args.size() == 1 && t.numel() > 0) {
+    double result = kind == "aten::sum" ? 0.0 : t.elementAsDouble(0);
+    for (int64_t i = 0; i < t.numel(); ++i) {
+      double v = t.elementAsDouble(i);
+      if (kind == "aten::sum") result += v;
+      if (kind == "aten::min") result = std::min(result, v);
+      if (kind == "aten::max") result = std::max(result, v);
+    }
+    // sum() of integers or bools is int64, like torch's.
+    DType dtype = kind == "aten::sum" && !isFloatingPoint(t.dtype()) ? DType::Int64 : t.dtype();
+    return IValue(Tensor::scalar(dtype, result));
+  }
+  return std::nullopt;
+}
+
 std::optional<IValue> evaluateTensorToNumber(const std::string& kind,
                                              const std::vector<IValue>& args) {
   if (auto arithmetic = evaluateScalarTensorArithmetic(kind, args)) return arithmetic;
   if (auto unary = evaluateScalarTensorUnary(kind, args)) return unary;
+  if (auto small = evaluateSmallTensorOp(kind, args)) return small;
   static const char* const kinds[] = {
       "aten::Int",         "aten::Float",         "aten::Bool",          "aten::item",
       "aten::IntImplicit", "aten::FloatImplicit", "aten::ScalarImplicit"};

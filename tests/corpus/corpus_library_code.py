@@ -120,3 +120,20 @@ class AttentionBiasIndex(nn.Module):
         q, k = tokens.reshape(B, N, 2, 4).permute(0, 2, 1, 3).unbind(-1)[:2]
         attn = q.unsqueeze(-1) * k.unsqueeze(-2) + self.attention_biases[:, self.attention_bias_idxs]
         return attn.softmax(-1), x[:, self.order]
+
+
+@entry("lib_traced_window_padding", [("x", (1, 6, 5, 3))], {"any": normal(1, 6, 5, 3)},
+       how="trace")
+class TracedWindowPadding(nn.Module):
+    """transformers' swin, traced: the window is torch.min(torch.tensor(input_resolution)) (a
+    constant tensor through to/detach/min), the padding a remainder of it; and a size divided by
+    a float scales the result (a float64 scalar tensor in the trace, which must not turn the
+    float32 activations into float64)."""
+
+    def forward(self, x):
+        _, h, w, _ = x.shape
+        window = torch.min(torch.tensor((h, w)).detach())
+        pad_right = (window - w % window) % window
+        pad_bottom = (window - h % window) % window
+        x = F.pad(x, (0, 0, 0, int(pad_right), 0, int(pad_bottom)))
+        return x * (torch.tensor(h) / 4.0)

@@ -57,5 +57,24 @@ TEST(ShapeInference, ComparisonGivesBoolAndScalarPromotion) {
   EXPECT_EQ((*inferTensorType("aten::div", div))->dtype(), DType::Float32);
 }
 
+// torch: a zero-dimensional tensor of the same category does not change a dimensioned tensor's
+// dtype (traced code multiplies float32 activations by NumToTensor(float) scalars, float64).
+TEST(ShapeInference, PromotionFollowsTorchCategories) {
+  auto f32 = ir::Type::tensor(DType::Float32, Shape{2, 3});
+  auto f64Scalar = ir::Type::tensor(DType::Float64, Shape{});
+  auto i64 = ir::Type::tensor(DType::Int64, Shape{2, 3});
+  auto f16 = ir::Type::tensor(DType::Float16, Shape{3});
+  EXPECT_EQ(promoteTypes(f32, f64Scalar), DType::Float32);
+  EXPECT_EQ(promoteTypes(f64Scalar, f32), DType::Float32);
+  EXPECT_EQ(promoteTypes(i64, f64Scalar), DType::Float64);  // a higher category wins
+  EXPECT_EQ(promoteTypes(i64, ir::Type::floatType()), DType::Float32);
+  EXPECT_EQ(promoteTypes(f16, f32), DType::Float32);
+  EXPECT_EQ(promoteTypes(f16, ir::Type::floatType()), DType::Float16);
+  EXPECT_EQ(promoteTypes(ir::Type::tensor(DType::Bool, Shape{2}), ir::Type::intType()),
+            DType::Int64);
+  OpOperands mul{{f32, f64Scalar}, {std::nullopt, std::nullopt}};
+  EXPECT_EQ((*inferTensorType("aten::mul", mul))->dtype(), DType::Float32);
+}
+
 }  // namespace
 }  // namespace ts2coreml::passes
