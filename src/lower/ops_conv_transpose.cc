@@ -37,15 +37,19 @@ void emitConvTranspose(LoweringContext& ctx, const ir::Node& node, size_t groups
   auto& b = ctx.builder();
   ir::TypePtr type = outputType(node);
   Shape out = *type->shape();
-  // The 1-D form with constant weights runs as 2-D over a unit height (as conv1d does), so the
-  // neural network backend can express it.
+  // The 1-D form runs as 2-D over a unit height (as conv1d does), so the neural network backend
+  // can express it; a weight computed in the program is reshaped there.
   auto weightConst = ctx.constant(node.input(1));
-  bool asImage = spatial == 1 && weightConst && weightConst->isTensor();
+  bool asImage = spatial == 1;
   if (asImage) {
     const Shape& in = *x->type()->shape();
     x = reshapeTo(ctx, x, {in[0], in[1], 1, in[2]});
-    const Tensor& t = weightConst->toTensor();
-    weight = b.constTensor(t.contiguous().reshaped({t.dim(0), t.dim(1), 1, t.dim(2)}));
+    if (weightConst && weightConst->isTensor()) {
+      const Tensor& t = weightConst->toTensor();
+      weight = b.constTensor(t.contiguous().reshaped({t.dim(0), t.dim(1), 1, t.dim(2)}));
+    } else {
+      weight = reshapeTo(ctx, weight, {w[0], w[1], 1, w[2]});
+    }
     pads.insert(pads.begin(), {0, 0});
     strides.insert(strides.begin(), 1);
     dilations.insert(dilations.begin(), 1);

@@ -40,16 +40,22 @@ void emitConv(LoweringContext& ctx, const ir::Node& node, const ConvArgs& args) 
       pairs.insert(pairs.end(), {p, p});
   }
   ir::TypePtr type = milTypeOf(node.output()->type());
-  // A 1-D convolution with constant weights runs as a 2-D one over a unit height, which the
-  // neural network backend (2-D layers only) can express too.
+  // A 1-D convolution runs as a 2-D one over a unit height, which the neural network backend
+  // (2-D layers only) can express too. A weight computed in the program (weight norm) is
+  // reshaped there; the constant evaluation folds it once its inputs are constants.
   ir::TypePtr convType = type;
   auto weightConst = ctx.constant(node.input(args.weight));
-  bool asImage = spatial == 1 && weightConst && weightConst->isTensor() && type->shape();
+  bool asImage = spatial == 1 && type->shape();
   if (asImage) {
     const Shape& in = *inputShape;
     x = reshapeTo(ctx, x, {in[0], in[1], 1, in[2]});
-    const Tensor& w = weightConst->toTensor();
-    weight = b.constTensor(w.contiguous().reshaped({w.dim(0), w.dim(1), 1, w.dim(2)}));
+    const Shape& ws = *weightShape;
+    if (weightConst && weightConst->isTensor()) {
+      const Tensor& w = weightConst->toTensor();
+      weight = b.constTensor(w.contiguous().reshaped({w.dim(0), w.dim(1), 1, w.dim(2)}));
+    } else {
+      weight = reshapeTo(ctx, weight, {ws[0], ws[1], 1, ws[2]});
+    }
     strides.insert(strides.begin(), 1);
     dilations.insert(dilations.begin(), 1);
     if (!pairs.empty()) pairs.insert(pairs.begin(), {0, 0});

@@ -104,3 +104,19 @@ class OverLimit(nn.Module):
     def forward(self, x):
         mask = torch.triu(torch.ones(4097, 4097))
         return x + (mask * x.mean()).sum() * 1e-6
+
+
+@entry("consteval_weight_norm_conv1d", [("x", (1, 4, 12))], {"any": normal(1, 4, 12)},
+       how="trace")
+class WeightNormConv1d(nn.Module):
+    """wav2vec2 / HuBERT's positional convolution: a grouped Conv1d under weight_norm(dim=2).
+    The weight is computed in the program, so the 1-D convolution becomes 2-D (for the neural
+    network backend) through a reshape of that value, which folds with it."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.utils.weight_norm(nn.Conv1d(4, 4, 3, padding=1, groups=2), name="weight",
+                                         dim=2)
+
+    def forward(self, x):
+        return F.gelu(self.conv(x))
