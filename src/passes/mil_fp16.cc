@@ -22,15 +22,20 @@ ir::TypePtr toHalf(const ir::TypePtr& type) {
 // archive) and are converted by the backend while streaming them into weight.bin.
 constexpr int64_t kConvertInPlaceLimit = 64;
 
-// fp16 copy of a small fp32 constant. Finite values beyond fp16's range saturate to +-65504
-// instead of becoming inf: models write "very negative" as torch.finfo(float32).min (attention
-// masks), and as inf it turns `0 * min` into NaN where fp32 gives 0.
+// fp16 copy of a small fp32 constant that keeps each value's kind. Finite values beyond fp16's
+// range saturate to +-65504 instead of becoming inf: models write "very negative" as
+// torch.finfo(float32).min (attention masks), and as inf it turns `0 * min` into NaN where fp32
+// gives 0. Non-zero values below fp16's smallest subnormal become it instead of 0: a layer
+// norm's epsilon of 1e-12 (transformers' default) as 0 gives 0 / 0 = NaN for a constant row.
 Tensor toHalfSaturated(const Tensor& value) {
   constexpr float kHalfMax = 65504.0f;
+  const float kHalfTiniest = std::ldexp(1.0f, -24);
   Tensor clamped = value.contiguous().clone();
   float* data = clamped.mutableData<float>();
   for (int64_t i = 0; i < clamped.numel(); ++i) {
     if (std::isfinite(data[i])) data[i] = std::clamp(data[i], -kHalfMax, kHalfMax);
+    if (data[i] != 0.0f && std::fabs(data[i]) < kHalfTiniest)
+      data[i] = std::copysign(kHalfTiniest, data[i]);
   }
   return clamped.to(DType::Float16);
 }
