@@ -20,13 +20,17 @@ class MaskedSoftmax(nn.Module):
         return torch.softmax(scores, dim=-1)
 
 
-def test_finfo_min_mask_in_fp16(tmp_path):
-    x = torch.randn(4, 8, generator=torch.Generator().manual_seed(0))
+def check_scripted_and_traced(module, x, tmp_path, what):
     for how in ("script", "trace"):
         work = tmp_path / how
         work.mkdir()
-        check_module_against_torch(MaskedSoftmax().eval(), x, work, ".mlpackage", how,
-                                   precisions=("fp32", "fp16"), what="masked softmax")
+        check_module_against_torch(module.eval(), x, work, ".mlpackage", how,
+                                   precisions=("fp32", "fp16"), what=what)
+
+
+def test_finfo_min_mask_in_fp16(tmp_path):
+    x = torch.randn(4, 8, generator=torch.Generator().manual_seed(0))
+    check_scripted_and_traced(MaskedSoftmax(), x, tmp_path, "masked softmax")
 
 
 class TinyEpsilonNorm(nn.Module):
@@ -46,8 +50,4 @@ class TinyEpsilonNorm(nn.Module):
 
 def test_epsilon_below_fp16_range_stays_non_zero(tmp_path):
     x = torch.randn(3, 8, generator=torch.Generator().manual_seed(1))
-    for how in ("script", "trace"):
-        work = tmp_path / how
-        work.mkdir()
-        check_module_against_torch(TinyEpsilonNorm().eval(), x, work, ".mlpackage", how,
-                                   precisions=("fp32", "fp16"), what="layer norm, eps 1e-12")
+    check_scripted_and_traced(TinyEpsilonNorm(), x, tmp_path, "layer norm, eps 1e-12")
