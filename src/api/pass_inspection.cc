@@ -1,5 +1,7 @@
 #include "api/pass_inspection.h"
 
+#include "api/mil_constant_evaluation.h"
+
 #include "archive/torchscript_archive.h"
 #include "core/error.h"
 #include "ir/printer.h"
@@ -37,6 +39,7 @@ std::string describeConversionPipelines() {
   std::string text = "pass pipelines of an ML Program conversion (fp16), in order:\n";
   text += describePipeline(pipelines.at(0));
   text += "(lowering: aten/prim ops -> MIL ops)\n";
+  text += "(constant evaluation: MIL ops on constants -> their results)\n";
   for (size_t i = 1; i < pipelines.size(); ++i) text += describePipeline(pipelines[i]);
   return text;
 }
@@ -68,6 +71,7 @@ std::string irAfterPass(const std::string& archivePath, const std::vector<InputS
   manager.run(*compiled.graph, pipelines[0]);
   std::unique_ptr<ir::Graph> mil =
       lower::lowerToMil(*compiled.graph, torchscript::describeWithSchema);
+  evaluateConstantOps(*mil);  // as a conversion does, before the MIL pipelines
   for (size_t i = 1; i < pipelines.size(); ++i) {
     pipelineName = pipelines[i].name;
     manager.run(*mil, pipelines[i]);

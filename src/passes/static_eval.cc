@@ -337,13 +337,16 @@ std::optional<IValue> evaluateScalarOp(const std::string& kind, const std::vecto
 std::optional<IValue> evaluateTensorQuery(const std::string& kind,
                                           const std::vector<ir::TypePtr>& types,
                                           const std::vector<std::optional<IValue>>& args) {
+  // A value whose type cannot hold None (a Tensor, a tuple carried by a loop, ...) is never
+  // None: `hx is None` of nn.LSTMCell's state when the state is a loop variable.
+  if ((kind == "aten::__is__" || kind == "aten::__isnot__") && args.size() == 2 && args[1] &&
+      args[1]->isNone() && !types.empty()) {
+    const ir::TypeKind k = types[0]->kind();
+    if (k != ir::TypeKind::Optional && k != ir::TypeKind::None && k != ir::TypeKind::Any)
+      return IValue(kind == "aten::__isnot__");
+  }
   if (types.empty() || !types[0]->isTensor()) return std::nullopt;
   if (auto fact = tensorInferenceFact(kind)) return fact;
-  // A value typed Tensor (not Optional[Tensor]) is never None.
-  if ((kind == "aten::__is__" || kind == "aten::__isnot__") && args.size() == 2 && args[1] &&
-      args[1]->isNone()) {
-    return IValue(kind == "aten::__isnot__");
-  }
   const auto& shape = types[0]->shape();
   const auto& dtype = types[0]->dtype();
   if (kind == "aten::dim" && shape) return IValue(static_cast<int64_t>(shape->size()));

@@ -98,6 +98,29 @@ class CellLoop(nn.Module):
         return g + c
 
 
+@entry("rtv_tuple_state_loop", [("x", (6, B, IN))],
+       {"short": lambda rng: [rng.standard_normal((6, B, IN)) * 4.0],
+        "long": lambda rng: [rng.standard_normal((6, B, IN)) * 0.05]})
+class TupleStateLoop(nn.Module):
+    """The state is one tuple variable, as people write it: `state = cell(x[t], state)` carried
+    by a data-dependent loop, nested in another tuple with a step counter (inside the loop the
+    cell's `hx is None` sees a tuple, never None)."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTMCell(IN, H)
+        self.hidden = H
+
+    def forward(self, x):
+        zeros = torch.zeros(x.size(1), self.hidden)
+        state = (zeros, zeros)
+        progress = (state, 0)
+        while progress[1] < x.size(0) and bool(progress[0][0].abs().sum() < 2.0):
+            state = self.lstm(x[progress[1]], progress[0])
+            progress = (state, progress[1] + 1)
+        return progress[0][0] * progress[1] + progress[0][1]
+
+
 @entry("rtv_optional_from_data", [("x", (2, 3))],
        {"pos": positive(2, 3), "neg": negative(2, 3)})
 class OptionalFromData(nn.Module):

@@ -189,6 +189,35 @@ void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
     }
   }
   if (!tripCount) tripCount = emitter_.constant(IValue(std::numeric_limits<int64_t>::max()));
+  // A tuple (nn.LSTMCell's (h, c) state) is carried item by item, under names no Python
+  // variable can have ("state.0"): its items keep their own types and the body sees a tuple.
+  std::vector<std::pair<std::string, size_t>> tuples;  // name, item count
+  for (size_t i = 0; i < carried.size(); ++i) {
+    SValue value = env.lookup(carried[i]);
+    if (value->kind != SugaredValue::Kind::Tuple) continue;
+    tuples.emplace_back(carried[i], value->items.size());
+    std::vector<std::string> items;
+    for (size_t k = 0; k < value->items.size(); ++k) {
+      items.push_back(carried[i] + "." + std::to_string(k));
+      env.assign(items.back(), value->items[k]);
+    }
+    carried.erase(carried.begin() + static_cast<std::ptrdiff_t>(i));
+    carried.insert(carried.begin() + static_cast<std::ptrdiff_t>(i), items.begin(), items.end());
+    --i;  // an item may be a tuple itself
+  }
+  auto itemNames = [](const std::string& name, size_t count) {
+    std::vector<std::string> names;
+    for (size_t k = 0; k < count; ++k) names.push_back(name + "." + std::to_string(k));
+    return names;
+  };
+  // Builds the tuples of `into` back from their items (innermost first).
+  auto joinTuples = [&](Environment& into) {
+    for (auto it = tuples.rbegin(); it != tuples.rend(); ++it) {
+      std::vector<SValue> items;
+      for (const auto& item : itemNames(it->first, it->second)) items.push_back(into.lookup(item));
+      into.assign(it->first, SugaredValue::ofTuple(std::move(items)));
+    }
+  };
 
   // The carried types may have to be generalised when the body changes them (e.g. a shape that
   // grows), and a stacked list made from an empty list learns its item type from the body's
@@ -252,6 +281,7 @@ void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
     }
     for (size_t k = 0; k < lists.size(); ++k)
       lists[k]->value = block->addParam(listTypes[k], "list");
+    joinTuples(bodyEnv);
     emitter_.setBlock(block);
     if (loopTarget) {
       SValue target = SugaredValue::ofValue(iteration);
@@ -277,6 +307,28 @@ void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
     ir::Value* next =
         condition ? materialize(emitExpr(*condition, bodyEnv)) : emitter_.constant(IValue(true));
     block->addReturn(next);
+    // The body's tuples, item by item (outermost first, so nested items are split too).
+    for (const auto& [name, count] : tuples) {
+      SValue value = bodyEnv.lookup(name);
+      std::vector<SValue> items;
+      if (value && value->kind == SugaredValue::Kind::Tuple) {
+        items = value->items;
+      } else if (value && value->isValue() && value->value->type()->kind() == ir::TypeKind::Tuple) {
+        for (size_t k = 0; k < value->value->type()->elements().size(); ++k) {
+          items.push_back(emitOperator(
+              "prim::TupleIndex",
+              CallArguments{{value, SugaredValue::ofValue(emitter_.constant(IValue(int64_t(k))))},
+                            {}},
+              &bodyEnv));
+        }
+      }
+      if (items.size() != count)
+        fail(statement, "loop variable '" + name + "' is a tuple of " + std::to_string(count) +
+                            " items before the loop and " +
+                            (value ? value->describe() : std::string("unset")) + " in it");
+      auto names = itemNames(name, count);
+      for (size_t k = 0; k < count; ++k) bodyEnv.assign(names[k], items[k]);
+    }
     bool changed = false;
     auto generalise = [&](ir::TypePtr& type, ir::Value* value, const std::string& what) {
       if (*value->type() == *type) return;
@@ -360,6 +412,7 @@ void ModuleCompiler::emitLoop(const Stmt& statement, ir::Value* tripCount,
       env.assign(carried[i], maybe);
     }
     for (size_t k = 0; k < lists.size(); ++k) lists[k]->value = node->addOutput(listTypes[k]);
+    joinTuples(env);
     return;
   }
 }
