@@ -87,8 +87,17 @@ void ModuleCompiler::checkWrites(const std::string& name, const BoundOperator& b
 
 namespace {
 
+// Sampling ops give another value on every call.
+bool samples(const std::string& kind) {
+  for (const char* prefix : {"aten::rand", "aten::normal", "aten::bernoulli", "aten::multinomial",
+                             "aten::uniform", "aten::dropout", "aten::poisson"}) {
+    if (kind.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
 // Whether `value` may differ between calls: it reads a forward() input, a value carried by a
-// loop or an if's result (conservatively). Constants, weights and ops on them do not.
+// loop, an if's result (conservatively) or a sample. Constants, weights and ops on them do not.
 bool dependsOnInputs(const ir::Value* value) {
   std::vector<const ir::Value*> pending{value};
   std::unordered_set<const ir::Value*> seen;
@@ -97,7 +106,7 @@ bool dependsOnInputs(const ir::Value* value) {
     pending.pop_back();
     if (!seen.insert(next).second) continue;
     const ir::Node* producer = next->producer();
-    if (!producer || !producer->blocks().empty()) return true;
+    if (!producer || !producer->blocks().empty() || samples(producer->kind())) return true;
     for (const ir::Value* input : producer->inputs()) pending.push_back(input);
   }
   return false;
