@@ -8,7 +8,8 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$REPO_ROOT"
 
-bash scripts/setup.sh
+# The demo runs the CLI only: the unit tests and tools are not built for it.
+TS2COREML_BUILD_TARGETS=ts2coreml bash scripts/setup.sh
 PYTHON="$(ts2coreml_python)"
 CLI="$BUILD_DIR/ts2coreml"
 FIXTURES="$REPO_ROOT/tests/fixtures/models"

@@ -3,7 +3,7 @@
 #   1. Debian packages of the build (compiler, CMake, Ninja, the C++ libraries) and of the tests.
 #   2. The Python test tools: torch 2.13 (CPU), numpy, pytest, pytest-xdist, coremltools. They go into .venv/
 #      unless python3 already has them (Debian's python3 refuses system-wide pip installs).
-#   3. CMake configure + build (Release, Ninja).
+#   3. CMake configure + build (Release, Ninja); only the targets in $TS2COREML_BUILD_TARGETS when set.
 # Idempotent: each step only does what is missing, so a second run is quick and works offline.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -63,7 +63,9 @@ else
   python_ready "$PYTHON" || { log "Python packages still missing in $PYTHON"; exit 1; }
 fi
 
-log "building into $BUILD_DIR"
+# TS2COREML_BUILD_TARGETS (space-separated) builds only those targets, e.g. the demo's CLI.
+read -r -a targets <<<"${TS2COREML_BUILD_TARGETS:-}"
+log "building ${targets[*]:-everything} into $BUILD_DIR"
 cmake -S "$REPO_ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$BUILD_DIR" -j "$(nproc)"
+cmake --build "$BUILD_DIR" -j "$(nproc)" ${targets[@]:+--target "${targets[@]}"}
 log "ready: $BUILD_DIR/ts2coreml"
