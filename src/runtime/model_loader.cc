@@ -36,8 +36,9 @@ LoopIterationCapScope::~LoopIterationCapScope() {
 std::unique_ptr<Model> Model::load(const std::string& path) {
   namespace fs = std::filesystem;
   CoreML::Specification::Model spec;
-  std::string weightsDir;
+  std::string weightsDir, packageRoot;
   if (fs::is_directory(path)) {
+    packageRoot = path;
     coreml::PackageLayout layout = coreml::readPackage(path);
     spec = coreml::readModelFile(layout.modelFile);
     if (fs::is_directory(layout.weightsDir)) weightsDir = layout.weightsDir;
@@ -49,7 +50,7 @@ std::unique_ptr<Model> Model::load(const std::string& path) {
   }
   switch (spec.Type_case()) {
     case CoreML::Specification::Model::kMlProgram:
-      return makeMLProgramModel(std::move(spec), path, weightsDir);
+      return makeMLProgramModel(std::move(spec), path, weightsDir, packageRoot);
     case CoreML::Specification::Model::kNeuralNetwork:
       return makeNeuralNetworkModel(std::move(spec), path);
     default:
