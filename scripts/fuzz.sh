@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer targets of fuzz/ (docs/fuzzing.md):
-#   scripts/fuzz.sh [seconds-per-target] [target...]
+#   scripts/fuzz.sh [--runs N] [seconds-per-target] [target...]
 # Builds build-asan/ (scripts/build_asan.sh), makes the seed corpora from the fixtures
 # (scripts/fuzz_seeds.py, once), then runs each target (default: all) for the given time
-# (default 60 s), one after the other. The corpus each run grows is kept in
+# (default 60 s), one after the other; with --runs, a target also stops after N executions
+# (libFuzzer's -runs), whichever comes first. The corpus each run grows is kept in
 # build-asan/fuzz-corpus/<target>; the kept regression inputs (tests/fixtures/fuzz_regressions)
 # are run first as part of it. Stops non-zero at the first crash, leak, timeout or out-of-memory,
 # printing the file that reproduces it (build-asan/fuzz-crashes/<target>/...); replay it with
@@ -12,6 +13,12 @@ set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$REPO_ROOT"
 
+max_runs=""
+if [[ "${1:-}" == "--runs" ]]; then
+  [[ "${2:-}" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz.sh: --runs takes a positive count" >&2; exit 2; }
+  max_runs="$2"
+  shift 2
+fi
 seconds="${1:-60}"
 shift || true
 ALL_TARGETS=(npy zip_reader unpickler torchscript_parser compiler mlmodel mlpackage)
@@ -55,6 +62,7 @@ for target in "${targets[@]}"; do
   options=(-max_total_time="$seconds" -max_len="${MAX_LEN[$target]}" -rss_limit_mb=2048
            -timeout="${TIMEOUT[$target]:-10}" -print_final_stats=1 -artifact_prefix="$crashes/")
   [[ -n "${DICT[$target]:-}" ]] && options+=(-dict="fuzz/dict/${DICT[$target]}.dict")
+  [[ -n "$max_runs" ]] && options+=(-runs="$max_runs")
   log "fuzz_$target for ${seconds}s (log: $logfile)"
   if ! "$ASAN_BUILD_DIR/fuzz_$target" "${options[@]}" "${dirs[@]}" >"$logfile" 2>&1; then
     # The report's head and its summary, lines cut (C++ frames are long).
@@ -68,6 +76,7 @@ for target in "${targets[@]}"; do
   runs="$(awk '/stat::number_of_executed_units:/ {print $2}' "$logfile")"
   speed="$(awk '/stat::average_exec_per_sec:/ {print $2}' "$logfile")"
   last="$(grep -E '^#[0-9]+' "$logfile" | tail -n 1)"
-  echo "fuzz_$target: $runs runs, $speed exec/s; last: $last" >&2
+  seconds_run="$(grep -o 'Done [0-9]* runs in [0-9]* second' "$logfile" | awk '{print $5}')"
+  echo "fuzz_$target: $runs runs in ${seconds_run:-?} s, $speed exec/s; last: $last" >&2
 done
-echo "fuzz.sh: ${targets[*]}: no crash in ${seconds}s each" >&2
+echo "fuzz.sh: ${targets[*]}: no crash in ${seconds}s${max_runs:+ or $max_runs runs} each" >&2

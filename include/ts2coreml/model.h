@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -75,8 +76,12 @@ class CoreMLModel {
   const std::vector<runtime::FeatureInfo>& inputs() const { return runtime_->inputs(); }
   const std::vector<runtime::FeatureInfo>& outputs() const { return runtime_->outputs(); }
   // Runs the model in the reference runtime. Calls on one model are serialized; different
-  // models run in parallel. Throws Error for a missing input or a wrong shape.
-  std::map<std::string, Tensor> predict(const std::map<std::string, Tensor>& inputs) const;
+  // models run in parallel. Throws Error for a missing input or a wrong shape, and for a loop
+  // that runs more than `maxLoopIterations` iterations (default: the process-wide cap,
+  // runtime::maxLoopIterations()).
+  std::map<std::string, Tensor> predict(
+      const std::map<std::string, Tensor>& inputs,
+      std::optional<uint64_t> maxLoopIterations = std::nullopt) const;
 
  private:
   CoreMLModel() = default;

@@ -29,7 +29,22 @@ constexpr uint64_t kDefaultMaxLoopIterations = 1'000'000;
 
 // The cap for the loops run from now on, process-wide (`ts2coreml run --max-loop-iterations`).
 void setMaxLoopIterations(uint64_t iterations);
+// The cap in force on this thread: its LoopIterationCapScope's, else the process-wide one.
 uint64_t maxLoopIterations();
+
+// Sets the cap for the loops this thread runs while the scope lives (one predict call of the
+// Python API, `predict(..., max_loop_iterations=N)`), without changing it for other threads:
+// several models may run in parallel, each with its own cap. Scopes nest.
+class LoopIterationCapScope {
+ public:
+  explicit LoopIterationCapScope(uint64_t iterations);
+  ~LoopIterationCapScope();
+  LoopIterationCapScope(const LoopIterationCapScope&) = delete;
+  LoopIterationCapScope& operator=(const LoopIterationCapScope&) = delete;
+
+ private:
+  uint64_t previous_;
+};
 
 class Model {
  public:

@@ -8,7 +8,7 @@
 torch is imported only by the caller: this package never imports it.
 """
 from ._convert import convert
-from ._core import __version__
+from ._core import DEFAULT_MAX_LOOP_ITERATIONS, __version__
 from ._model import FeatureDescription, Model, load
 from ._types import (ColorLayout, EnumeratedShapes, ImageType, RangeDim, Shape, TensorType,
                      precision, target)
@@ -16,4 +16,5 @@ from ._types import (ColorLayout, EnumeratedShapes, ImageType, RangeDim, Shape, 
 __all__ = [
     "convert", "load", "Model", "FeatureDescription", "TensorType", "ImageType", "RangeDim",
     "Shape", "EnumeratedShapes", "ColorLayout", "precision", "target", "__version__",
+    "DEFAULT_MAX_LOOP_ITERATIONS",
 ]

@@ -112,9 +112,13 @@ class Model:
         """Specification version, kind, inputs and outputs, op or layer counts, control flow."""
         return self._core.summary()
 
-    def predict(self, data):
+    def predict(self, data, max_loop_iterations=None):
         """{input name: array} -> {output name: numpy array}. Arrays of another numeric dtype
-        than the input's are cast."""
+        than the input's are cast. A loop of the model (while_loop op, loop layer) that runs
+        more than `max_loop_iterations` iterations stops the prediction with RuntimeError naming
+        it, as `ts2coreml run --max-loop-iterations N` does; the default is the runtime's,
+        DEFAULT_MAX_LOOP_ITERATIONS (1,000,000), which guards against corrupted models that
+        never end."""
         if not isinstance(data, collections.abc.Mapping):
             raise ValueError(f"predict: expected a dict {{input name: array}}, got "
                              f"{type(data).__name__}")
@@ -125,8 +129,13 @@ class Model:
         missing = [name for name in self.input_description if name not in data]
         if missing:
             raise ValueError(f"predict: missing input {missing[0]!r}")
+        if max_loop_iterations is not None and (
+                isinstance(max_loop_iterations, bool) or not isinstance(max_loop_iterations, int)
+                or not 1 <= max_loop_iterations < 2**64):
+            raise ValueError(f"predict: max_loop_iterations must be a positive int, got "
+                             f"{max_loop_iterations!r}")
         arrays = {name: np.asarray(value) for name, value in data.items()}
-        return self._core.predict(arrays)
+        return self._core.predict(arrays, max_loop_iterations)
 
     def __repr__(self):
         inputs = ", ".join(str(f) for f in self.input_description.values())

@@ -206,8 +206,10 @@ std::string CoreMLModel::summary() const {
 }
 
 std::map<std::string, Tensor> CoreMLModel::predict(
-    const std::map<std::string, Tensor>& inputs) const {
+    const std::map<std::string, Tensor>& inputs, std::optional<uint64_t> maxLoopIterations) const {
   std::lock_guard<std::mutex> lock(predictMutex_);
+  if (!maxLoopIterations) return runtime_->predict(inputs);
+  runtime::LoopIterationCapScope cap(*maxLoopIterations);
   return runtime_->predict(inputs);
 }
 

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/regular_file.h"
 #include "coreml/atomic_output.h"
+#include "coreml/package_links.h"
 
 namespace ts2coreml::coreml {
 
@@ -102,6 +103,7 @@ PackageLayout readPackage(const std::string& packageDir) {
   const std::string where = "package '" + packageDir + "'";
   if (!fs::is_directory(packageDir)) throw Error(where + " is not a directory");
   fs::path manifestPath = fs::path(packageDir) / "Manifest.json";
+  requireNoLinkOutside(packageDir, "Manifest.json", where);
   requireRegularFile(manifestPath.string());
   std::ifstream in(manifestPath, std::ios::binary);
   if (!in) throw Error(where + " has no Manifest.json");
@@ -140,6 +142,7 @@ PackageLayout readPackage(const std::string& packageDir) {
     std::string path = stringField(item, "path", context);
     for (const char* key : {"name", "author", "description"}) stringField(item, key, context);
     requireInsideData(path, where);
+    requireNoLinkOutside(packageDir, (fs::path("Data") / path).string(), where);
     if (!fs::exists(dataDir / path)) throw Error(where + ": item '" + path + "' does not exist");
     if (id == rootId) rootPath = path;
   }
@@ -152,6 +155,9 @@ PackageLayout readPackage(const std::string& packageDir) {
   // Weight references are "@model_path/weights/<file>": relative to the root model's directory.
   layout.weightsDir = ((dataDir / rootPath).parent_path() / kWeightsName).string();
   layout.weightFile = (fs::path(layout.weightsDir) / "weight.bin").string();
+  // The weights are no manifest item: their folder and file are checked here.
+  const fs::path rootDir = (fs::path("Data") / rootPath).parent_path();
+  requireNoLinkOutside(packageDir, (rootDir / kWeightsName / "weight.bin").string(), where);
   return layout;
 }
 

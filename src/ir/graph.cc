@@ -76,21 +76,32 @@ Node* Block::insertNodeBefore(const Node* before, std::string kind) {
   return raw;
 }
 
+Block::NodeList::iterator Block::find(const Node* node) {
+  // Inward from both ends: a node at or near either end (the constants at the front, the node
+  // just appended, a sweep from the back) is found in a few steps.
+  size_t front = 0, back = nodes_.size();
+  while (front < back) {
+    if (nodes_[front].get() == node) return nodes_.begin() + static_cast<long>(front);
+    --back;
+    if (nodes_[back].get() == node) return nodes_.begin() + static_cast<long>(back);
+    ++front;
+  }
+  return nodes_.end();
+}
+
 void Block::adoptNode(std::unique_ptr<Node> node, const Node* before) {
   node->setOwner(this);
   if (!before) {
     nodes_.push_back(std::move(node));
     return;
   }
-  auto it = std::find_if(nodes_.begin(), nodes_.end(),
-                         [&](const std::unique_ptr<Node>& n) { return n.get() == before; });
+  auto it = find(before);
   if (it == nodes_.end()) throw std::logic_error("insertion point is not in this block");
   nodes_.insert(it, std::move(node));
 }
 
 std::unique_ptr<Node> Block::releaseNode(const Node* node) {
-  auto it = std::find_if(nodes_.begin(), nodes_.end(),
-                         [&](const std::unique_ptr<Node>& n) { return n.get() == node; });
+  auto it = find(node);
   if (it == nodes_.end()) throw std::logic_error("node is not in this block");
   std::unique_ptr<Node> owned = std::move(*it);
   nodes_.erase(it);

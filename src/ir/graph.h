@@ -12,6 +12,7 @@
 //   cond returns one bool, body returns the next loop vars. Scalars are rank-0 tensors.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -110,11 +111,17 @@ class Block {
   Value* addParam(TypePtr type, std::string name = {});
   void removeParam(size_t i);
 
-  const std::vector<std::unique_ptr<Node>>& nodes() const { return nodes_; }
+  // A deque: the compiler and the lowering put every constant at the front of the top block,
+  // and passes erase nodes near either end; both are O(1) there, where a vector moved every
+  // node (quadratic in the number of nodes, docs/fuzzing.md "Known limits"). Indexing and the
+  // order of the nodes are as a vector's.
+  using NodeList = std::deque<std::unique_ptr<Node>>;
+  const NodeList& nodes() const { return nodes_; }
   // Appends a new node at the end (or before `before` when given).
   Node* appendNode(std::string kind);
   Node* insertNodeBefore(const Node* before, std::string kind);
   // Moves `node` (owned elsewhere) into this block before `before` (null = at the end).
+  // Finding `before` (or the node to release) costs its distance to the nearer end.
   void adoptNode(std::unique_ptr<Node> node, const Node* before = nullptr);
   std::unique_ptr<Node> releaseNode(const Node* node);
   void eraseNode(const Node* node);
@@ -126,9 +133,12 @@ class Block {
   void removeReturn(size_t i);
 
  private:
+  // The position of `node`, searched from both ends at once; end() when it is not here.
+  NodeList::iterator find(const Node* node);
+
   Node* owner_;
   std::vector<std::unique_ptr<Value>> params_;
-  std::vector<std::unique_ptr<Node>> nodes_;
+  NodeList nodes_;
   std::vector<Value*> returns_;
 };
 

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
+#include "passes/shape_checks.h"
 #include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_conversion.h"
 #include "passes/shape_rules_creation.h"
@@ -273,6 +274,7 @@ std::optional<Shape> broadcastShapes(const Shape& a, const Shape& b) {
 std::optional<ir::TypePtr> inferTensorType(const std::string& kind, const OpOperands& operands,
                                            size_t index) {
   if (operands.types.empty()) return std::nullopt;
+  if (index == 0) checkOperandShapes(kind, operands);
   auto it = rules().find(kind);
   if (it == rules().end()) {
     if (auto type = inferConversionType(kind, operands)) return type;

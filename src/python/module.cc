@@ -97,7 +97,8 @@ py::array arrayFromTensor(const Tensor& tensor) {
   return array;
 }
 
-py::dict predict(const CoreMLModel& model, const py::dict& data) {
+py::dict predict(const CoreMLModel& model, const py::dict& data,
+                 std::optional<uint64_t> maxLoopIterations) {
   std::map<std::string, Tensor> inputs;
   for (auto [key, value] : data) {
     if (!py::isinstance<py::str>(key)) {
@@ -110,7 +111,7 @@ py::dict predict(const CoreMLModel& model, const py::dict& data) {
   std::map<std::string, Tensor> outputs;
   {
     py::gil_scoped_release released;
-    outputs = model.predict(inputs);
+    outputs = model.predict(inputs, maxLoopIterations);
   }
   py::dict result;
   for (const auto& [name, tensor] : outputs) result[py::str(name)] = arrayFromTensor(tensor);
@@ -136,6 +137,7 @@ using namespace ts2coreml::python;
 PYBIND11_MODULE(_core, module) {
   module.doc() = "C++ core of ts2coreml (use the ts2coreml package, not this module)";
   module.attr("__version__") = TS2COREML_VERSION;
+  module.attr("DEFAULT_MAX_LOOP_ITERATIONS") = runtime::kDefaultMaxLoopIterations;
 
   py::class_<CoreMLModel>(module, "CoreMLModel")
       .def_property_readonly("format",
@@ -158,7 +160,7 @@ PYBIND11_MODULE(_core, module) {
       .def("summary", &CoreMLModel::summary)
       .def("inputs", [](const CoreMLModel& model) { return describe(model.inputs()); })
       .def("outputs", [](const CoreMLModel& model) { return describe(model.outputs()); })
-      .def("predict", &predict, py::arg("data"))
+      .def("predict", &predict, py::arg("data"), py::arg("max_loop_iterations") = py::none())
       .def("metadata",
            [](const CoreMLModel& model) {
              ModelMetadata metadata = model.metadata();

@@ -13,20 +13,32 @@ namespace ts2coreml::runtime {
 
 namespace {
 std::atomic<uint64_t> loopIterationCap{kDefaultMaxLoopIterations};
+// This thread's cap while a LoopIterationCapScope lives; 0 = none (a cap is at least 1).
+thread_local uint64_t threadLoopIterationCap = 0;
 }  // namespace
 
 void setMaxLoopIterations(uint64_t iterations) {
   loopIterationCap = iterations;
 }
 uint64_t maxLoopIterations() {
-  return loopIterationCap;
+  return threadLoopIterationCap ? threadLoopIterationCap : loopIterationCap.load();
+}
+
+LoopIterationCapScope::LoopIterationCapScope(uint64_t iterations)
+    : previous_(threadLoopIterationCap) {
+  if (iterations == 0) throw Error("the loop iteration limit must be at least 1");
+  threadLoopIterationCap = iterations;
+}
+LoopIterationCapScope::~LoopIterationCapScope() {
+  threadLoopIterationCap = previous_;
 }
 
 std::unique_ptr<Model> Model::load(const std::string& path) {
   namespace fs = std::filesystem;
   CoreML::Specification::Model spec;
-  std::string weightsDir;
+  std::string weightsDir, packageRoot;
   if (fs::is_directory(path)) {
+    packageRoot = path;
     coreml::PackageLayout layout = coreml::readPackage(path);
     spec = coreml::readModelFile(layout.modelFile);
     if (fs::is_directory(layout.weightsDir)) weightsDir = layout.weightsDir;
@@ -38,7 +50,7 @@ std::unique_ptr<Model> Model::load(const std::string& path) {
   }
   switch (spec.Type_case()) {
     case CoreML::Specification::Model::kMlProgram:
-      return makeMLProgramModel(std::move(spec), path, weightsDir);
+      return makeMLProgramModel(std::move(spec), path, weightsDir, packageRoot);
     case CoreML::Specification::Model::kNeuralNetwork:
       return makeNeuralNetworkModel(std::move(spec), path);
     default:

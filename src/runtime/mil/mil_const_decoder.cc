@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "coreml/package_links.h"
 #include "runtime/mil/mil_program.h"
 
 namespace ts2coreml::runtime::mil {
@@ -17,6 +18,14 @@ const coreml::WeightBlobReader& WeightFiles::open(const std::string& fileName) {
   if (dir_.empty()) {
     throw Error("weight file '" + fileName +
                 "' is referenced but the model has no weights directory");
+  }
+  // Only weight.bin is checked when a package is opened (coreml::readPackage); the other files a
+  // model names must not lead out of it either.
+  if (packageRoot_.empty()) {
+    coreml::requireNoLinkOutside(dir_, base, "the model's weights", "the weights folder");
+  } else {
+    const auto inPackage = std::filesystem::path(dir_).lexically_relative(packageRoot_) / base;
+    coreml::requireNoLinkOutside(packageRoot_, inPackage.string(), "the model's weights");
   }
   auto reader =
       std::make_unique<coreml::WeightBlobReader>((std::filesystem::path(dir_) / base).string());

@@ -13,14 +13,18 @@
 namespace ts2coreml::runtime::mil {
 
 // Opens each referenced weight file once. "@model_path/weights/weight.bin" resolves to
-// <weightsDir>/weight.bin (only the last path component is used, as Core ML tools do).
+// <weightsDir>/weight.bin (only the last path component is used, as Core ML tools do). A file
+// that is a symbolic link must stay inside `packageRoot` (the .mlpackage the weights are in), or
+// inside the weights folder when there is no package.
 class WeightFiles {
  public:
-  explicit WeightFiles(std::string weightsDir) : dir_(std::move(weightsDir)) {}
+  explicit WeightFiles(std::string weightsDir, std::string packageRoot = {})
+      : dir_(std::move(weightsDir)), packageRoot_(std::move(packageRoot)) {}
   const coreml::WeightBlobReader& open(const std::string& fileName);
 
  private:
   std::string dir_;
+  std::string packageRoot_;
   std::map<std::string, std::unique_ptr<coreml::WeightBlobReader>> files_;
 };
 

@@ -56,7 +56,8 @@ namespace {
 
 class Compiler {
  public:
-  explicit Compiler(const std::string& weightsDir) : weights_(weightsDir) {}
+  Compiler(const std::string& weightsDir, const std::string& packageRoot)
+      : weights_(weightsDir, packageRoot) {}
 
   CompiledBlock block(const MILSpec::Block& proto) {
     CompiledBlock out;
@@ -119,7 +120,7 @@ class Compiler {
 }  // namespace
 
 CompiledFunction compileFunction(const MILSpec::Program& program, const std::string& functionName,
-                                 const std::string& weightsDir) {
+                                 const std::string& weightsDir, const std::string& packageRoot) {
   auto it = program.functions().find(functionName);
   if (it == program.functions().end())
     throw Error("the ML program has no function '" + functionName + "'");
@@ -135,7 +136,7 @@ CompiledFunction compileFunction(const MILSpec::Program& program, const std::str
     out.inputs.push_back(
         valueSpecOf(input.type(), input.name(), "function input '" + input.name() + "'"));
   }
-  Compiler compiler(weightsDir);
+  Compiler compiler(weightsDir, packageRoot);
   out.block = compiler.block(block->second);
   return out;
 }

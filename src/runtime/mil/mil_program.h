@@ -58,9 +58,11 @@ struct CompiledFunction {
   CompiledBlock block;
 };
 
-// `weightsDir` is where "@model_path/weights/<file>" references resolve (empty: none).
+// `weightsDir` is where "@model_path/weights/<file>" references resolve (empty: none);
+// `packageRoot` the .mlpackage holding it (empty for a .mlmodel), which links must not leave.
 CompiledFunction compileFunction(const CoreML::Specification::MILSpec::Program& program,
-                                 const std::string& functionName, const std::string& weightsDir);
+                                 const std::string& functionName, const std::string& weightsDir,
+                                 const std::string& packageRoot = {});
 
 // ValueSpec of a proto type; Error naming `where` for types the runtime cannot hold.
 ValueSpec valueSpecOf(const CoreML::Specification::MILSpec::ValueType& type,

@@ -51,14 +51,15 @@ std::string milDtype(const mil::ValueSpec& v) {
 
 class MLProgramModel : public Model {
  public:
-  MLProgramModel(spec::Model spec, std::string path, const std::string& weightsDir)
+  MLProgramModel(spec::Model spec, std::string path, const std::string& weightsDir,
+                 const std::string& packageRoot)
       : spec_(std::move(spec)), path_(std::move(path)) {
     if (spec_.specificationversion() < 6) {
       throw Error("'" + path_ +
                   "': an ML program needs specification version >= 6, the file says " +
                   std::to_string(spec_.specificationversion()));
     }
-    function_ = mil::compileFunction(spec_.mlprogram(), "main", weightsDir);
+    function_ = mil::compileFunction(spec_.mlprogram(), "main", weightsDir, packageRoot);
     const auto& description = spec_.description();
     for (const auto& input : description.input()) {
       const mil::ValueSpec* declared = findInput(input.name());
@@ -200,8 +201,9 @@ class MLProgramModel : public Model {
 }  // namespace
 
 std::unique_ptr<Model> makeMLProgramModel(CoreML::Specification::Model spec,
-                                          const std::string& path, const std::string& weightsDir) {
-  return std::make_unique<MLProgramModel>(std::move(spec), path, weightsDir);
+                                          const std::string& path, const std::string& weightsDir,
+                                          const std::string& packageRoot) {
+  return std::make_unique<MLProgramModel>(std::move(spec), path, weightsDir, packageRoot);
 }
 
 }  // namespace ts2coreml::runtime

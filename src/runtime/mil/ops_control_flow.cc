@@ -49,7 +49,8 @@ void whileLoopOp(OpContext& ctx) {
     if (!truthy(ctx, keepGoing[0], "the cond block's result")) break;
     if (iteration >= cap) {
       ctx.fail("still looping after " + std::to_string(cap) +
-               " iterations, the runtime's loop limit (raise it with --max-loop-iterations)");
+               " iterations, the runtime's loop limit (raise it with --max-loop-iterations, in "
+               "Python with predict(..., max_loop_iterations=N))");
     }
     std::vector<MilValue> next = ctx.runBlock(1, vars);
     if (next.size() != vars.size()) {

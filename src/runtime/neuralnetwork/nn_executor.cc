@@ -95,7 +95,8 @@ Flow Executor::runLoop(const spec::NeuralNetworkLayer& layer, BlobMap& blobs) co
     // run exactly i + 1 iterations when the check sees them.
     if (i + 1 > cap) {
       io.fail("still looping after " + std::to_string(cap) +
-              " iterations, the runtime's loop limit (raise it with --max-loop-iterations)");
+              " iterations, the runtime's loop limit (raise it with --max-loop-iterations, in "
+              "Python with predict(..., max_loop_iterations=N))");
     }
   }
   return Flow::Normal;

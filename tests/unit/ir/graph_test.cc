@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <stdexcept>
+#include <string>
+
 #include "core/error.h"
 #include "ir/printer.h"
 #include "ir/verifier.h"
@@ -33,6 +37,38 @@ TEST(Graph, PrinterShowsBlocksTypesAndLocations) {
   EXPECT_NE(text.find("block1():"), std::string::npos) << text;
   EXPECT_NE(text.find("# model.py:44 (code/__torch__.py:12)"), std::string::npos) << text;
   EXPECT_NE(text.find("return (%"), std::string::npos) << text;
+}
+
+std::string kindsOf(const Block& block) {
+  std::string kinds;
+  for (const auto& node : block.nodes()) kinds += node->kind() + " ";
+  return kinds;
+}
+
+// The node list keeps program order through insertions at the front (the compiler's constants),
+// before a middle node, releases from either end and the middle, and moves between blocks.
+TEST(Graph, NodeListKeepsOrderThroughInsertionAndRemoval) {
+  Graph graph;
+  Block* top = graph.top();
+  Node* a = top->appendNode("a");
+  Node* b = top->appendNode("b");
+  Node* c = top->appendNode("c");
+  top->insertNodeBefore(a, "front1");
+  top->insertNodeBefore(top->nodes().front().get(), "front0");
+  top->insertNodeBefore(c, "beforeC");
+  EXPECT_EQ(kindsOf(*top), "front0 front1 a b beforeC c ");
+  std::unique_ptr<Node> released = top->releaseNode(b);
+  EXPECT_EQ(released.get(), b);
+  top->eraseNode(top->nodes().front().get());
+  top->eraseNode(c);
+  EXPECT_EQ(kindsOf(*top), "front1 a beforeC ");
+  Block* inner = top->appendNode("prim::If")->addBlock();
+  inner->adoptNode(std::move(released));
+  inner->adoptNode(top->releaseNode(a), b);
+  EXPECT_EQ(kindsOf(*inner), "a b ");
+  EXPECT_EQ(a->owner(), inner);
+  EXPECT_THROW(top->releaseNode(a), std::logic_error);
+  EXPECT_THROW(top->insertNodeBefore(b, "x"), std::logic_error);
 }
 
 TEST(Graph, VerifierRejectsUseBeforeDefinition) {
