@@ -1,6 +1,8 @@
 #include "cli/entry_point_options.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cctype>
 
 #include "cli/input_spec.h"
 
@@ -8,13 +10,18 @@ namespace ts2coreml::cli {
 
 namespace {
 
-// "a.b.c": identifiers joined by '.'; CLI11 reports the returned text as the error.
+// "a.b.0": identifiers or child indices joined by '.'; CLI11 reports the returned text as the
+// error.
 std::string checkModulePath(const std::string& path) {
   size_t start = 0;
   while (true) {
     size_t dot = path.find('.', start);
     std::string part = path.substr(start, dot == std::string::npos ? dot : dot - start);
-    if (!isIdentifier(part))
+    // nn.Sequential and nn.ModuleList name their children 0, 1, ...
+    const bool index = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
+      return std::isdigit(static_cast<unsigned char>(c));
+    });
+    if (!isIdentifier(part) && !index)
       return "'" + path + "' is not a dotted path of submodule names (e.g. encoder.layer)";
     if (dot == std::string::npos) return "";
     start = dot + 1;

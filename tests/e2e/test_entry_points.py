@@ -9,7 +9,8 @@ import pytest
 import torch
 import torch.nn as nn
 
-from e2e_helpers import check_success, convert, error_line, run_cli
+import numpy as np
+from e2e_helpers import assert_close, check_success, convert, error_line, run_cli, run_model
 
 
 class Inner(nn.Module):
@@ -67,6 +68,31 @@ def test_invalid_module_path_is_refused_by_the_option_parser(archive, tmp_path):
     line = error_line(convert(archive, tmp_path / "m.mlpackage", inputs=["x:2x3"],
                               extra=["--module", "a..b"]))
     assert "is not a dotted path of submodule names" in line, line
+
+
+class StagesOfBlocks(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stages = nn.Sequential(nn.Linear(3, 4), nn.Sequential(nn.ReLU(), nn.Linear(4, 2)))
+
+    def forward(self, x):
+        return self.stages(x)
+
+
+def test_module_path_takes_child_indices(tmp_path):
+    """nn.Sequential / nn.ModuleList children are named 0, 1, ...: `--module stages.1.1`."""
+    module = torch.jit.script(StagesOfBlocks().eval())
+    archive = tmp_path / "model.pt"
+    module.save(str(archive))
+    x = np.random.default_rng(0).standard_normal((2, 4)).astype(np.float32)
+    np.save(tmp_path / "x.npy", x)
+    model = tmp_path / "inner.mlpackage"
+    check_success(convert(archive, model, inputs=["input:2x4"], precision="fp32",
+                          extra=["--module", "stages.1.1"]))  # nn.Linear's parameter name
+    outputs = run_model(model, [f"input={tmp_path / 'x.npy'}"], tmp_path / "out")
+    with torch.no_grad():
+        reference = module.stages[1][1](torch.from_numpy(x)).numpy()
+    assert_close(outputs["output"], reference, "fp32", "stages.1.1")
 
 
 def test_inspect_shows_the_submodule_method(archive):
