@@ -1,7 +1,6 @@
 #include "api/pass_inspection.h"
 
 #include "api/mil_constant_evaluation.h"
-
 #include "archive/torchscript_archive.h"
 #include "core/error.h"
 #include "ir/printer.h"

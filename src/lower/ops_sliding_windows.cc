@@ -63,6 +63,14 @@ WindowArgs windowArgs(LoweringContext& ctx, const ir::Node& node, size_t first) 
   return args;
 }
 
+// How many windows fit along spatial axis `i` of an input of `size` (torch's conv formula); 0 or
+// less when the kernel is larger than the padded input.
+int64_t windowsAlong(const WindowArgs& args, size_t i, int64_t size) {
+  const int64_t reach = args.dilation[i] * (args.kernel[i] - 1) + 1;
+  const int64_t padded = size + 2 * args.padding[i];
+  return padded < reach ? 0 : (padded - reach) / args.stride[i] + 1;
+}
+
 // (channels * kh * kw, 1, kh, kw): output channel c * kh * kw + k has a one at window position k.
 Tensor oneHotWindowWeight(int64_t channels, const WindowArgs& args) {
   const int64_t kh = args.kernel[0], kw = args.kernel[1], positions = kh * kw;
@@ -91,7 +99,7 @@ void requireFloat(LoweringContext& ctx, const ir::Node& node, const ir::Value* x
   if (!isFloatingPoint(dtypeOf(x))) ctx.fail(node, "needs a floating-point input");
 }
 
-// The images of a batched (N, ...) or unbatched input, as rank 4 / 3.
+// A batched (N, C, H, W) or unbatched (C, H, W) image to (N, C * kh * kw, windows) columns.
 void lowerIm2col(LoweringContext& ctx, const ir::Node& node) {
   ir::Value* x = ctx.get(node.input(0));
   Shape shape = knownShape(ctx, node, x);
@@ -106,10 +114,8 @@ void lowerIm2col(LoweringContext& ctx, const ir::Node& node) {
   const int64_t channels = shape[1], positions = args.kernel[0] * args.kernel[1];
   Shape out{shape[0], channels * positions, 0, 0};
   for (size_t i = 0; i < 2; ++i) {
-    const int64_t reach = args.dilation[i] * (args.kernel[i] - 1) + 1;
-    const int64_t padded = shape[2 + i] + 2 * args.padding[i];
-    if (padded < reach) ctx.fail(node, "the kernel is larger than the padded input");
-    out[2 + i] = (padded - reach) / args.stride[i] + 1;
+    out[2 + i] = windowsAlong(args, i, shape[2 + i]);
+    if (out[2 + i] <= 0) ctx.fail(node, "the kernel is larger than the padded input");
   }
   MilBuilder& b = ctx.builder();
   ir::Value* columns =
@@ -121,6 +127,8 @@ void lowerIm2col(LoweringContext& ctx, const ir::Node& node) {
   ctx.bind(node.output(), reshapeTo(ctx, columns, result));
 }
 
+// (N, C * kh * kw, windows) or (C * kh * kw, windows) columns summed back into a (N, C, H, W) /
+// (C, H, W) image of output_size.
 void lowerCol2im(LoweringContext& ctx, const ir::Node& node) {
   ir::Value* x = ctx.get(node.input(0));
   Shape shape = knownShape(ctx, node, x);
@@ -137,11 +145,7 @@ void lowerCol2im(LoweringContext& ctx, const ir::Node& node) {
                        ") is not a multiple of the kernel's " + std::to_string(positions) +
                        " positions");
   const int64_t channels = shape[1] / positions;
-  int64_t blocks[2];
-  for (size_t i = 0; i < 2; ++i) {
-    const int64_t reach = args.dilation[i] * (args.kernel[i] - 1) + 1;
-    blocks[i] = (size[i] + 2 * args.padding[i] - reach) / args.stride[i] + 1;
-  }
+  const int64_t blocks[2] = {windowsAlong(args, 0, size[0]), windowsAlong(args, 1, size[1])};
   if (blocks[0] <= 0 || blocks[1] <= 0 || blocks[0] * blocks[1] != shape[2])
     ctx.fail(node, "input dimension 2 (" + std::to_string(shape[2]) +
                        ") does not match the number of windows of the output size");

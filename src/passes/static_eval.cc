@@ -273,13 +273,15 @@ const std::unordered_map<std::string, Evaluator>& evaluators() {
     t["aten::sqrt"] =
         mathFunction([](double x) { return x >= 0; }, [](double x) { return std::sqrt(x); });
     t["aten::exp"] = mathFunction(nullptr, [](double x) { return std::exp(x); });
-    t["aten::log"] = [](const Args& a) -> std::optional<IValue> {
+    Evaluator naturalLog =
+        mathFunction([](double x) { return x > 0; }, [](double x) { return std::log(x); });
+    t["aten::log"] = [naturalLog](const Args& a) -> std::optional<IValue> {
       if (a.size() == 2 && allNumbers(a, 2)) {  // math.log(x, base)
         double x = a[0].toNumber(), base = a[1].toNumber();
         if (x <= 0 || base <= 0 || base == 1) throw Error("math domain error in log()");
         return IValue(std::log(x) / std::log(base));
       }
-      return mathFunction([](double x) { return x > 0; }, [](double x) { return std::log(x); })(a);
+      return naturalLog(a);
     };
     t["aten::log2"] =
         mathFunction([](double x) { return x > 0; }, [](double x) { return std::log2(x); });

@@ -172,8 +172,8 @@ std::optional<IValue> evaluateSmallTensorOp(const std::string& kind,
   if (args.empty() || !args[0].isTensor()) return std::nullopt;
   const Tensor& t = args[0].toTensor();
   if (t.numel() > kMaxFoldedElements) return std::nullopt;
-  if (kind == "aten::detach" || kind == "aten::clone" || kind == "aten::contiguous")
-    return IValue(t.clone());
+  // Constants are never written, so a copy of one can share its data.
+  if (kind == "aten::detach" || kind == "aten::clone" || kind == "aten::contiguous") return args[0];
   if (kind == "aten::to") {
     // to(self, dtype, ...), to(self, device, dtype, ...), to(self, device?, dtype?, ...).
     size_t at = args.size() > 1 && args[1].isDevice() ? 2 : 1;
