@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "core/error.h"
+#include "lower/aten_op_table.h"
 
 namespace ts2coreml::lower {
 
@@ -140,14 +141,13 @@ void LoweringContext::fail(const ir::Node& node, const std::string& what) const 
 }
 
 void LoweringContext::lowerBlock(const ir::Block& torchBlock) {
-  const auto& registry = loweringRegistry();
   for (const auto& node : torchBlock.nodes()) {
     if (node->kind() == "prim::Constant") continue;  // materialised on first use
-    auto it = registry.find(node->kind());
-    if (it == registry.end()) fail(*node, "no lowering to Core ML for this op");
+    const LoweringFn* lowering = loweringOf(node->kind());
+    if (!lowering) fail(*node, "no lowering to Core ML for this op");
     builder_.setLocation(node->location());
     try {
-      it->second(*this, *node);
+      (*lowering)(*this, *node);
     } catch (const Error& error) {
       // Messages of fail() and of nested ops start with "op <kind> at <file:line>"; anything
       // else (a constant of the wrong kind, a kernel's check) gets this op's description.
@@ -165,11 +165,10 @@ void LoweringContext::lowerBlock(const ir::Block& torchBlock) {
 
 std::vector<std::string> unsupportedOps(const ir::Graph& torchGraph,
                                         const NodeDescriber& describe) {
-  const auto& registry = loweringRegistry();
   std::vector<std::string> missing;
   std::set<std::string> seen;
   ir::forEachNode(torchGraph.top(), [&](ir::Node* node) {
-    if (node->kind() == "prim::Constant" || registry.count(node->kind())) return;
+    if (node->kind() == "prim::Constant" || loweringOf(node->kind())) return;
     if (seen.insert(node->kind()).second)
       missing.push_back(describe ? describe(*node) : node->describe());
   });

@@ -1,5 +1,5 @@
 // Torch-level IR (aten::*, prim::*) -> MIL-level IR (mil.*). One lowering function per op name,
-// registered in one table (registry.cc); each op family lives in its own file.
+// declared in the op table (aten_op_table.h); each op family lives in its own file.
 #pragma once
 
 #include <functional>
@@ -16,9 +16,6 @@ namespace ts2coreml::lower {
 
 class LoweringContext;
 using LoweringFn = std::function<void(LoweringContext&, const ir::Node&)>;
-
-// The table of supported ops: "aten::conv2d" -> lowering. Defined in registry.cc.
-const std::unordered_map<std::string, LoweringFn>& loweringRegistry();
 
 class LoweringContext {
  public:

@@ -1,14 +1,15 @@
-// Each op family registers its lowerings into the one table (see registry.cc).
+// Each op family declares its rows of the op table (aten_op_table.h; built in registry.cc).
 #pragma once
 
 #include <string>
 #include <unordered_map>
 
+#include "lower/aten_op_table.h"
 #include "lower/lowering.h"
 
 namespace ts2coreml::lower {
 
-using LoweringTable = std::unordered_map<std::string, LoweringFn>;
+using LoweringTable = AtenOpTable;
 
 void registerControlFlowOps(LoweringTable& table);
 void registerConvolutionOps(LoweringTable& table);

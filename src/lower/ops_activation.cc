@@ -1,5 +1,6 @@
 // Elementwise activations: one MIL op each, same type as the input.
 #include "lower/op_families.h"
+#include "passes/shape_rules.h"
 
 namespace ts2coreml::lower {
 
@@ -29,6 +30,14 @@ void registerActivationOps(LoweringTable& table) {
     ir::Value* minusOne = castTo(ctx, ctx.builder().constInt(-1), dtypeOf(x));
     ctx.bind(node.output(), ctx.builder().op1("mul", {{"x", x}, {"y", minusOne}}, x->type()));
   };
+
+  // Result types (aten_op_table.h).
+  for (const char* name :
+       {"aten::relu", "aten::relu_", "aten::sigmoid", "aten::tanh", "aten::exp", "aten::log",
+        "aten::sqrt", "aten::rsqrt", "aten::abs", "aten::neg", "aten::floor", "aten::ceil",
+        "aten::sin", "aten::cos", "aten::erf", "aten::sign", "aten::silu"}) {
+    table.setShapeRule(name, passes::rules::sameAsInput());
+  }
 }
 
 }  // namespace ts2coreml::lower

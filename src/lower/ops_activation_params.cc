@@ -2,6 +2,7 @@
 // leaky_relu, rrelu (eval), softplus, mish, prelu, hard/soft shrink, log_sigmoid, threshold,
 // glu, softmax and log_softmax.
 #include "lower/op_families.h"
+#include "passes/shape_rules.h"
 
 namespace ts2coreml::lower {
 
@@ -212,6 +213,12 @@ void registerActivationParamOps(LoweringTable& table) {
   table["aten::glu"] = lowerGlu;
   table["aten::softmax"] = softmax(false);
   table["aten::log_softmax"] = softmax(true);
+
+  // Result types (aten_op_table.h).
+  for (const char* name :
+       {"aten::gelu", "aten::leaky_relu", "aten::softmax", "aten::log_softmax"}) {
+    table.setShapeRule(name, passes::rules::sameAsInput());
+  }
 }
 
 }  // namespace ts2coreml::lower

@@ -2,6 +2,8 @@
 // pooling -> max_pool / avg_pool with explicit padding, adaptive average pooling (global ->
 // reduce_mean, evenly divisible sizes -> avg_pool), flatten -> reshape to the static shape.
 #include "lower/op_families.h"
+#include "passes/shape_rules.h"
+#include "passes/shape_rules_cnn.h"
 
 namespace ts2coreml::lower {
 
@@ -199,6 +201,20 @@ void registerCnnOps(LoweringTable& table) {
   table["aten::adaptive_avg_pool2d"] = adaptivePool(false);
   table["aten::adaptive_max_pool2d"] = adaptivePool(true);
   table["aten::flatten"] = lowerFlatten;
+
+  // Result types (aten_op_table.h).
+  for (const char* name : {"aten::dropout", "aten::hardtanh", "aten::batch_norm"}) {
+    table.setShapeRule(name, passes::rules::sameAsInput());
+  }
+  for (const char* name : {"aten::relu6", "aten::hardswish", "aten::hardsigmoid",
+                           "aten::feature_dropout", "aten::alpha_dropout"}) {
+    table.setShapeRule(name, passes::rules::sameAsTensorInput());
+  }
+  table.setShapeRule("aten::max_pool2d", passes::rules::pooling(true));
+  table.setShapeRule("aten::avg_pool2d", passes::rules::pooling(false));
+  table.setShapeRule("aten::adaptive_avg_pool2d", passes::rules::adaptivePooling());
+  table.setShapeRule("aten::adaptive_max_pool2d", passes::rules::adaptivePooling());
+  table.setShapeRule("aten::flatten", passes::rules::flatten());
 }
 
 }  // namespace ts2coreml::lower

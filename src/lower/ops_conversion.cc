@@ -1,6 +1,8 @@
 // dtype conversions (aten::to, type_as) -> mil.cast, and whole-tensor max/min -> reduce_max/min
 // (the two-tensor forms are elementwise maximum/minimum).
 #include "lower/op_families.h"
+#include "passes/shape_rules.h"
+#include "passes/shape_rules_conversion.h"
 
 namespace ts2coreml::lower {
 
@@ -54,6 +56,13 @@ void registerConversionOps(LoweringTable& table) {
   table["aten::type_as"] = lowerToDType;
   table["aten::max"] = extremum("reduce_max", "maximum");
   table["aten::min"] = extremum("reduce_min", "minimum");
+
+  // Result types (aten_op_table.h).
+  for (const char* name : {"aten::contiguous", "aten::clone", "aten::detach"}) {
+    table.setShapeRule(name, passes::rules::sameAsInput());
+  }
+  table.setShapeRule("aten::to", passes::rules::converted());
+  table.setShapeRule("aten::type_as", passes::rules::converted());
 }
 
 }  // namespace ts2coreml::lower

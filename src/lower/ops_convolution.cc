@@ -1,5 +1,6 @@
 // aten::conv1d/conv2d/conv3d and aten::_convolution (the traced form) -> mil.conv.
 #include "lower/op_families.h"
+#include "passes/shape_rules.h"
 
 namespace ts2coreml::lower {
 
@@ -101,6 +102,11 @@ void registerConvolutionOps(LoweringTable& table) {
   table["aten::conv2d"] = lowerConv;
   table["aten::conv3d"] = lowerConv;
   table["aten::_convolution"] = lowerUnderscoreConvolution;
+
+  // Result types (aten_op_table.h).
+  for (const char* name : {"aten::conv1d", "aten::conv2d", "aten::conv3d", "aten::_convolution"}) {
+    table.setShapeRule(name, passes::rules::convolution());
+  }
 }
 
 }  // namespace ts2coreml::lower

@@ -1,6 +1,7 @@
 // zeros/ones/full/empty and their _like forms -> mil.fill of the (static) result shape, cast to
 // the result dtype (fill makes fp32; the neural-network fill layer has no other type).
 #include "lower/op_families.h"
+#include "passes/shape_rules_creation.h"
 
 namespace ts2coreml::lower {
 
@@ -74,6 +75,16 @@ void registerCreationOps(LoweringTable& table) {
   table["aten::new_full"] = fillWith(std::nullopt, 2);
   table["aten::fill"] = fillWith(std::nullopt, 1);  // fill_(self, value), made functional
   table["aten::arange"] = lowerArange;
+
+  // Result types (aten_op_table.h).
+  for (const char* name : {"aten::zeros", "aten::ones", "aten::empty"}) {
+    table.setShapeRule(name, passes::rules::sized(false));
+  }
+  table.setShapeRule("aten::full", passes::rules::sized(true));
+  for (const char* name : {"aten::zeros_like", "aten::ones_like", "aten::empty_like"}) {
+    table.setShapeRule(name, passes::rules::sizedLike(false));
+  }
+  table.setShapeRule("aten::full_like", passes::rules::sizedLike(true));
 }
 
 }  // namespace ts2coreml::lower

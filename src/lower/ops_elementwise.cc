@@ -1,5 +1,6 @@
 // Binary arithmetic, comparison and logical ops on tensors and on scalars (rank-0 tensors).
 #include "lower/op_families.h"
+#include "passes/shape_rules.h"
 
 namespace ts2coreml::lower {
 
@@ -134,6 +135,18 @@ void registerElementwiseOps(LoweringTable& table) {
   table["aten::__xor__"] = logical("logical_xor");
   table["aten::logical_and"] = logical("logical_and");
   table["aten::logical_or"] = logical("logical_or");
+
+  // Result types (aten_op_table.h).
+  for (const char* name : {"aten::add", "aten::sub", "aten::rsub", "aten::mul", "aten::multiply",
+                           "aten::maximum", "aten::minimum"}) {
+    table.setShapeRule(name, passes::rules::binaryArithmetic(false));
+  }
+  table.setShapeRule("aten::div", passes::rules::binaryArithmetic(true));
+  table.setShapeRule("aten::true_divide", passes::rules::binaryArithmetic(true));
+  for (const char* name :
+       {"aten::lt", "aten::le", "aten::gt", "aten::ge", "aten::eq", "aten::ne"}) {
+    table.setShapeRule(name, passes::rules::comparison());
+  }
 }
 
 }  // namespace ts2coreml::lower

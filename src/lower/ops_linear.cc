@@ -1,5 +1,6 @@
 // aten::linear -> mil.linear (x · weightᵀ + bias).
 #include "lower/op_families.h"
+#include "passes/shape_rules.h"
 
 namespace ts2coreml::lower {
 
@@ -18,6 +19,9 @@ void lowerLinear(LoweringContext& ctx, const ir::Node& node) {
 
 void registerLinearOps(LoweringTable& table) {
   table["aten::linear"] = lowerLinear;
+
+  // Result types (aten_op_table.h).
+  table.setShapeRule("aten::linear", passes::rules::linear());
 }
 
 }  // namespace ts2coreml::lower

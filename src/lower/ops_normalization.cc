@@ -4,6 +4,7 @@
 // can express; _weight_norm as v * g / ||v|| from reductions. On constants (a weight standardized
 // or weight-normalized in forward) these ops are evaluated at conversion time like any other.
 #include "lower/op_families.h"
+#include "passes/shape_rules.h"
 
 namespace ts2coreml::lower {
 
@@ -137,6 +138,9 @@ void registerNormalizationOps(LoweringTable& table) {
   table["aten::layer_norm"] = lowerLayerNorm;
   table["aten::group_norm"] = lowerGroupNorm;
   table["aten::instance_norm"] = lowerInstanceNorm;
+
+  // Result types (aten_op_table.h).
+  table.setShapeRule("aten::layer_norm", passes::rules::sameAsInput());
 }
 
 }  // namespace ts2coreml::lower

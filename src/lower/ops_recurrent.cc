@@ -4,6 +4,7 @@
 // and updates the state with elementwise ops. Gate order follows torch: LSTM i, f, g, o and
 // GRU r, z, n.
 #include "lower/op_families.h"
+#include "passes/shape_rules_fused.h"
 
 namespace ts2coreml::lower {
 
@@ -191,6 +192,10 @@ LoweringFn recurrent(Cell cell) {
 void registerRecurrentOps(LoweringTable& table) {
   table["aten::lstm"] = recurrent(Cell::LSTM);
   table["aten::gru"] = recurrent(Cell::GRU);
+
+  // Result types (aten_op_table.h).
+  table.setShapeRule("aten::lstm", passes::rules::recurrentLayer());
+  table.setShapeRule("aten::gru", passes::rules::recurrentLayer());
 }
 
 }  // namespace ts2coreml::lower

@@ -3,6 +3,7 @@
 // which both backends express. A loop over time steps calling the cell stays a loop around these
 // ops. Gate order follows torch: LSTM i, f, g, o and GRU r, z, n.
 #include "lower/op_families.h"
+#include "passes/shape_rules_fused.h"
 
 namespace ts2coreml::lower {
 
@@ -126,6 +127,12 @@ void registerRecurrentCellOps(LoweringTable& table) {
   table["aten::gru_cell"] = cell(CellKind::GRU);
   table["aten::rnn_tanh_cell"] = cell(CellKind::RNNTanh);
   table["aten::rnn_relu_cell"] = cell(CellKind::RNNRelu);
+
+  // Result types (aten_op_table.h).
+  for (const char* name :
+       {"aten::lstm_cell", "aten::gru_cell", "aten::rnn_tanh_cell", "aten::rnn_relu_cell"}) {
+    table.setShapeRule(name, passes::rules::recurrentCell());
+  }
 }
 
 }  // namespace ts2coreml::lower

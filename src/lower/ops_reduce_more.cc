@@ -222,8 +222,10 @@ void registerReduceMoreOps(LoweringTable& table) {
   table["aten::logsumexp"] = simpleReduce("reduce_log_sum_exp", true);
   table["aten::argmax"] = argReduce("reduce_argmax");
   table["aten::argmin"] = argReduce("reduce_argmin");
-  table["aten::max"] = extremumWithIndex("reduce_max", "reduce_argmax", table.at("aten::max"));
-  table["aten::min"] = extremumWithIndex("reduce_min", "reduce_argmin", table.at("aten::min"));
+  table["aten::max"] =
+      extremumWithIndex("reduce_max", "reduce_argmax", table.lowering("aten::max"));
+  table["aten::min"] =
+      extremumWithIndex("reduce_min", "reduce_argmin", table.lowering("aten::min"));
   table["aten::std"] = variance(true);
   table["aten::var"] = variance(false);
   table["aten::norm"] = lowerNorm;

@@ -1,5 +1,6 @@
 // aten::mean / aten::sum (all elements or over dims) -> mil.reduce_mean / reduce_sum.
 #include "lower/op_families.h"
+#include "passes/shape_rules.h"
 
 namespace ts2coreml::lower {
 
@@ -28,6 +29,10 @@ LoweringFn reduction(ir::MilOpName op) {
 void registerReductionOps(LoweringTable& table) {
   table["aten::mean"] = reduction("reduce_mean");
   table["aten::sum"] = reduction("reduce_sum");
+
+  // Result types (aten_op_table.h).
+  table.setShapeRule("aten::mean", passes::rules::reduction());
+  table.setShapeRule("aten::sum", passes::rules::reduction());
 }
 
 }  // namespace ts2coreml::lower

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "lower/op_families.h"
+#include "passes/shape_rules_cnn.h"
 
 namespace ts2coreml::lower {
 
@@ -152,6 +153,12 @@ void registerResizeOps(LoweringTable& table) {
   table["aten::upsample_nearest2d"] = resize(Mode::Nearest);
   table["aten::upsample_bilinear2d"] = resize(Mode::Bilinear);
   table["aten::upsample_bicubic2d"] = resize(Mode::Bicubic);
+
+  // Result types (aten_op_table.h).
+  for (const char* name :
+       {"aten::upsample_nearest2d", "aten::upsample_bilinear2d", "aten::upsample_bicubic2d"}) {
+    table.setShapeRule(name, passes::rules::upsampling());
+  }
 }
 
 }  // namespace ts2coreml::lower

@@ -1,6 +1,7 @@
 // Tensor <-> scalar conversions. At MIL level a scalar is a rank-0 tensor, so these are shape and
 // dtype adjustments: item() of a one-element tensor, int(t), float(t), bool(t), NumToTensor.
 #include "lower/op_families.h"
+#include "passes/shape_rules_creation.h"
 
 namespace ts2coreml::lower {
 
@@ -85,6 +86,9 @@ void registerScalarOps(LoweringTable& table) {
   table["aten::Bool"] = scalarOf(DType::Bool);
   table["prim::NumToTensor"] = lowerNumToTensor;
   table["aten::tensor"] = lowerTensorOfNumber;
+
+  // Result types (aten_op_table.h).
+  table.setShapeRule("aten::tensor", passes::rules::scalarTensor());
 }
 
 }  // namespace ts2coreml::lower

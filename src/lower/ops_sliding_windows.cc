@@ -5,6 +5,7 @@
 // convolution with the same weight, so both run in either backend and stay exact: each output is
 // one input value (im2col) or a sum of them (col2im).
 #include "lower/op_families.h"
+#include "passes/shape_rules_cnn.h"
 
 namespace ts2coreml::lower {
 
@@ -166,6 +167,10 @@ void registerSlidingWindowOps(LoweringTable& table) {
   table["aten::unfold"] = lowerUnfold;
   table["aten::im2col"] = lowerIm2col;
   table["aten::col2im"] = lowerCol2im;
+
+  // Result types (aten_op_table.h).
+  table.setShapeRule("aten::im2col", passes::rules::slidingWindows(true));
+  table.setShapeRule("aten::col2im", passes::rules::slidingWindows(false));
 }
 
 }  // namespace ts2coreml::lower

@@ -6,6 +6,8 @@
 #include <cstring>
 
 #include "lower/op_families.h"
+#include "passes/shape_rules_cnn.h"
+#include "passes/shape_rules_fused.h"
 
 namespace ts2coreml::lower {
 
@@ -208,6 +210,11 @@ void lowerMultiHeadAttention(LoweringContext& ctx, const ir::Node& node) {
 void registerTransformerOps(LoweringTable& table) {
   table["aten::_native_multi_head_attention"] = lowerMultiHeadAttention;
   table["aten::_transformer_encoder_layer_fwd"] = lowerEncoderLayer;
+
+  // Result types (aten_op_table.h).
+  table.setShapeRule("aten::_native_multi_head_attention", passes::rules::multiHeadAttention());
+  // The encoder layer maps [batch, sequence, embed] to the same shape.
+  table.setShapeRule("aten::_transformer_encoder_layer_fwd", passes::rules::sameAsTensorInput());
 }
 
 }  // namespace ts2coreml::lower

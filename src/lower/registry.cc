@@ -1,10 +1,11 @@
+#include "lower/aten_op_table.h"
 #include "lower/op_families.h"
 
 namespace ts2coreml::lower {
 
-const std::unordered_map<std::string, LoweringFn>& loweringRegistry() {
-  static const LoweringTable table = [] {
-    LoweringTable t;
+const AtenOpTable& atenOps() {
+  static const AtenOpTable table = [] {
+    AtenOpTable t;
     registerControlFlowOps(t);
     registerConvolutionOps(t);
     registerActivationOps(t);

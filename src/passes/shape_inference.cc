@@ -5,10 +5,8 @@
 
 #include "core/error.h"
 #include "passes/shape_checks.h"
-#include "passes/shape_rules_cnn.h"
+#include "passes/shape_rules.h"
 #include "passes/shape_rules_conversion.h"
-#include "passes/shape_rules_creation.h"
-#include "passes/shape_rules_fused.h"
 #include "passes/shape_rules_indexing.h"
 #include "passes/shape_rules_layout.h"
 #include "passes/shape_rules_math.h"
@@ -16,8 +14,6 @@
 namespace ts2coreml::passes {
 
 namespace {
-
-using Rule = std::function<std::optional<ir::TypePtr>(const OpOperands&, size_t)>;
 
 std::optional<DType> dtypeOf(const ir::TypePtr& type) {
   switch (type->kind()) {
@@ -39,12 +35,16 @@ std::optional<Shape> shapeOf(const ir::TypePtr& type) {
   return Shape{};  // scalars broadcast like rank-0 tensors
 }
 
-Rule sameAsInput() {
+}  // namespace
+
+namespace rules {
+
+ShapeRule sameAsInput() {
   return
       [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> { return ops.types.at(0); };
 }
 
-Rule binaryArithmetic(bool trueDivision) {
+ShapeRule binaryArithmetic(bool trueDivision) {
   return [trueDivision](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
     if (ops.types.size() < 2 || (!ops.types[0]->isTensor() && !ops.types[1]->isTensor())) {
       return std::nullopt;
@@ -60,7 +60,7 @@ Rule binaryArithmetic(bool trueDivision) {
   };
 }
 
-Rule comparison() {
+ShapeRule comparison() {
   return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
     if (ops.types.size() < 2 || (!ops.types[0]->isTensor() && !ops.types[1]->isTensor())) {
       return std::nullopt;
@@ -71,6 +71,10 @@ Rule comparison() {
     return ir::Type::tensor(DType::Bool, shape);
   };
 }
+
+}  // namespace rules
+
+namespace {
 
 std::optional<std::vector<int64_t>> intsOf(const std::optional<IValue>& value, size_t spatial) {
   if (!value) return std::nullopt;
@@ -94,7 +98,11 @@ std::optional<std::vector<int64_t>> intsOf(const std::optional<IValue>& value, s
 // _convolution(input, weight, bias, stride, padding, dilation, transposed, output_padding,
 // groups, ...). An input whose channel count does not fit the weight is refused here, at
 // conversion, instead of writing a model that fails when it runs.
-Rule convolution() {
+}  // namespace
+
+namespace rules {
+
+ShapeRule convolution() {
   return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
     const auto& input = ops.types.at(0);
     const auto& weight = ops.types.at(1);
@@ -149,7 +157,7 @@ Rule convolution() {
 }
 
 // mean/sum: (self, dtype) reduces everything; (self, dim, keepdim, dtype) reduces dims.
-Rule reduction() {
+ShapeRule reduction() {
   return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
     const auto& input = ops.types.at(0);
     auto dtype = input->dtype();
@@ -180,7 +188,7 @@ Rule reduction() {
 }
 
 // linear(input [..., in], weight [out, in], bias) -> [..., out].
-Rule linear() {
+ShapeRule linear() {
   return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
     const auto& input = ops.types.at(0);
     const auto& weight = ops.types.at(1);
@@ -193,42 +201,7 @@ Rule linear() {
   };
 }
 
-const std::unordered_map<std::string, Rule>& rules() {
-  static const std::unordered_map<std::string, Rule> table = [] {
-    std::unordered_map<std::string, Rule> t;
-    for (const char* name :
-         {"relu",    "relu_",       "sigmoid",    "tanh",      "exp",      "log",
-          "sqrt",    "rsqrt",       "abs",        "neg",       "floor",    "ceil",
-          "sin",     "cos",         "erf",        "sign",      "silu",     "gelu",
-          "dropout", "contiguous",  "clone",      "detach",    "hardtanh", "leaky_relu",
-          "softmax", "log_softmax", "batch_norm", "layer_norm"}) {
-      t[std::string("aten::") + name] = sameAsInput();
-    }
-    t["aten::add"] = binaryArithmetic(false);
-    t["aten::sub"] = binaryArithmetic(false);
-    t["aten::rsub"] = binaryArithmetic(false);
-    t["aten::mul"] = binaryArithmetic(false);
-    t["aten::multiply"] = binaryArithmetic(false);
-    t["aten::maximum"] = binaryArithmetic(false);
-    t["aten::minimum"] = binaryArithmetic(false);
-    t["aten::div"] = binaryArithmetic(true);
-    t["aten::true_divide"] = binaryArithmetic(true);
-    for (const char* name : {"lt", "le", "gt", "ge", "eq", "ne"}) {
-      t[std::string("aten::") + name] = comparison();
-    }
-    t["aten::conv1d"] = convolution();
-    t["aten::conv2d"] = convolution();
-    t["aten::conv3d"] = convolution();
-    t["aten::_convolution"] = convolution();
-    t["aten::linear"] = linear();
-    t["aten::mean"] = reduction();
-    t["aten::sum"] = reduction();
-    return t;
-  }();
-  return table;
-}
-
-}  // namespace
+}  // namespace rules
 
 std::optional<DType> promoteTypes(const ir::TypePtr& a, const ir::TypePtr& b) {
   auto x = dtypeOf(a), y = dtypeOf(b);
@@ -272,20 +245,14 @@ std::optional<Shape> broadcastShapes(const Shape& a, const Shape& b) {
 }
 
 std::optional<ir::TypePtr> inferTensorType(const std::string& kind, const OpOperands& operands,
-                                           size_t index) {
+                                           size_t index, const ShapeRule* rule) {
   if (operands.types.empty()) return std::nullopt;
   if (index == 0) checkOperandShapes(kind, operands);
-  auto it = rules().find(kind);
-  if (it == rules().end()) {
-    if (auto type = inferConversionType(kind, operands)) return type;
-    if (auto type = inferMathType(kind, operands, index)) return type;
-    if (auto type = inferLayoutType(kind, operands)) return type;
-    if (auto type = inferCreationType(kind, operands)) return type;
-    if (auto type = inferFusedType(kind, operands, index)) return type;
-    if (auto type = inferCnnType(kind, operands)) return type;
-    return inferIndexingType(kind, operands);
-  }
-  return it->second(operands, index);
+  if (rule) return (*rule)(operands, index);
+  if (auto type = inferConversionType(kind, operands)) return type;
+  if (auto type = inferMathType(kind, operands, index)) return type;
+  if (auto type = inferLayoutType(kind, operands)) return type;
+  return inferIndexingType(kind, operands);
 }
 
 }  // namespace ts2coreml::passes

@@ -3,6 +3,7 @@
 // the backends static shapes.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,10 +21,15 @@ struct OpOperands {
   std::vector<ir::TypePtr> listItems;
 };
 
-// The refined type of output `index` of `kind`, or nullopt when this op has no rule (the caller
-// keeps the schema's declared type).
+// The refined type of result `index` of an op, or nullopt (the caller keeps the schema's
+// declared type). An op's rule is declared in its row of the op table (lower/aten_op_table.h).
+using ShapeRule = std::function<std::optional<ir::TypePtr>(const OpOperands&, size_t index)>;
+
+// The refined type of output `index` of `kind`, after the operand checks (shape_checks.h): the
+// op's own rule when it has one (`rule`, from its op-table row), else the rules not yet moved
+// into the op table; nullopt when neither knows the op (the caller keeps the schema's type).
 std::optional<ir::TypePtr> inferTensorType(const std::string& kind, const OpOperands& operands,
-                                           size_t index = 0);
+                                           size_t index = 0, const ShapeRule* rule = nullptr);
 
 // torch's result dtype of an op on a and b (tensors or Python numbers): the highest category
 // (bool < integer < floating point) decides; within it, tensors with dimensions come before

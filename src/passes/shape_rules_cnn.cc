@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-namespace ts2coreml::passes {
+namespace ts2coreml::passes::rules {
 
 namespace {
 
@@ -60,9 +60,7 @@ std::optional<ir::TypePtr> pooled(const OpOperands& ops, bool isMax) {
 
 // im2col(self, kernel, dilation, padding, stride): (N, C * kh * kw, windows);
 // col2im(self, output_size, kernel, dilation, padding, stride): (N, C, H, W). N is optional.
-std::optional<ir::TypePtr> slidingWindows(const std::string& kind, const ir::TypePtr& input,
-                                          const OpOperands& ops) {
-  const bool im2col = kind == "aten::im2col";
+std::optional<ir::TypePtr> windows(bool im2col, const ir::TypePtr& input, const OpOperands& ops) {
   const size_t first = im2col ? 1 : 2;
   auto kernel = ints(ops, first, 2), dilation = ints(ops, first + 1, 2),
        padding = ints(ops, first + 2, 2), stride = ints(ops, first + 3, 2);
@@ -93,34 +91,56 @@ std::optional<ir::TypePtr> slidingWindows(const std::string& kind, const ir::Typ
   return ir::Type::tensor(input->dtype(), out);
 }
 
+// The rules below (not pooling) take a tensor of known shape first.
+const ir::TypePtr* shapedInput(const OpOperands& ops) {
+  const auto& input = ops.types.at(0);
+  return input->isTensor() && input->shape() ? &input : nullptr;
+}
+
 }  // namespace
 
-std::optional<ir::TypePtr> inferCnnType(const std::string& kind, const OpOperands& ops) {
-  if (kind == "aten::max_pool2d") return pooled(ops, true);
-  if (kind == "aten::avg_pool2d") return pooled(ops, false);
-  const auto& input = ops.types.at(0);
-  if (!input->isTensor()) return std::nullopt;
-  for (const char* same : {"aten::relu6", "aten::hardswish", "aten::hardsigmoid",
-                           "aten::feature_dropout", "aten::alpha_dropout"}) {
-    if (kind == same) return input;
-  }
-  if (!input->shape()) return std::nullopt;
-  Shape shape = *input->shape();
-  if (kind == "aten::im2col" || kind == "aten::col2im") return slidingWindows(kind, input, ops);
-  if (kind == "aten::adaptive_avg_pool2d" || kind == "aten::adaptive_max_pool2d") {
+ShapeRule pooling(bool isMax) {
+  return [isMax](const OpOperands& ops, size_t) { return pooled(ops, isMax); };
+}
+
+ShapeRule sameAsTensorInput() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    if (!ops.types.at(0)->isTensor()) return std::nullopt;
+    return ops.types[0];
+  };
+}
+
+ShapeRule slidingWindows(bool im2col) {
+  return [im2col](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* input = shapedInput(ops);
+    if (!input) return std::nullopt;
+    return windows(im2col, *input, ops);
+  };
+}
+
+ShapeRule adaptivePooling() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* input = shapedInput(ops);
+    if (!input) return std::nullopt;
+    Shape shape = *(*input)->shape();
     auto size = ints(ops, 1, 2);
     if (!size || shape.size() < 3) return std::nullopt;
     shape[shape.size() - 2] = (*size)[0];
     shape[shape.size() - 1] = (*size)[1];
-    return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (kind == "aten::upsample_nearest2d" || kind == "aten::upsample_bilinear2d" ||
-      kind == "aten::upsample_bicubic2d") {
+    return ir::Type::tensor((*input)->dtype(), shape);
+  };
+}
+
+ShapeRule upsampling() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* input = shapedInput(ops);
+    if (!input) return std::nullopt;
+    Shape shape = *(*input)->shape();
     if (shape.size() != 4) return std::nullopt;
     if (auto size = ints(ops, 1, 2)) {
       shape[2] = (*size)[0];
       shape[3] = (*size)[1];
-      return ir::Type::tensor(input->dtype(), shape);
+      return ir::Type::tensor((*input)->dtype(), shape);
     }
     // .vec with scale_factors (the last input): floor(size * scale).
     const auto& scales = ops.constants.back();
@@ -130,24 +150,29 @@ std::optional<ir::TypePtr> inferCnnType(const std::string& kind, const OpOperand
       shape[2 + i] = static_cast<int64_t>(
           std::floor(static_cast<double>(shape[2 + i]) * scales->items()[i].toNumber()));
     }
-    return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (kind == "aten::flatten") {
+    return ir::Type::tensor((*input)->dtype(), shape);
+  };
+}
+
+ShapeRule flatten() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* input = shapedInput(ops);
+    if (!input) return std::nullopt;
+    const Shape& shape = *(*input)->shape();
     int64_t rank = static_cast<int64_t>(shape.size());
     auto start = ints(ops, 1, 1), end = ints(ops, 2, 1);
     if (!start || !end) return std::nullopt;
     int64_t s = (*start)[0] < 0 ? (*start)[0] + rank : (*start)[0];
     int64_t e = (*end)[0] < 0 ? (*end)[0] + rank : (*end)[0];
-    if (rank == 0) return ir::Type::tensor(input->dtype(), Shape{1});
+    if (rank == 0) return ir::Type::tensor((*input)->dtype(), Shape{1});
     if (s < 0 || e >= rank || s > e) return std::nullopt;
     Shape out(shape.begin(), shape.begin() + s);
     int64_t merged = 1;
     for (int64_t d = s; d <= e; ++d) merged = (merged < 0 || shape[d] < 0) ? -1 : merged * shape[d];
     out.push_back(merged);
     out.insert(out.end(), shape.begin() + e + 1, shape.end());
-    return ir::Type::tensor(input->dtype(), out);
-  }
-  return std::nullopt;
+    return ir::Type::tensor((*input)->dtype(), out);
+  };
 }
 
-}  // namespace ts2coreml::passes
+}  // namespace ts2coreml::passes::rules

@@ -19,14 +19,23 @@ std::optional<DType> targetDType(const OpOperands& ops) {
 
 }  // namespace
 
-std::optional<ir::TypePtr> inferConversionType(const std::string& kind, const OpOperands& ops) {
-  const ir::TypePtr& input = ops.types.at(0);
-  if (!input->isTensor()) return std::nullopt;
-  if (kind == "aten::to" || kind == "aten::type_as") {
+namespace rules {
+
+ShapeRule converted() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr& input = ops.types.at(0);
+    if (!input->isTensor()) return std::nullopt;
     auto dtype = targetDType(ops);
     if (!dtype) return std::nullopt;
     return ir::Type::tensor(*dtype, input->shape());
-  }
+  };
+}
+
+}  // namespace rules
+
+std::optional<ir::TypePtr> inferConversionType(const std::string& kind, const OpOperands& ops) {
+  const ir::TypePtr& input = ops.types.at(0);
+  if (!input->isTensor()) return std::nullopt;
   // max(self)/min(self) reduce the whole tensor; max(self, other) is elementwise.
   if ((kind == "aten::max" || kind == "aten::min") && ops.types.size() == 1) {
     return ir::Type::tensor(input->dtype(), Shape{});

@@ -1,5 +1,5 @@
-// Result types of dtype conversions (aten::to, type_as, the .int()/.float() family) and of
-// whole-tensor max/min. Kept apart from the per-family rule table in shape_inference.cc.
+// Result types of dtype conversions (aten::to, type_as: a rule their op-table rows bind) and of
+// max/min (one of the lookups not yet moved into the op table).
 #pragma once
 
 #include <optional>
@@ -8,6 +8,11 @@
 #include "passes/shape_inference.h"
 
 namespace ts2coreml::passes {
+
+namespace rules {
+// to(self, dtype, ...), to(self, device, dtype, ...), to(self, other), type_as(self, other).
+ShapeRule converted();
+}  // namespace rules
 
 std::optional<ir::TypePtr> inferConversionType(const std::string& kind, const OpOperands& operands);
 

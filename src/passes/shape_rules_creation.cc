@@ -1,6 +1,6 @@
 #include "passes/shape_rules_creation.h"
 
-namespace ts2coreml::passes {
+namespace ts2coreml::passes::rules {
 
 namespace {
 
@@ -26,10 +26,11 @@ std::optional<Shape> sizeArgument(const OpOperands& ops) {
 
 }  // namespace
 
-std::optional<ir::TypePtr> inferCreationType(const std::string& kind, const OpOperands& ops) {
-  // tensor(t, dtype, device, requires_grad) of a number known only at run time (a loop counter,
-  // an int computed from a tensor): a scalar of the number's dtype unless dtype is given.
-  if (kind == "aten::tensor" && !ops.types.empty()) {
+// A run-time number (a loop counter, an int computed from a tensor) gives a scalar of the
+// number's dtype unless dtype is given.
+ShapeRule scalarTensor() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    if (ops.types.empty()) return std::nullopt;
     const ir::TypeKind number = ops.types[0]->kind();
     if (number != ir::TypeKind::Int && number != ir::TypeKind::Float &&
         number != ir::TypeKind::Bool)
@@ -40,30 +41,31 @@ std::optional<ir::TypePtr> inferCreationType(const std::string& kind, const OpOp
     auto dtype = ops.types.size() > 1 ? dtypeArgument(ops, 1, fallback) : fallback;
     if (!dtype) return std::nullopt;
     return ir::Type::tensor(*dtype, Shape{});
-  }
-  // zeros/ones/empty(size, dtype, layout, device, pin_memory); full(size, fill_value, dtype, ...).
-  if (kind == "aten::zeros" || kind == "aten::ones" || kind == "aten::empty" ||
-      kind == "aten::full") {
+  };
+}
+
+ShapeRule sized(bool fillValue) {
+  return [fillValue](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
     auto shape = sizeArgument(ops);
-    size_t dtypeIndex = kind == "aten::full" ? 2 : 1;
+    size_t dtypeIndex = fillValue ? 2 : 1;
     DType fallback = DType::Float32;
-    if (kind == "aten::full" && ops.constants.size() > 1 && ops.constants[1]) {
+    if (fillValue && ops.constants.size() > 1 && ops.constants[1]) {
       if (ops.constants[1]->isInt()) fallback = DType::Int64;
       if (ops.constants[1]->isBool()) fallback = DType::Bool;
     }
     auto dtype = dtypeArgument(ops, dtypeIndex, fallback);
     return ir::Type::tensor(dtype, shape);
-  }
-  // zeros_like/ones_like/empty_like(self, dtype, ...); full_like(self, fill_value, dtype, ...).
-  if (kind == "aten::zeros_like" || kind == "aten::ones_like" || kind == "aten::empty_like" ||
-      kind == "aten::full_like") {
-    const ir::TypePtr& input = ops.types.at(0);
-    if (!input->isTensor()) return std::nullopt;
-    size_t dtypeIndex = kind == "aten::full_like" ? 2 : 1;
-    auto dtype = dtypeArgument(ops, dtypeIndex, input->dtype().value_or(DType::Float32));
-    return ir::Type::tensor(dtype ? dtype : input->dtype(), input->shape());
-  }
-  return std::nullopt;
+  };
 }
 
-}  // namespace ts2coreml::passes
+ShapeRule sizedLike(bool fillValue) {
+  return [fillValue](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr& input = ops.types.at(0);
+    if (!input->isTensor()) return std::nullopt;
+    size_t dtypeIndex = fillValue ? 2 : 1;
+    auto dtype = dtypeArgument(ops, dtypeIndex, input->dtype().value_or(DType::Float32));
+    return ir::Type::tensor(dtype ? dtype : input->dtype(), input->shape());
+  };
+}
+
+}  // namespace ts2coreml::passes::rules

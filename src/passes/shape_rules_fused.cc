@@ -1,6 +1,6 @@
 #include "passes/shape_rules_fused.h"
 
-namespace ts2coreml::passes {
+namespace ts2coreml::passes::rules {
 
 namespace {
 
@@ -69,17 +69,16 @@ std::optional<ir::TypePtr> attentionType(const OpOperands& ops, size_t index) {
 
 }  // namespace
 
-std::optional<ir::TypePtr> inferFusedType(const std::string& kind, const OpOperands& operands,
-                                          size_t index) {
-  if (kind == "aten::lstm" || kind == "aten::gru") return recurrentType(operands, index);
-  if (kind == "aten::lstm_cell" || kind == "aten::gru_cell" || kind == "aten::rnn_tanh_cell" ||
-      kind == "aten::rnn_relu_cell")
-    return cellType(operands);
-  if (kind == "aten::_native_multi_head_attention") return attentionType(operands, index);
-  // The encoder layer maps [batch, sequence, embed] to the same shape.
-  if (kind == "aten::_transformer_encoder_layer_fwd" && operands.types.at(0)->isTensor())
-    return operands.types[0];
-  return std::nullopt;
+ShapeRule recurrentLayer() {
+  return recurrentType;
 }
 
-}  // namespace ts2coreml::passes
+ShapeRule recurrentCell() {
+  return [](const OpOperands& ops, size_t) { return cellType(ops); };
+}
+
+ShapeRule multiHeadAttention() {
+  return attentionType;
+}
+
+}  // namespace ts2coreml::passes::rules

@@ -1,5 +1,6 @@
 #include "torchscript/compiler/graph_emitter.h"
 
+#include "lower/aten_op_table.h"
 #include "passes/shape_inference.h"
 #include "passes/static_eval.h"
 
@@ -95,10 +96,11 @@ std::vector<ir::Value*> GraphEmitter::emitFolded(const std::string& kind,
       break;
     }
   }
+  const passes::ShapeRule* rule = lower::shapeRuleOf(kind);  // looked up once for all results
   for (size_t i = 0; i < outputTypes.size(); ++i) {
     ir::TypePtr type = outputTypes[i];
     if (type->isTensor()) {
-      if (auto refined = passes::inferTensorType(kind, operands, i)) type = *refined;
+      if (auto refined = passes::inferTensorType(kind, operands, i, rule)) type = *refined;
     }
     node->addOutput(type);
   }

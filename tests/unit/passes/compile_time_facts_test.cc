@@ -110,25 +110,5 @@ TEST(ShapeRules, IndexingOps) {
   EXPECT_EQ((*reshaped)->shape().value(), (Shape{5, 8}));
 }
 
-TEST(ShapeRules, CreationAndConversion) {
-  auto size = ir::Type::list(ir::Type::intType());
-  auto zeros = inferTensorType(
-      "aten::zeros",
-      operands({size, ir::Type::noneType()}, {IValue::list({IValue(int64_t{3})}), IValue()}));
-  EXPECT_EQ((*zeros)->dtype(), DType::Float32);
-  EXPECT_EQ((*zeros)->shape().value(), Shape{3});
-  auto full = inferTensorType(
-      "aten::full", operands({size, ir::Type::intType(), ir::Type::noneType()},
-                             {IValue::list({IValue(int64_t{2})}), IValue(int64_t{1}), IValue()}));
-  EXPECT_EQ((*full)->dtype(), DType::Int64);
-  auto x = ir::Type::tensor(DType::Float32, Shape{2, 3});
-  auto cast = inferTensorType(
-      "aten::to", operands({x, ir::Type::intType()}, {std::nullopt, IValue(int64_t{3})}));
-  EXPECT_EQ((*cast)->dtype(), DType::Int32);
-  EXPECT_EQ((*cast)->shape().value(), (Shape{2, 3}));
-  EXPECT_EQ((*inferTensorType("aten::max", operands({x}, {std::nullopt})))->shape().value(),
-            Shape{});
-}
-
 }  // namespace
 }  // namespace ts2coreml::passes

@@ -1,9 +1,19 @@
-#include "passes/shape_inference.h"
-
+// Result types of ops through their op-table rows (lower/aten_op_table.h): the rule a row binds,
+// or the lookups not yet moved into the table.
 #include <gtest/gtest.h>
 
-namespace ts2coreml::passes {
+#include "lower/aten_op_table.h"
+
+namespace ts2coreml::lower {
 namespace {
+
+using passes::broadcastShapes;
+using passes::OpOperands;
+using passes::promoteTypes;
+
+OpOperands operands(std::vector<ir::TypePtr> types, std::vector<std::optional<IValue>> constants) {
+  return OpOperands{std::move(types), std::move(constants), {}};
+}
 
 TEST(ShapeInference, Broadcasting) {
   EXPECT_EQ(broadcastShapes({2, 1, 4}, {3, 1}).value(), (Shape{2, 3, 4}));
@@ -29,7 +39,7 @@ TEST(ShapeInference, Conv2dOutputShape) {
                    IValue::list({IValue(1), IValue(1)}),
                    IValue::list({IValue(1), IValue(1)}),
                    IValue(1)};
-  auto type = inferTensorType("aten::conv2d", ops);
+  auto type = inferResultType("aten::conv2d", ops);
   ASSERT_TRUE(type);
   EXPECT_EQ((*type)->shape().value(), (Shape{1, 8, 32, 32}));
 }
@@ -37,24 +47,24 @@ TEST(ShapeInference, Conv2dOutputShape) {
 TEST(ShapeInference, MeanOverAllAndOverDims) {
   auto x = ir::Type::tensor(DType::Float32, Shape{2, 3, 4});
   OpOperands all{{x, ir::Type::noneType()}, {std::nullopt, IValue()}};
-  EXPECT_EQ((*inferTensorType("aten::mean", all))->shape().value(), Shape{});
+  EXPECT_EQ((*inferResultType("aten::mean", all))->shape().value(), Shape{});
   OpOperands dims{
       {x, ir::Type::list(ir::Type::intType()), ir::Type::boolType(), ir::Type::noneType()},
       {std::nullopt, IValue::list({IValue(-1)}), IValue(true), IValue()}};
-  EXPECT_EQ((*inferTensorType("aten::mean", dims))->shape().value(), (Shape{2, 3, 1}));
+  EXPECT_EQ((*inferResultType("aten::mean", dims))->shape().value(), (Shape{2, 3, 1}));
 }
 
 TEST(ShapeInference, ComparisonGivesBoolAndScalarPromotion) {
   OpOperands cmp{{ir::Type::tensor(DType::Float32, Shape{2, 2}), ir::Type::intType()},
                  {std::nullopt, IValue(0)}};
-  auto type = *inferTensorType("aten::lt", cmp);
+  auto type = *inferResultType("aten::lt", cmp);
   EXPECT_EQ(type->dtype(), DType::Bool);
   OpOperands add{{ir::Type::tensor(DType::Int64, Shape{2}), ir::Type::floatType()},
                  {std::nullopt, IValue(0.5)}};
-  EXPECT_EQ((*inferTensorType("aten::add", add))->dtype(), DType::Float32);
+  EXPECT_EQ((*inferResultType("aten::add", add))->dtype(), DType::Float32);
   OpOperands div{{ir::Type::tensor(DType::Int64, Shape{2}), ir::Type::intType()},
                  {std::nullopt, IValue(2)}};
-  EXPECT_EQ((*inferTensorType("aten::div", div))->dtype(), DType::Float32);
+  EXPECT_EQ((*inferResultType("aten::div", div))->dtype(), DType::Float32);
 }
 
 // torch: a zero-dimensional tensor of the same category does not change a dimensioned tensor's
@@ -73,8 +83,28 @@ TEST(ShapeInference, PromotionFollowsTorchCategories) {
   EXPECT_EQ(promoteTypes(ir::Type::tensor(DType::Bool, Shape{2}), ir::Type::intType()),
             DType::Int64);
   OpOperands mul{{f32, f64Scalar}, {std::nullopt, std::nullopt}};
-  EXPECT_EQ((*inferTensorType("aten::mul", mul))->dtype(), DType::Float32);
+  EXPECT_EQ((*inferResultType("aten::mul", mul))->dtype(), DType::Float32);
+}
+
+TEST(ShapeRules, CreationAndConversion) {
+  auto size = ir::Type::list(ir::Type::intType());
+  auto zeros = inferResultType(
+      "aten::zeros",
+      operands({size, ir::Type::noneType()}, {IValue::list({IValue(int64_t{3})}), IValue()}));
+  EXPECT_EQ((*zeros)->dtype(), DType::Float32);
+  EXPECT_EQ((*zeros)->shape().value(), Shape{3});
+  auto full = inferResultType(
+      "aten::full", operands({size, ir::Type::intType(), ir::Type::noneType()},
+                             {IValue::list({IValue(int64_t{2})}), IValue(int64_t{1}), IValue()}));
+  EXPECT_EQ((*full)->dtype(), DType::Int64);
+  auto x = ir::Type::tensor(DType::Float32, Shape{2, 3});
+  auto cast = inferResultType(
+      "aten::to", operands({x, ir::Type::intType()}, {std::nullopt, IValue(int64_t{3})}));
+  EXPECT_EQ((*cast)->dtype(), DType::Int32);
+  EXPECT_EQ((*cast)->shape().value(), (Shape{2, 3}));
+  EXPECT_EQ((*inferResultType("aten::max", operands({x}, {std::nullopt})))->shape().value(),
+            Shape{});
 }
 
 }  // namespace
-}  // namespace ts2coreml::passes
+}  // namespace ts2coreml::lower

@@ -1,0 +1,39 @@
+#include "lower/aten_op_table.h"
+
+#include "core/error.h"
+
+namespace ts2coreml::lower {
+
+const LoweringFn& AtenOpTable::lowering(const std::string& name) const {
+  const AtenOp* row = find(name);
+  if (!row || !row->lowering) throw Error("op table: " + name + " has no lowering to wrap yet");
+  return row->lowering;
+}
+
+void AtenOpTable::setShapeRule(const std::string& name, passes::ShapeRule rule) {
+  passes::ShapeRule& slot = rows_[name].shapeRule;
+  if (slot) throw Error("op table: " + name + " has two shape rules");
+  slot = std::move(rule);
+}
+
+const AtenOp* AtenOpTable::find(const std::string& name) const {
+  auto it = rows_.find(name);
+  return it == rows_.end() ? nullptr : &it->second;
+}
+
+const LoweringFn* loweringOf(const std::string& name) {
+  const AtenOp* row = atenOps().find(name);
+  return row && row->lowering ? &row->lowering : nullptr;
+}
+
+const passes::ShapeRule* shapeRuleOf(const std::string& name) {
+  const AtenOp* row = atenOps().find(name);
+  return row && row->shapeRule ? &row->shapeRule : nullptr;
+}
+
+std::optional<ir::TypePtr> inferResultType(const std::string& kind,
+                                           const passes::OpOperands& operands, size_t index) {
+  return passes::inferTensorType(kind, operands, index, shapeRuleOf(kind));
+}
+
+}  // namespace ts2coreml::lower

@@ -1,0 +1,58 @@
+// The torch-level op table: one row per op (aten::*, prim::*) holding what the converter knows
+// about it: how it lowers to MIL and the types of its results. Each op family file
+// (lower/ops_<family>.cc) declares its rows, so adding an op that lowers to existing MIL ops
+// touches that one file (plus its op case in tests/e2e/op_cases.py).
+//
+// The compiler reads the shape rules while it emits torch-level IR (a known shape lets
+// `x.size(1)` and shape-dependent `if`s fold), so this table sits below the compiler: the
+// torchscript library links this one, never the other way round.
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+
+#include "lower/lowering.h"
+#include "passes/shape_inference.h"
+
+namespace ts2coreml::lower {
+
+struct AtenOp {
+  // The torch-level node -> MIL ops; null when the op has no lowering (only a shape rule).
+  LoweringFn lowering;
+  // The refined types of its results from its operands' types and constants; null when the
+  // schema's declared types are all there is, or the rule is still one of the older
+  // passes/shape_rules_*.cc lookups (being moved here family by family).
+  passes::ShapeRule shapeRule;
+};
+
+class AtenOpTable {
+ public:
+  // `table["aten::relu"] = lowering;` sets the lowering of a row (made on first use).
+  LoweringFn& operator[](const std::string& name) { return rows_[name].lowering; }
+  // The lowering a row already has (a family that wraps another family's lowering); throws when
+  // the row has none, so registration order mistakes fail at startup.
+  const LoweringFn& lowering(const std::string& name) const;
+  // Declares the result-type rule of a row. One rule per op: a second one throws.
+  void setShapeRule(const std::string& name, passes::ShapeRule rule);
+
+  // The row of `name`, or null.
+  const AtenOp* find(const std::string& name) const;
+  const std::map<std::string, AtenOp, std::less<>>& rows() const { return rows_; }
+
+ private:
+  std::map<std::string, AtenOp, std::less<>> rows_;
+};
+
+// Every family's rows (registry.cc), built once.
+const AtenOpTable& atenOps();
+
+// The row's lowering, or null when `name` has none.
+const LoweringFn* loweringOf(const std::string& name);
+// The row's shape rule, or null when `name` has none.
+const passes::ShapeRule* shapeRuleOf(const std::string& name);
+// The refined type of result `index` of `kind` (passes::inferTensorType with the row's rule).
+std::optional<ir::TypePtr> inferResultType(const std::string& kind,
+                                           const passes::OpOperands& operands, size_t index = 0);
+
+}  // namespace ts2coreml::lower
