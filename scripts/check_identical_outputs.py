@@ -10,6 +10,7 @@ change the output runs it with main's binary and its own:
 
     scripts/check_identical_outputs.py /work/main/build/ts2coreml build/ts2coreml
     scripts/check_identical_outputs.py A B --corpus-t213   # also the corpus saved by torch 2.13
+    scripts/check_identical_outputs.py A B --cases build/test-cache/real_models/timm-*  # real models
 
 Exit status 0 when every output is identical; otherwise the differing conversions are listed."""
 import argparse
@@ -34,7 +35,7 @@ FIXED_SPECS = {
 VARIANTS = [("mlpackage", "fp16"), ("mlpackage", "fp32"), ("mlmodel", "fp32"), ("mlmodel", "fp16")]
 
 
-def archives(corpus_dirs):
+def archives(corpus_dirs, case_dirs=()):
     """(label, archive, input specs, formats) of every archive to convert."""
     for relative, specs in FIXED_SPECS.items():
         yield relative, FIXTURES / relative, specs, ["mlpackage", "mlmodel"]
@@ -45,6 +46,11 @@ def archives(corpus_dirs):
             options = spec.get("options", [])
             yield (f"{corpus.name}/{entry.name}", entry / "model.pt",
                    spec["inputs"] + [options] if options else spec["inputs"], spec["formats"])
+    # Real-model cases (tests/real_models/archive_io.py): model.pt and spec.json with its inputs.
+    for folder in case_dirs:
+        for entry in sorted(p for p in folder.iterdir() if (p / "model.pt").exists()):
+            spec = json.loads((entry / "spec.json").read_text())
+            yield f"{folder.name}/{entry.name}", entry / "model.pt", spec["inputs"], ["mlpackage", "mlmodel"]
 
 
 def convert(binary, archive, specs, fmt, precision, out_dir):
@@ -106,6 +112,8 @@ def main():
     parser.add_argument("binary_b", type=Path)
     parser.add_argument("--corpus-t213", action="store_true",
                         help="also build the corpus with this python's torch (2.13) and compare it")
+    parser.add_argument("--cases", type=Path, nargs="*", default=[],
+                        help="folders of real-model cases (build/test-cache/real_models/<suite>)")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as work_dir:
@@ -117,7 +125,7 @@ def main():
                             str(built)], check=True, capture_output=True)
             corpus_dirs.append(built)
         jobs = [(label, archive, specs, fmt, precision)
-                for label, archive, specs, formats in archives(corpus_dirs)
+                for label, archive, specs, formats in archives(corpus_dirs, args.cases)
                 for fmt, precision in VARIANTS if fmt in formats]
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
             outcomes = list(pool.map(lambda job: compare_one([args.binary_a, args.binary_b], job,

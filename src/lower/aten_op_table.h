@@ -20,9 +20,9 @@ namespace ts2coreml::lower {
 struct AtenOp {
   // The torch-level node -> MIL ops; null when the op has no lowering (only a shape rule).
   LoweringFn lowering;
-  // The refined types of its results from its operands' types and constants; null when the
-  // schema's declared types are all there is, or the rule is still one of the older
-  // passes/shape_rules_*.cc lookups (being moved here family by family).
+  // The refined types of its results from its operands' types and constants (a rule builder of
+  // passes/shape_rules*.h, or one written in the family file); null when the schema's declared
+  // types are all there is.
   passes::ShapeRule shapeRule;
 };
 

@@ -3,6 +3,8 @@
 // glu, softmax and log_softmax.
 #include "lower/op_families.h"
 #include "passes/shape_rules.h"
+#include "passes/shape_rules_cnn.h"
+#include "passes/shape_rules_math.h"
 
 namespace ts2coreml::lower {
 
@@ -219,6 +221,12 @@ void registerActivationParamOps(LoweringTable& table) {
        {"aten::gelu", "aten::leaky_relu", "aten::softmax", "aten::log_softmax"}) {
     table.setShapeRule(name, passes::rules::sameAsInput());
   }
+  for (const char* name :
+       {"aten::elu", "aten::softplus", "aten::mish", "aten::selu", "aten::celu", "aten::hardshrink",
+        "aten::softshrink", "aten::log_sigmoid", "aten::prelu", "aten::threshold", "aten::rrelu"}) {
+    table.setShapeRule(name, passes::rules::sameAsTensorInput());
+  }
+  table.setShapeRule("aten::glu", passes::rules::halvedAlongDim());
 }
 
 }  // namespace ts2coreml::lower

@@ -2,6 +2,9 @@
 // gather), repeat_interleave with a constant repeat count (a gather with a constant index map)
 // and cosine_similarity (dot product over the product of the norms).
 #include "lower/op_families.h"
+#include "passes/shape_rules.h"
+#include "passes/shape_rules_indexing.h"
+#include "passes/shape_rules_layout.h"
 
 namespace ts2coreml::lower {
 
@@ -91,6 +94,12 @@ void registerAdvancedIndexOps(LoweringTable& table) {
   table["aten::index"] = lowerIndex;
   table["aten::repeat_interleave"] = lowerRepeatInterleave;
   table["aten::cosine_similarity"] = lowerCosineSimilarity;
+
+  // Result types (aten_op_table.h).
+  table.setShapeRule("aten::index", passes::rules::firstOf(passes::rules::indexByOneTensor(),
+                                                           passes::rules::advancedIndexing()));
+  table.setShapeRule("aten::repeat_interleave", passes::rules::repeatInterleave());
+  table.setShapeRule("aten::cosine_similarity", passes::rules::cosineSimilarity());
 }
 
 }  // namespace ts2coreml::lower

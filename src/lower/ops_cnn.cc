@@ -4,6 +4,7 @@
 #include "lower/op_families.h"
 #include "passes/shape_rules.h"
 #include "passes/shape_rules_cnn.h"
+#include "passes/shape_rules_indexing.h"
 
 namespace ts2coreml::lower {
 
@@ -215,6 +216,8 @@ void registerCnnOps(LoweringTable& table) {
   table.setShapeRule("aten::adaptive_avg_pool2d", passes::rules::adaptivePooling());
   table.setShapeRule("aten::adaptive_max_pool2d", passes::rules::adaptivePooling());
   table.setShapeRule("aten::flatten", passes::rules::flatten());
+  table.setShapeRule("aten::transpose", passes::rules::transposed());
+  table.setShapeRule("aten::permute", passes::rules::permuted());
 }
 
 }  // namespace ts2coreml::lower

@@ -1,6 +1,7 @@
 // Transposed convolutions (conv_transpose1d/2d/3d) -> mil.conv_transpose, and 1-D pooling as 2-D
 // pooling over a unit height (max_pool1d, avg_pool1d, adaptive_avg_pool1d).
 #include "lower/op_families.h"
+#include "passes/shape_rules_layout.h"
 
 namespace ts2coreml::lower {
 
@@ -136,6 +137,15 @@ void registerConvTransposeOps(LoweringTable& table) {
   table["aten::max_pool1d"] = pool1d(true);
   table["aten::avg_pool1d"] = pool1d(false);
   table["aten::adaptive_avg_pool1d"] = lowerAdaptiveAvgPool1d;
+
+  // Result types (aten_op_table.h).
+  for (const char* name :
+       {"aten::conv_transpose1d", "aten::conv_transpose2d", "aten::conv_transpose3d"}) {
+    table.setShapeRule(name, passes::rules::transposedConvolution());
+  }
+  table.setShapeRule("aten::max_pool1d", passes::rules::pooling1d(true));
+  table.setShapeRule("aten::avg_pool1d", passes::rules::pooling1d(false));
+  table.setShapeRule("aten::adaptive_avg_pool1d", passes::rules::adaptiveAvgPool1d());
 }
 
 }  // namespace ts2coreml::lower

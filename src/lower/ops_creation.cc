@@ -1,7 +1,9 @@
 // zeros/ones/full/empty and their _like forms -> mil.fill of the (static) result shape, cast to
 // the result dtype (fill makes fp32; the neural-network fill layer has no other type).
 #include "lower/op_families.h"
+#include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_creation.h"
+#include "passes/shape_rules_layout.h"
 
 namespace ts2coreml::lower {
 
@@ -85,6 +87,12 @@ void registerCreationOps(LoweringTable& table) {
     table.setShapeRule(name, passes::rules::sizedLike(false));
   }
   table.setShapeRule("aten::full_like", passes::rules::sizedLike(true));
+  table.setShapeRule("aten::fill", passes::rules::sameAsTensorInput());
+  table.setShapeRule("aten::arange", passes::rules::arange());
+  for (const char* name : {"aten::new_zeros", "aten::new_ones", "aten::new_empty"}) {
+    table.setShapeRule(name, passes::rules::newSized(2));
+  }
+  table.setShapeRule("aten::new_full", passes::rules::newSized(3));
 }
 
 }  // namespace ts2coreml::lower

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "lower/op_families.h"
+#include "passes/shape_rules_math.h"
 
 namespace ts2coreml::lower {
 
@@ -156,6 +157,9 @@ void lowerEinsum(LoweringContext& ctx, const ir::Node& node) {
 
 void registerEinsumOps(LoweringTable& table) {
   table["aten::einsum"] = lowerEinsum;
+
+  // Result types (aten_op_table.h).
+  table.setShapeRule("aten::einsum", passes::rules::einsum());
 }
 
 }  // namespace ts2coreml::lower

@@ -1,6 +1,7 @@
 // Binary arithmetic, comparison and logical ops on tensors and on scalars (rank-0 tensors).
 #include "lower/op_families.h"
 #include "passes/shape_rules.h"
+#include "passes/shape_rules_math.h"
 
 namespace ts2coreml::lower {
 
@@ -147,6 +148,18 @@ void registerElementwiseOps(LoweringTable& table) {
        {"aten::lt", "aten::le", "aten::gt", "aten::ge", "aten::eq", "aten::ne"}) {
     table.setShapeRule(name, passes::rules::comparison());
   }
+  for (const char* name : {"aten::remainder", "aten::floor_divide"}) {
+    table.setShapeRule(name, passes::rules::broadcastBinary(passes::rules::BinaryResult::Promoted));
+  }
+  for (const char* name : {"aten::logical_and", "aten::logical_or"}) {
+    table.setShapeRule(name, passes::rules::broadcastBinary(passes::rules::BinaryResult::Bool));
+  }
+  for (const char* name : {"aten::__and__", "aten::__or__", "aten::__xor__"}) {
+    table.setShapeRule(
+        name, passes::rules::broadcastBinary(passes::rules::BinaryResult::BoolOperandsOnly));
+  }
+  table.setShapeRule("aten::pow",
+                     passes::rules::broadcastBinary(passes::rules::BinaryResult::Power));
 }
 
 }  // namespace ts2coreml::lower

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "lower/op_families.h"
+#include "passes/shape_rules_indexing.h"
 
 namespace ts2coreml::lower {
 
@@ -212,6 +213,19 @@ void registerJoinIndexOps(LoweringTable& table) {
   table["aten::unsqueeze"] = lowerUnsqueeze;
   table["aten::slice"] = lowerSlice;
   table["aten::select"] = lowerSelect;
+
+  // Result types (aten_op_table.h).
+  for (const char* name : {"aten::cat", "aten::concat"}) {
+    table.setShapeRule(name, passes::rules::concatenated());
+  }
+  table.setShapeRule("aten::stack", passes::rules::stacked());
+  table.setShapeRule("aten::unsqueeze", passes::rules::unsqueezed());
+  table.setShapeRule("aten::movedim", passes::rules::movedDim());
+  for (const char* name : {"aten::reshape", "aten::view"}) {
+    table.setShapeRule(name, passes::rules::reshaped());
+  }
+  table.setShapeRule("aten::select", passes::rules::selected());
+  table.setShapeRule("aten::slice", passes::rules::sliced());
 }
 
 }  // namespace ts2coreml::lower

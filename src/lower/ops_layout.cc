@@ -3,6 +3,8 @@
 // slices), pixel_shuffle/unshuffle (reshape, transpose, reshape), tril/triu (select with a
 // constant mask), and the index-tensor ops index_select, gather and embedding.
 #include "lower/op_families.h"
+#include "passes/shape_rules_cnn.h"
+#include "passes/shape_rules_layout.h"
 
 namespace ts2coreml::lower {
 
@@ -225,6 +227,26 @@ void registerLayoutOps(LoweringTable& table) {
   table["aten::index_select"] = lowerIndexSelect;
   table["aten::gather"] = lowerGather;
   table["aten::embedding"] = lowerEmbedding;
+
+  // Result types (aten_op_table.h).
+  table.setShapeRule("aten::embedding", passes::rules::embedding());
+  for (const char* name : {"aten::expand_as", "aten::view_as", "aten::reshape_as"}) {
+    table.setShapeRule(name, passes::rules::shapeOfSecond());
+  }
+  for (const char* name : {"aten::flip", "aten::roll", "aten::tril", "aten::triu"}) {
+    table.setShapeRule(name, passes::rules::sameAsTensorInput());
+  }
+  table.setShapeRule("aten::expand", passes::rules::expanded());
+  table.setShapeRule("aten::repeat", passes::rules::repeat());
+  table.setShapeRule("aten::squeeze", passes::rules::squeezed());
+  table.setShapeRule("aten::t", passes::rules::transposed2d());
+  table.setShapeRule("aten::numpy_T", passes::rules::reversedDims());
+  table.setShapeRule("aten::narrow", passes::rules::narrowed());
+  table.setShapeRule("aten::unflatten", passes::rules::unflattened());
+  table.setShapeRule("aten::pixel_shuffle", passes::rules::pixelShuffle(true));
+  table.setShapeRule("aten::pixel_unshuffle", passes::rules::pixelShuffle(false));
+  table.setShapeRule("aten::index_select", passes::rules::indexSelect());
+  table.setShapeRule("aten::gather", passes::rules::gathered());
 }
 
 }  // namespace ts2coreml::lower

@@ -8,6 +8,8 @@
 
 #include "lower/op_families.h"
 #include "passes/shape_inference.h"
+#include "passes/shape_rules_cnn.h"
+#include "passes/shape_rules_math.h"
 
 namespace ts2coreml::lower {
 
@@ -382,6 +384,40 @@ void registerMathOps(LoweringTable& table) {
   table["aten::addcmul"] = ternary("addcmul");
   table["aten::addcdiv"] = ternary("addcdiv");
   table["aten::lerp"] = ternary("lerp");
+
+  // Result types (aten_op_table.h).
+  for (const char* name : {"aten::sgn", "aten::nan_to_num", "aten::round", "aten::trunc",
+                           "aten::frac", "aten::square", "aten::clamp", "aten::clamp_min",
+                           "aten::clamp_max", "aten::bitwise_not", "aten::positive"}) {
+    table.setShapeRule(name, passes::rules::sameAsTensorInput());
+  }
+  for (const char* name :
+       {"aten::reciprocal", "aten::log2", "aten::log10", "aten::log1p", "aten::expm1", "aten::exp2",
+        "aten::tan", "aten::asin", "aten::deg2rad", "aten::rad2deg", "aten::logit", "aten::acos",
+        "aten::atan", "aten::sinh", "aten::cosh", "aten::asinh", "aten::acosh", "aten::atanh",
+        "aten::erfc"}) {
+    table.setShapeRule(name, passes::rules::floatingPointOfInput());
+  }
+  for (const char* name : {"aten::isnan", "aten::isinf", "aten::isfinite", "aten::logical_not"}) {
+    table.setShapeRule(name, passes::rules::boolOfInput());
+  }
+  table.setShapeRule("aten::diff", passes::rules::difference());
+  table.setShapeRule("aten::where", passes::rules::where());
+  for (const char* name : {"aten::addcmul", "aten::addcdiv", "aten::lerp"}) {
+    table.setShapeRule(name, passes::rules::pointwiseOfThree());
+  }
+  for (const char* name :
+       {"aten::fmod", "aten::bitwise_and", "aten::bitwise_or", "aten::bitwise_xor"}) {
+    table.setShapeRule(name, passes::rules::broadcastBinary(passes::rules::BinaryResult::Promoted));
+  }
+  table.setShapeRule("aten::masked_fill",
+                     passes::rules::broadcastBinary(passes::rules::BinaryResult::FirstOperand));
+  table.setShapeRule("aten::logical_xor",
+                     passes::rules::broadcastBinary(passes::rules::BinaryResult::Bool));
+  for (const char* name : {"aten::atan2", "aten::hypot", "aten::logaddexp"}) {
+    table.setShapeRule(name,
+                       passes::rules::broadcastBinary(passes::rules::BinaryResult::FloatingPoint));
+  }
 }
 
 }  // namespace ts2coreml::lower

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "lower/op_families.h"
+#include "passes/shape_rules_math.h"
 
 namespace ts2coreml::lower {
 
@@ -142,6 +143,17 @@ void registerMatmulOps(LoweringTable& table) {
   for (const char* name : {"aten::addmm", "aten::baddbmm", "aten::addmv"})
     table[name] = lowerAddProduct;
   table["aten::scaled_dot_product_attention"] = lowerAttention;
+
+  // Result types (aten_op_table.h).
+  for (const char* name : {"aten::matmul", "aten::mm", "aten::bmm", "aten::mv", "aten::dot"}) {
+    table.setShapeRule(name, passes::rules::matrixProduct());
+  }
+  table.setShapeRule("aten::outer", passes::rules::outerProduct());
+  for (const char* name : {"aten::addmm", "aten::baddbmm", "aten::addmv"}) {
+    table.setShapeRule(name, passes::rules::addedMatrixProduct());
+  }
+  table.setShapeRule("aten::scaled_dot_product_attention",
+                     passes::rules::scaledDotProductAttention());
 }
 
 }  // namespace ts2coreml::lower

@@ -5,6 +5,7 @@
 // or weight-normalized in forward) these ops are evaluated at conversion time like any other.
 #include "lower/op_families.h"
 #include "passes/shape_rules.h"
+#include "passes/shape_rules_cnn.h"
 
 namespace ts2coreml::lower {
 
@@ -141,6 +142,9 @@ void registerNormalizationOps(LoweringTable& table) {
 
   // Result types (aten_op_table.h).
   table.setShapeRule("aten::layer_norm", passes::rules::sameAsInput());
+  for (const char* name : {"aten::group_norm", "aten::instance_norm", "aten::_weight_norm"}) {
+    table.setShapeRule(name, passes::rules::sameAsTensorInput());
+  }
 }
 
 }  // namespace ts2coreml::lower

@@ -2,6 +2,7 @@
 // concatenates constant blocks; reflect, replicate and circular padding gather the input with a
 // constant index map. Negative pads crop with a slice.
 #include "lower/op_families.h"
+#include "passes/shape_rules_layout.h"
 
 namespace ts2coreml::lower {
 
@@ -97,6 +98,11 @@ void lowerPad(LoweringContext& ctx, const ir::Node& node) {
 void registerPaddingOps(LoweringTable& table) {
   table["aten::pad"] = lowerPad;
   table["aten::constant_pad_nd"] = lowerPad;
+
+  // Result types (aten_op_table.h).
+  for (const char* name : {"aten::pad", "aten::constant_pad_nd"}) {
+    table.setShapeRule(name, passes::rules::padded());
+  }
 }
 
 }  // namespace ts2coreml::lower

@@ -4,6 +4,8 @@
 #include <cmath>
 
 #include "lower/op_families.h"
+#include "passes/shape_rules_cnn.h"
+#include "passes/shape_rules_math.h"
 
 namespace ts2coreml::lower {
 
@@ -233,6 +235,37 @@ void registerReduceMoreOps(LoweringTable& table) {
   table["aten::all"] = truthReduce("reduce_min");
   table["aten::any"] = truthReduce("reduce_max");
   table["aten::cumsum"] = lowerCumsum;
+
+  // Result types (aten_op_table.h).
+  table.setShapeRule("aten::cumsum", passes::rules::sameAsTensorInput());
+  for (const char* name : {"aten::amax", "aten::amin"}) {
+    table.setShapeRule(
+        name, passes::rules::reduceAlong({passes::rules::ReduceSpec::Result::Input, 1, 2, 3}));
+  }
+  table.setShapeRule(
+      "aten::logsumexp",
+      passes::rules::reduceAlong({passes::rules::ReduceSpec::Result::FloatingPoint, 1, 2, 3}));
+  for (const char* name : {"aten::argmax", "aten::argmin"}) {
+    table.setShapeRule(
+        name, passes::rules::reduceAlong({passes::rules::ReduceSpec::Result::Index, 1, 2, 3}));
+  }
+  for (const char* name : {"aten::all", "aten::any"}) {
+    table.setShapeRule(
+        name, passes::rules::reduceAlong({passes::rules::ReduceSpec::Result::Bool, 1, 2, 3}));
+  }
+  table.setShapeRule("aten::prod", passes::rules::reduceAlong(
+                                       {passes::rules::ReduceSpec::Result::Input, 1, 2, 4}));
+  for (const char* name : {"aten::std", "aten::var"}) {
+    table.setShapeRule(name, passes::rules::reduceAlong(
+                                 {passes::rules::ReduceSpec::Result::FloatingPoint, 1, 3, 4}));
+  }
+  for (const char* name : {"aten::norm", "aten::linalg_vector_norm"}) {
+    table.setShapeRule(name, passes::rules::reduceAlong(
+                                 {passes::rules::ReduceSpec::Result::FloatingPoint, 2, 3, 4}));
+  }
+  for (const char* name : {"aten::max", "aten::min"}) {
+    table.setShapeRule(name, passes::rules::extremum());
+  }
 }
 
 }  // namespace ts2coreml::lower

@@ -6,6 +6,7 @@
 // one input value (im2col) or a sum of them (col2im).
 #include "lower/op_families.h"
 #include "passes/shape_rules_cnn.h"
+#include "passes/shape_rules_layout.h"
 
 namespace ts2coreml::lower {
 
@@ -171,6 +172,7 @@ void registerSlidingWindowOps(LoweringTable& table) {
   // Result types (aten_op_table.h).
   table.setShapeRule("aten::im2col", passes::rules::slidingWindows(true));
   table.setShapeRule("aten::col2im", passes::rules::slidingWindows(false));
+  table.setShapeRule("aten::unfold", passes::rules::windowsAlongDim());
 }
 
 }  // namespace ts2coreml::lower

@@ -1,5 +1,6 @@
 // topk, sort and argsort -> mil.topk (sort and argsort take every item of the axis).
 #include "lower/op_families.h"
+#include "passes/shape_rules_math.h"
 
 namespace ts2coreml::lower {
 
@@ -65,6 +66,11 @@ void registerSortOps(LoweringTable& table) {
   table["aten::topk"] = lowerTopk;
   table["aten::sort"] = lowerSort;
   table["aten::argsort"] = lowerArgsort;
+
+  // Result types (aten_op_table.h).
+  table.setShapeRule("aten::sort", passes::rules::sortAlong(passes::rules::SortResult::Sorted));
+  table.setShapeRule("aten::argsort", passes::rules::sortAlong(passes::rules::SortResult::Indices));
+  table.setShapeRule("aten::topk", passes::rules::sortAlong(passes::rules::SortResult::TopK));
 }
 
 }  // namespace ts2coreml::lower

@@ -6,10 +6,6 @@
 #include "core/error.h"
 #include "passes/shape_checks.h"
 #include "passes/shape_rules.h"
-#include "passes/shape_rules_conversion.h"
-#include "passes/shape_rules_indexing.h"
-#include "passes/shape_rules_layout.h"
-#include "passes/shape_rules_math.h"
 
 namespace ts2coreml::passes {
 
@@ -201,6 +197,14 @@ ShapeRule linear() {
   };
 }
 
+ShapeRule firstOf(ShapeRule first, ShapeRule second) {
+  return
+      [first = std::move(first), second = std::move(second)](const OpOperands& ops, size_t index) {
+        if (auto type = first(ops, index)) return type;
+        return second(ops, index);
+      };
+}
+
 }  // namespace rules
 
 std::optional<DType> promoteTypes(const ir::TypePtr& a, const ir::TypePtr& b) {
@@ -248,11 +252,14 @@ std::optional<ir::TypePtr> inferTensorType(const std::string& kind, const OpOper
                                            size_t index, const ShapeRule* rule) {
   if (operands.types.empty()) return std::nullopt;
   if (index == 0) checkOperandShapes(kind, operands);
-  if (rule) return (*rule)(operands, index);
-  if (auto type = inferConversionType(kind, operands)) return type;
-  if (auto type = inferMathType(kind, operands, index)) return type;
-  if (auto type = inferLayoutType(kind, operands)) return type;
-  return inferIndexingType(kind, operands);
+  if (rule) {
+    if (auto type = (*rule)(operands, index)) return type;
+  }
+  // Whatever the op, a first operand that is a tensor of unknown shape gives its dtype: the
+  // schema's declared type knows neither.
+  const ir::TypePtr& first = operands.types[0];
+  if (first->isTensor() && !first->shape()) return ir::Type::tensor(first->dtype());
+  return std::nullopt;
 }
 
 }  // namespace ts2coreml::passes

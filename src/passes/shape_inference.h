@@ -25,9 +25,10 @@ struct OpOperands {
 // declared type). An op's rule is declared in its row of the op table (lower/aten_op_table.h).
 using ShapeRule = std::function<std::optional<ir::TypePtr>(const OpOperands&, size_t index)>;
 
-// The refined type of output `index` of `kind`, after the operand checks (shape_checks.h): the
-// op's own rule when it has one (`rule`, from its op-table row), else the rules not yet moved
-// into the op table; nullopt when neither knows the op (the caller keeps the schema's type).
+// The refined type of output `index` of `kind`, after the operand checks (shape_checks.h): what
+// the op's rule (`rule`, from its op-table row, lower/aten_op_table.h) gives, else the dtype of a
+// first operand that is a tensor of unknown shape; nullopt otherwise (the caller keeps the
+// schema's declared type).
 std::optional<ir::TypePtr> inferTensorType(const std::string& kind, const OpOperands& operands,
                                            size_t index = 0, const ShapeRule* rule = nullptr);
 

@@ -22,4 +22,7 @@ ShapeRule linear();
 // mean/sum(self, dtype) or (self, dim, keepdim, dtype).
 ShapeRule reduction();
 
+// `first`'s type, or `second`'s where `first` gives none (an op two rules share: index).
+ShapeRule firstOf(ShapeRule first, ShapeRule second);
+
 }  // namespace ts2coreml::passes::rules

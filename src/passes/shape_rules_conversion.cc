@@ -33,21 +33,4 @@ ShapeRule converted() {
 
 }  // namespace rules
 
-std::optional<ir::TypePtr> inferConversionType(const std::string& kind, const OpOperands& ops) {
-  const ir::TypePtr& input = ops.types.at(0);
-  if (!input->isTensor()) return std::nullopt;
-  // max(self)/min(self) reduce the whole tensor; max(self, other) is elementwise.
-  if ((kind == "aten::max" || kind == "aten::min") && ops.types.size() == 1) {
-    return ir::Type::tensor(input->dtype(), Shape{});
-  }
-  if ((kind == "aten::max" || kind == "aten::min") && ops.types.size() == 2 &&
-      ops.types[1]->isTensor()) {
-    auto a = input->shape(), b = ops.types[1]->shape();
-    std::optional<Shape> shape;
-    if (a && b) shape = broadcastShapes(*a, *b);
-    return ir::Type::tensor(input->dtype(), shape);
-  }
-  return std::nullopt;
-}
-
 }  // namespace ts2coreml::passes

@@ -1,5 +1,5 @@
-// Result types of dtype conversions (aten::to, type_as: a rule their op-table rows bind) and of
-// max/min (one of the lookups not yet moved into the op table).
+// Result types of dtype conversions (aten::to, type_as), a rule their op-table rows bind
+// (lower/ops_conversion.cc).
 #pragma once
 
 #include <optional>
@@ -13,7 +13,5 @@ namespace rules {
 // to(self, dtype, ...), to(self, device, dtype, ...), to(self, other), type_as(self, other).
 ShapeRule converted();
 }  // namespace rules
-
-std::optional<ir::TypePtr> inferConversionType(const std::string& kind, const OpOperands& operands);
 
 }  // namespace ts2coreml::passes

@@ -5,7 +5,7 @@
 
 #include "passes/shape_inference.h"
 
-namespace ts2coreml::passes {
+namespace ts2coreml::passes::rules {
 
 namespace {
 
@@ -82,34 +82,69 @@ std::optional<ir::TypePtr> advancedIndex(const ir::TypePtr& input, const OpOpera
   return ir::Type::tensor(input->dtype(), out);
 }
 
+// The rules below need the input's shape; without it the caller's fallback gives the input's
+// dtype (shape_inference.cc).
+const ir::TypePtr* shapedTensorInput(const OpOperands& ops) {
+  const ir::TypePtr& input = ops.types.at(0);
+  return input->isTensor() && input->shape() ? &input : nullptr;
+}
+
 }  // namespace
 
-std::optional<ir::TypePtr> inferIndexingType(const std::string& kind, const OpOperands& ops) {
-  if (kind == "aten::cat" || kind == "aten::concat") return joined(ops, false);
-  if (kind == "aten::stack") return joined(ops, true);
-  const ir::TypePtr& input = ops.types.at(0);
-  if (!input->isTensor()) return std::nullopt;
-  if (!input->shape()) return ir::Type::tensor(input->dtype());
-  Shape shape = *input->shape();
-  if (kind == "aten::index") return advancedIndex(input, ops);
-  if (kind == "aten::unsqueeze") {
+ShapeRule concatenated() {
+  return [](const OpOperands& ops, size_t) { return joined(ops, false); };
+}
+
+ShapeRule stacked() {
+  return [](const OpOperands& ops, size_t) { return joined(ops, true); };
+}
+
+ShapeRule advancedIndexing() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    return advancedIndex(*shaped, ops);
+  };
+}
+
+ShapeRule unsqueezed() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     auto dim = constantInt(ops, 1);
     if (!dim) return std::nullopt;
     auto axis = normalizeDim(*dim, shape.size() + 1);
     if (!axis) return std::nullopt;
     shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*axis), 1);
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (kind == "aten::transpose") {
+  };
+}
+
+ShapeRule transposed() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     auto a = constantInt(ops, 1), b = constantInt(ops, 2);
     if (!a || !b) return std::nullopt;
     auto x = normalizeDim(*a, shape.size()), y = normalizeDim(*b, shape.size());
     if (!x || !y) return std::nullopt;
     std::swap(shape[*x], shape[*y]);
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (kind == "aten::permute" && ops.constants.size() > 1 && ops.constants[1] &&
-      ops.constants[1]->isList()) {
+  };
+}
+
+ShapeRule permuted() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    if (!(ops.constants.size() > 1 && ops.constants[1] && ops.constants[1]->isList()))
+      return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     Shape out;
     for (const IValue& d : ops.constants[1]->items()) {
       auto axis = d.isInt() ? normalizeDim(d.toInt(), shape.size()) : std::nullopt;
@@ -117,8 +152,15 @@ std::optional<ir::TypePtr> inferIndexingType(const std::string& kind, const OpOp
       out.push_back(shape[*axis]);
     }
     return ir::Type::tensor(input->dtype(), out);
-  }
-  if (kind == "aten::movedim") {
+  };
+}
+
+ShapeRule movedDim() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     auto from = constantInt(ops, 1), to = constantInt(ops, 2);
     if (!from || !to) return std::nullopt;
     auto source = normalizeDim(*from, shape.size()), target = normalizeDim(*to, shape.size());
@@ -127,9 +169,17 @@ std::optional<ir::TypePtr> inferIndexingType(const std::string& kind, const OpOp
     shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(*source));
     shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*target), moved);
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if ((kind == "aten::reshape" || kind == "aten::view") && ops.constants.size() > 1 &&
-      ops.constants[1] && ops.constants[1]->isList()) {
+  };
+}
+
+ShapeRule reshaped() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    if (!(ops.constants.size() > 1 && ops.constants[1] && ops.constants[1]->isList()))
+      return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     Shape target;
     int64_t inferred = -1, known = 1;
     for (const IValue& item : ops.constants[1]->items()) {
@@ -146,16 +196,31 @@ std::optional<ir::TypePtr> inferIndexingType(const std::string& kind, const OpOp
     if (inferred >= 0 && totalKnown && known > 0)
       target[static_cast<size_t>(inferred)] = total / known;
     return ir::Type::tensor(input->dtype(), target);
-  }
-  if (kind == "aten::select") {
+  };
+}
+
+ShapeRule selected() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     auto dim = constantInt(ops, 1);
     if (!dim) return std::nullopt;
     auto axis = normalizeDim(*dim, shape.size());
     if (!axis) return std::nullopt;
     shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(*axis));
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (kind == "aten::slice" && ops.types.size() >= 2 && ops.types[0]->isTensor()) {
+  };
+}
+
+ShapeRule sliced() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    if (ops.types.size() < 2) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     auto dim = constantInt(ops, 1);
     if (!dim) return std::nullopt;
     auto axis = normalizeDim(*dim, shape.size());
@@ -180,8 +245,7 @@ std::optional<ir::TypePtr> inferIndexingType(const std::string& kind, const OpOp
     int64_t b = clampIndex(*start), e = clampIndex(*end);
     shape[*axis] = e > b ? (e - b + *step - 1) / *step : 0;
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  return std::nullopt;
+  };
 }
 
-}  // namespace ts2coreml::passes
+}  // namespace ts2coreml::passes::rules

@@ -5,11 +5,9 @@
 
 #include "passes/shape_rule_helpers.h"
 
-namespace ts2coreml::passes {
+namespace ts2coreml::passes::rules {
 
 namespace {
-
-using namespace rules;
 
 std::optional<ir::TypePtr> expandType(const ir::TypePtr& input, const std::vector<int64_t>& size) {
   const Shape& shape = *input->shape();
@@ -133,60 +131,102 @@ std::optional<ir::TypePtr> pool1dType(const OpOperands& ops, bool isMax) {
   return ir::Type::tensor(ops.types[0]->dtype(), out);
 }
 
+// The rules below that need the input's shape take this first.
+const ir::TypePtr* shapedTensorInput(const OpOperands& ops) {
+  const ir::TypePtr& input = ops.types.at(0);
+  return input->isTensor() && input->shape() ? &input : nullptr;
+}
+
 }  // namespace
 
-std::optional<ir::TypePtr> inferLayoutType(const std::string& kind, const OpOperands& ops) {
-  if (kind.rfind("aten::", 0) != 0 || ops.types.empty()) return std::nullopt;
-  const std::string op = kind.substr(6);
-  if (op == "arange") return arangeType(ops);
-  const ir::TypePtr& input = ops.types[0];
-  if (!input->isTensor()) return std::nullopt;
-  if (op == "conv_transpose1d" || op == "conv_transpose2d" || op == "conv_transpose3d")
+ShapeRule arange() {
+  return [](const OpOperands& ops, size_t) { return arangeType(ops); };
+}
+
+ShapeRule transposedConvolution() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    if (!ops.types.at(0)->isTensor()) return std::nullopt;
     return convTransposeType(ops);
-  if (op == "embedding") {
+  };
+}
+
+ShapeRule embedding() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr& input = ops.types.at(0);
+    if (!input->isTensor()) return std::nullopt;
     // embedding(weight [N, D], indices [...]) -> [..., D]
     auto indices = shapeAt(ops, 1);
     if (!input->shape() || !indices || input->shape()->size() != 2) return std::nullopt;
     Shape out = *indices;
     out.push_back((*input->shape())[1]);
     return ir::Type::tensor(input->dtype(), out);
-  }
-  if (op == "new_zeros" || op == "new_ones" || op == "new_empty" || op == "new_full") {
+  };
+}
+
+ShapeRule newSized(size_t dtypeIndex) {
+  return [dtypeIndex](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr& input = ops.types.at(0);
+    if (!input->isTensor()) return std::nullopt;
     auto size = intsAt(ops, 1);
-    size_t dtypeIndex = op == "new_full" ? 3 : 2;
     std::optional<DType> dtype = input->dtype();
     if (auto code = intAt(ops, dtypeIndex)) dtype = dtypeFromTorchScalarType(*code);
     return ir::Type::tensor(dtype, size ? std::optional<Shape>(*size) : std::nullopt);
-  }
-  if (op == "expand_as" || op == "view_as" || op == "reshape_as") {
+  };
+}
+
+ShapeRule shapeOfSecond() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr& input = ops.types.at(0);
+    if (!input->isTensor()) return std::nullopt;
     if (ops.types.size() < 2 || !ops.types[1]->isTensor()) return std::nullopt;
     return ir::Type::tensor(input->dtype(), ops.types[1]->shape());
-  }
-  if (op == "flip" || op == "roll" || op == "tril" || op == "triu") return input;
-  if (!input->shape()) return std::nullopt;
-  Shape shape = *input->shape();
-  if (op == "expand") {
-    auto size = intsAt(ops, 1);
-    return size ? expandType(input, *size) : std::nullopt;
-  }
-  if (op == "repeat") {
+  };
+}
+
+ShapeRule repeat() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     auto reps = intsAt(ops, 1);
     if (!reps || reps->size() < shape.size()) return std::nullopt;
     Shape out(reps->size() - shape.size(), 1);
     out.insert(out.end(), shape.begin(), shape.end());
     for (size_t i = 0; i < out.size(); ++i) out[i] *= (*reps)[i];
     return ir::Type::tensor(input->dtype(), out);
-  }
-  if (op == "squeeze") return squeezeType(input, ops);
-  if (op == "t") {
+  };
+}
+
+ShapeRule transposed2d() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     if (shape.size() == 2) std::swap(shape[0], shape[1]);
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (op == "numpy_T") {
+  };
+}
+
+ShapeRule reversedDims() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     std::reverse(shape.begin(), shape.end());
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (op == "unfold") {  // unfold(self, dimension, size, step): windows as a new last dim
+  };
+}
+
+ShapeRule windowsAlongDim() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
+    // unfold(self, dimension, size, step): windows as a new last dim
     auto dim = intAt(ops, 1), size = intAt(ops, 2), step = intAt(ops, 3);
     if (!dim || !size || !step || *step <= 0) return std::nullopt;
     auto axis = normalizeDim(*dim, shape.size());
@@ -194,16 +234,30 @@ std::optional<ir::TypePtr> inferLayoutType(const std::string& kind, const OpOper
     shape[*axis] = (shape[*axis] - *size) / *step + 1;
     shape.push_back(*size);
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (op == "narrow") {
+  };
+}
+
+ShapeRule narrowed() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     auto dim = intAt(ops, 1), length = intAt(ops, 3);
     if (!dim || !length) return std::nullopt;
     auto axis = normalizeDim(*dim, shape.size());
     if (!axis) return std::nullopt;
     shape[*axis] = *length;
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (op == "unflatten") {
+  };
+}
+
+ShapeRule unflattened() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     auto dim = intAt(ops, 1);
     auto sizes = intsAt(ops, 2);
     if (!dim || !sizes) return std::nullopt;
@@ -222,12 +276,19 @@ std::optional<ir::TypePtr> inferLayoutType(const std::string& kind, const OpOper
     shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(*axis));
     shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*axis), parts.begin(), parts.end());
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (op == "pixel_shuffle" || op == "pixel_unshuffle") {
+  };
+}
+
+ShapeRule pixelShuffle(bool shuffle) {
+  return [shuffle](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     auto factor = intAt(ops, 1);
     if (!factor || shape.size() < 3) return std::nullopt;
     int64_t r = *factor, n = static_cast<int64_t>(shape.size());
-    if (op == "pixel_shuffle") {
+    if (shuffle) {
       shape[n - 3] /= r * r;
       shape[n - 2] *= r;
       shape[n - 1] *= r;
@@ -237,8 +298,15 @@ std::optional<ir::TypePtr> inferLayoutType(const std::string& kind, const OpOper
       shape[n - 1] /= r;
     }
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (op == "index_select") {
+  };
+}
+
+ShapeRule indexSelect() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     auto dim = intAt(ops, 1);
     auto index = shapeAt(ops, 2);
     if (!dim || !index) return std::nullopt;
@@ -246,8 +314,15 @@ std::optional<ir::TypePtr> inferLayoutType(const std::string& kind, const OpOper
     if (!axis) return std::nullopt;
     shape[*axis] = index->empty() ? 1 : (*index)[0];
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (op == "index") {
+  };
+}
+
+ShapeRule indexByOneTensor() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     // One index tensor after leading Nones: its shape replaces the indexed axis.
     std::optional<size_t> axis;
     Shape index;
@@ -262,8 +337,15 @@ std::optional<ir::TypePtr> inferLayoutType(const std::string& kind, const OpOper
     shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(*axis));
     shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*axis), index.begin(), index.end());
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (op == "repeat_interleave") {
+  };
+}
+
+ShapeRule repeatInterleave() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     const auto& repeats = constantAt(ops, 1);
     int64_t r = 0;
     if (repeats && repeats->isInt()) {
@@ -279,8 +361,15 @@ std::optional<ir::TypePtr> inferLayoutType(const std::string& kind, const OpOper
     if (!axis) return std::nullopt;
     shape[*axis] *= r;
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (op == "cosine_similarity") {
+  };
+}
+
+ShapeRule cosineSimilarity() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     auto other = shapeAt(ops, 1);
     auto dim = intAt(ops, 2);
     if (!other || !dim) return std::nullopt;
@@ -290,22 +379,64 @@ std::optional<ir::TypePtr> inferLayoutType(const std::string& kind, const OpOper
     if (!axis) return std::nullopt;
     joint->erase(joint->begin() + static_cast<std::ptrdiff_t>(*axis));
     return ir::Type::tensor(input->dtype(), *joint);
-  }
-  if (op == "gather") {
+  };
+}
+
+ShapeRule gathered() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     auto index = shapeAt(ops, 2);
     if (!index) return std::nullopt;
     return ir::Type::tensor(input->dtype(), *index);
-  }
-  if (op == "pad" || op == "constant_pad_nd") return paddedType(input, ops);
-  if (op == "max_pool1d") return pool1dType(ops, true);
-  if (op == "avg_pool1d") return pool1dType(ops, false);
-  if (op == "adaptive_avg_pool1d") {
+  };
+}
+
+ShapeRule adaptiveAvgPool1d() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    const ir::TypePtr& input = *shaped;
+    Shape shape = *input->shape();
     auto size = intsAt(ops, 1);
     if (!size || size->size() != 1 || shape.empty()) return std::nullopt;
     shape.back() = (*size)[0];
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  return std::nullopt;
+  };
 }
 
-}  // namespace ts2coreml::passes
+ShapeRule expanded() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    auto size = intsAt(ops, 1);
+    return size ? expandType(*shaped, *size) : std::nullopt;
+  };
+}
+
+ShapeRule squeezed() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    return squeezeType(*shaped, ops);
+  };
+}
+
+ShapeRule padded() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr* shaped = shapedTensorInput(ops);
+    if (!shaped) return std::nullopt;
+    return paddedType(*shaped, ops);
+  };
+}
+
+ShapeRule pooling1d(bool isMax) {
+  return [isMax](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    if (!shapedTensorInput(ops)) return std::nullopt;
+    return pool1dType(ops, isMax);
+  };
+}
+
+}  // namespace ts2coreml::passes::rules

@@ -2,39 +2,17 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 
 #include "passes/shape_rule_helpers.h"
 
-namespace ts2coreml::passes {
+namespace ts2coreml::passes::rules {
 
 namespace {
-
-using namespace rules;
 
 ir::TypePtr floatOf(const ir::TypePtr& input) {
   auto dtype = input->dtype();
   if (dtype && !isFloatingPoint(*dtype)) dtype = DType::Float32;
   return ir::Type::tensor(dtype, input->shape());
-}
-
-const std::set<std::string>& sameTypeOps() {
-  static const std::set<std::string> names = {
-      "fill",        "sgn",         "nan_to_num",    "gelu",      "elu",        "leaky_relu",
-      "softplus",    "mish",        "selu",          "celu",      "hardshrink", "softshrink",
-      "log_sigmoid", "prelu",       "threshold",     "rrelu",     "softmax",    "log_softmax",
-      "layer_norm",  "group_norm",  "instance_norm", "round",     "trunc",      "frac",
-      "square",      "clamp",       "clamp_min",     "clamp_max", "cumsum",     "bitwise_not",
-      "positive",    "_weight_norm"};
-  return names;
-}
-
-const std::set<std::string>& floatUnaryOps() {
-  static const std::set<std::string> names = {"reciprocal", "log2",  "log10", "log1p",   "expm1",
-                                              "exp2",       "tan",   "asin",  "deg2rad", "rad2deg",
-                                              "logit",      "acos",  "atan",  "sinh",    "cosh",
-                                              "asinh",      "acosh", "atanh", "erfc"};
-  return names;
 }
 
 std::optional<ir::TypePtr> matmulType(const ir::TypePtr& a, const ir::TypePtr& b) {
@@ -84,81 +62,63 @@ std::optional<ir::TypePtr> einsumType(const OpOperands& ops) {
   return ir::Type::tensor(dtype, shape);
 }
 
-// The index of `dim` and `keepdim` for the reduction overloads that take them.
-struct ReduceArgs {
-  size_t dim, keep;
-};
-
-std::optional<ReduceArgs> reduceArgs(const std::string& op, size_t count) {
-  if (op == "amax" || op == "amin" || op == "logsumexp" || op == "argmax" || op == "argmin" ||
-      op == "all" || op == "any")
-    return count >= 3 ? std::optional<ReduceArgs>({1, 2}) : std::nullopt;
-  if (op == "prod") return count >= 4 ? std::optional<ReduceArgs>({1, 2}) : std::nullopt;
-  if (op == "std" || op == "var" || op == "norm" || op == "linalg_vector_norm")
-    return count >= 4 ? std::optional<ReduceArgs>({op == "std" || op == "var" ? 1u : 2u, 3})
-                      : std::nullopt;
-  return std::nullopt;
-}
-
-std::optional<ir::TypePtr> reductionType(const std::string& op, const OpOperands& ops,
-                                         size_t index) {
-  const auto& input = ops.types.at(0);
-  std::optional<DType> dtype = input->dtype();
-  if (op == "argmax" || op == "argmin") dtype = DType::Int64;
-  if (op == "all" || op == "any") dtype = DType::Bool;
-  if (op == "std" || op == "var" || op == "norm" || op == "linalg_vector_norm" || op == "logsumexp")
-    if (dtype && !isFloatingPoint(*dtype)) dtype = DType::Float32;
-  if ((op == "max" || op == "min") && index == 1) dtype = DType::Int64;
-  if (!input->shape()) return ir::Type::tensor(dtype);
-  std::optional<ReduceArgs> args = (op == "max" || op == "min") ? std::optional<ReduceArgs>({1, 2})
-                                                                : reduceArgs(op, ops.types.size());
-  if (!args || isNoneAt(ops, args->dim)) return ir::Type::tensor(dtype, Shape{});
-  auto dims = intsAt(ops, args->dim);
-  if (!dims) return ir::Type::tensor(dtype);
-  auto shape = reducedShape(*input->shape(), dims, boolAt(ops, args->keep));
-  if (!shape) return std::nullopt;
-  return ir::Type::tensor(dtype, *shape);
-}
-
 }  // namespace
 
-// Broadcasting binary ops; pow, remainder and the bitwise ops also take a Python number first
-// (torch.pow(10000.0, t) in position encodings).
-std::optional<ir::TypePtr> broadcastBinaryType(const std::string& op, const OpOperands& ops) {
-  const ir::TypePtr& input = ops.types.at(0);
-  if (!(op == "fmod" || op == "atan2" || op == "hypot" || op == "remainder" || op == "logaddexp" ||
-        op == "floor_divide" || op == "pow" || op == "logical_and" || op == "logical_or" ||
-        op == "logical_xor" || op == "__and__" || op == "__or__" || op == "__xor__" ||
-        op == "bitwise_and" || op == "bitwise_or" || op == "bitwise_xor" || op == "masked_fill"))
-    return std::nullopt;
-  if (ops.types.size() < 2 || (!input->isTensor() && !ops.types[1]->isTensor()))
-    return std::nullopt;
-  auto shape = broadcastAll(ops, {0, 1});
-  std::optional<DType> dtype = promoteTypes(ops.types[0], ops.types[1]);
-  if (op == "masked_fill") dtype = input->dtype();
-  if (op == "logical_and" || op == "logical_or" || op == "logical_xor") dtype = DType::Bool;
-  if (op.rfind("__", 0) == 0 && dtype != DType::Bool) return std::nullopt;  // ints: no lowering
-  if (op == "pow" && ops.types[1]->kind() == ir::TypeKind::Float && dtype &&
-      !isFloatingPoint(*dtype))
-    dtype = DType::Float32;
-  if ((op == "atan2" || op == "hypot" || op == "logaddexp") && dtype && !isFloatingPoint(*dtype))
-    dtype = DType::Float32;
-  return ir::Type::tensor(dtype, shape);
+ShapeRule broadcastBinary(BinaryResult result) {
+  return [result](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr& input = ops.types.at(0);
+    if (ops.types.size() < 2 || (!input->isTensor() && !ops.types[1]->isTensor()))
+      return std::nullopt;
+    auto shape = broadcastAll(ops, {0, 1});
+    std::optional<DType> dtype = promoteTypes(ops.types[0], ops.types[1]);
+    switch (result) {
+      case BinaryResult::Promoted:
+        break;
+      case BinaryResult::FirstOperand:
+        dtype = input->dtype();
+        break;
+      case BinaryResult::Bool:
+        dtype = DType::Bool;
+        break;
+      case BinaryResult::BoolOperandsOnly:  // on ints these are Python's bitwise ops: no lowering
+        if (dtype != DType::Bool) return std::nullopt;
+        break;
+      case BinaryResult::Power:
+        if (ops.types[1]->kind() == ir::TypeKind::Float && dtype && !isFloatingPoint(*dtype))
+          dtype = DType::Float32;
+        break;
+      case BinaryResult::FloatingPoint:
+        if (dtype && !isFloatingPoint(*dtype)) dtype = DType::Float32;
+        break;
+    }
+    return ir::Type::tensor(dtype, shape);
+  };
 }
 
-std::optional<ir::TypePtr> inferMathType(const std::string& kind, const OpOperands& ops,
-                                         size_t index) {
-  if (kind.rfind("aten::", 0) != 0 || ops.types.empty()) return std::nullopt;
-  const std::string op = kind.substr(6);
-  if (op == "einsum") return einsumType(ops);
-  const ir::TypePtr& input = ops.types[0];
-  if (auto type = broadcastBinaryType(op, ops)) return type;
-  if (!input->isTensor()) return std::nullopt;  // every rule below takes a tensor first
-  if (sameTypeOps().count(op)) return input;
-  if (floatUnaryOps().count(op)) return floatOf(input);
-  if (op == "isnan" || op == "isinf" || op == "isfinite" || op == "logical_not")
+// The rules below take a tensor first.
+ShapeRule floatingPointOfInput() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    if (!ops.types.at(0)->isTensor()) return std::nullopt;
+    return floatOf(ops.types[0]);
+  };
+}
+
+ShapeRule boolOfInput() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr& input = ops.types.at(0);
+    if (!input->isTensor()) return std::nullopt;
     return ir::Type::tensor(DType::Bool, input->shape());
-  if (op == "diff") {  // diff(self, n, dim, prepend?, append?): n fewer items along dim
+  };
+}
+
+ShapeRule einsum() {
+  return [](const OpOperands& ops, size_t) { return einsumType(ops); };
+}
+
+ShapeRule difference() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr& input = ops.types.at(0);
+    if (!input->isTensor()) return std::nullopt;
     auto n = intAt(ops, 1);
     auto dim = intAt(ops, 2);
     if (!input->shape() || !n || !dim || ops.types.size() < 5)
@@ -174,8 +134,13 @@ std::optional<ir::TypePtr> inferMathType(const std::string& kind, const OpOperan
     }
     if (shape[*axis] >= 0) shape[*axis] = std::max<int64_t>(0, shape[*axis] - *n);
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (op == "glu") {
+  };
+}
+
+ShapeRule halvedAlongDim() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr& input = ops.types.at(0);
+    if (!input->isTensor()) return std::nullopt;
     auto dim = intAt(ops, 1);
     if (!input->shape() || !dim) return ir::Type::tensor(input->dtype());
     Shape shape = *input->shape();
@@ -183,8 +148,12 @@ std::optional<ir::TypePtr> inferMathType(const std::string& kind, const OpOperan
     if (!axis) return std::nullopt;
     shape[*axis] /= 2;
     return ir::Type::tensor(input->dtype(), shape);
-  }
-  if (op == "where" && ops.types.size() == 3) {
+  };
+}
+
+ShapeRule where() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    if (!ops.types.at(0)->isTensor() || ops.types.size() != 3) return std::nullopt;
     auto dtype = promoteTypes(ops.types[1], ops.types[2]);
     if (!ops.types[1]->isTensor() && !ops.types[2]->isTensor() && dtype &&
         (*dtype == DType::Int64 || *dtype == DType::Float32)) {
@@ -192,57 +161,136 @@ std::optional<ir::TypePtr> inferMathType(const std::string& kind, const OpOperan
       dtype = *dtype == DType::Int64 ? DType::Int64 : DType::Float32;
     }
     return ir::Type::tensor(dtype, broadcastAll(ops, {0, 1, 2}));
-  }
-  if (op == "addcmul" || op == "addcdiv" || op == "lerp") {
-    if (ops.types.size() < 3) return std::nullopt;
+  };
+}
+
+ShapeRule pointwiseOfThree() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    if (!ops.types.at(0)->isTensor() || ops.types.size() < 3) return std::nullopt;
     auto dtype = promoteTypes(ops.types[0], ops.types[1]);
     return ir::Type::tensor(dtype, broadcastAll(ops, {0, 1, 2}));
-  }
-  if (op == "matmul" || op == "mm" || op == "bmm" || op == "mv" || op == "dot")
+  };
+}
+
+ShapeRule matrixProduct() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr& input = ops.types.at(0);
+    if (!input->isTensor()) return std::nullopt;
     return ops.types.size() >= 2 && ops.types[1]->isTensor() ? matmulType(input, ops.types[1])
                                                              : std::nullopt;
-  if (op == "outer") {
+  };
+}
+
+ShapeRule outerProduct() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr& input = ops.types.at(0);
+    if (!input->isTensor()) return std::nullopt;
     if (ops.types.size() < 2 || !input->shape() || !ops.types[1]->shape()) return std::nullopt;
     Shape a = *input->shape(), b = *ops.types[1]->shape();
     if (a.size() != 1 || b.size() != 1) return std::nullopt;
     return ir::Type::tensor(promoteTypes(input, ops.types[1]), Shape{a[0], b[0]});
-  }
-  if (op == "addmm" || op == "baddbmm" || op == "addmv") {
-    if (ops.types.size() < 3) return std::nullopt;
+  };
+}
+
+ShapeRule addedMatrixProduct() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    if (!ops.types.at(0)->isTensor() || ops.types.size() < 3) return std::nullopt;
     auto product = matmulType(ops.types[1], ops.types[2]);
     if (!product || !(*product)->shape()) return product;
     auto self = shapeAt(ops, 0);
     if (!self) return ir::Type::tensor((*product)->dtype());
     return ir::Type::tensor((*product)->dtype(), broadcastShapes(*self, *(*product)->shape()));
-  }
-  if (op == "scaled_dot_product_attention") {
+  };
+}
+
+ShapeRule scaledDotProductAttention() {
+  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr& input = ops.types.at(0);
+    if (!input->isTensor()) return std::nullopt;
     if (ops.types.size() < 3 || !input->shape() || !ops.types[2]->shape())
       return ir::Type::tensor(input->dtype());
     Shape out = *input->shape();
     if (out.empty()) return std::nullopt;
     out.back() = ops.types[2]->shape()->back();
     return ir::Type::tensor(input->dtype(), out);
+  };
+}
+
+namespace {
+
+std::optional<ir::TypePtr> reduced(const ReduceSpec& spec, const OpOperands& ops, size_t index) {
+  const auto& input = ops.types.at(0);
+  std::optional<DType> dtype = input->dtype();
+  switch (spec.result) {
+    case ReduceSpec::Result::Input:
+      break;
+    case ReduceSpec::Result::Index:
+      dtype = DType::Int64;
+      break;
+    case ReduceSpec::Result::Bool:
+      dtype = DType::Bool;
+      break;
+    case ReduceSpec::Result::FloatingPoint:
+      if (dtype && !isFloatingPoint(*dtype)) dtype = DType::Float32;
+      break;
+    case ReduceSpec::Result::ValuesAndIndices:
+      if (index == 1) dtype = DType::Int64;
+      break;
   }
-  if (op == "amax" || op == "amin" || op == "logsumexp" || op == "argmax" || op == "argmin" ||
-      op == "all" || op == "any" || op == "prod" || op == "std" || op == "var" || op == "norm" ||
-      op == "linalg_vector_norm")
-    return reductionType(op, ops, index);
-  if (op == "topk" || op == "sort" || op == "argsort") {
-    std::optional<DType> dtype = (op == "argsort" || index == 1) ? DType::Int64 : input->dtype();
+  if (!input->shape()) return ir::Type::tensor(dtype);
+  const bool overloadWithDim = ops.types.size() >= spec.operandsWithDim;
+  if (!overloadWithDim || isNoneAt(ops, spec.dim)) return ir::Type::tensor(dtype, Shape{});
+  auto dims = intsAt(ops, spec.dim);
+  if (!dims) return ir::Type::tensor(dtype);
+  auto shape = reducedShape(*input->shape(), dims, boolAt(ops, spec.keepdim));
+  if (!shape) return std::nullopt;
+  return ir::Type::tensor(dtype, *shape);
+}
+
+}  // namespace
+
+ShapeRule reduceAlong(ReduceSpec spec) {
+  return [spec](const OpOperands& ops, size_t index) -> std::optional<ir::TypePtr> {
+    if (!ops.types.at(0)->isTensor()) return std::nullopt;
+    return reduced(spec, ops, index);
+  };
+}
+
+ShapeRule sortAlong(SortResult result) {
+  return [result](const OpOperands& ops, size_t index) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr& input = ops.types.at(0);
+    if (!input->isTensor()) return std::nullopt;
+    std::optional<DType> dtype =
+        (result == SortResult::Indices || index == 1) ? DType::Int64 : input->dtype();
     if (!input->shape()) return ir::Type::tensor(dtype);
     Shape shape = *input->shape();
-    if (op == "topk") {
+    if (result == SortResult::TopK) {
       auto k = intAt(ops, 1), dim = intAt(ops, 2);
       auto axis = dim ? normalizeDim(*dim, shape.size()) : std::nullopt;
       if (!k || !axis) return ir::Type::tensor(dtype);
       shape[*axis] = *k;
     }
     return ir::Type::tensor(dtype, shape);
-  }
-  // max.dim / min.dim (self, dim, keepdim) -> (values, indices)
-  if ((op == "max" || op == "min") && ops.types.size() == 3 && !ops.types[1]->isTensor())
-    return reductionType(op, ops, index);
-  return std::nullopt;
+  };
 }
 
-}  // namespace ts2coreml::passes
+ShapeRule extremum() {
+  return [](const OpOperands& ops, size_t index) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr& input = ops.types.at(0);
+    if (!input->isTensor()) return std::nullopt;
+    // max(self)/min(self) reduce the whole tensor; max(self, other) is elementwise.
+    if (ops.types.size() == 1) return ir::Type::tensor(input->dtype(), Shape{});
+    if (ops.types.size() == 2 && ops.types[1]->isTensor()) {
+      auto a = input->shape(), b = ops.types[1]->shape();
+      std::optional<Shape> shape;
+      if (a && b) shape = broadcastShapes(*a, *b);
+      return ir::Type::tensor(input->dtype(), shape);
+    }
+    // max.dim / min.dim (self, dim, keepdim) -> (values, indices)
+    if (ops.types.size() == 3 && !ops.types[1]->isTensor())
+      return reduced({ReduceSpec::Result::ValuesAndIndices, 1, 2, 0}, ops, index);
+    return std::nullopt;
+  };
+}
+
+}  // namespace ts2coreml::passes::rules

@@ -106,5 +106,30 @@ TEST(ShapeRules, CreationAndConversion) {
             Shape{});
 }
 
+TEST(ShapeRules, IndexingOps) {
+  auto x = ir::Type::tensor(DType::Float32, Shape{2, 5, 4});
+  auto i = ir::Type::intType();
+  auto sliced = inferResultType(
+      "aten::slice",
+      operands({x, i, i, i, i}, {std::nullopt, IValue(int64_t{1}), IValue(int64_t{1}),
+                                 IValue(int64_t{-1}), IValue(int64_t{2})}));
+  EXPECT_EQ((*sliced)->shape().value(), (Shape{2, 2, 4}));
+  auto selected = inferResultType(
+      "aten::select", operands({x, i, i}, {std::nullopt, IValue(int64_t{-1}), IValue(int64_t{0})}));
+  EXPECT_EQ((*selected)->shape().value(), (Shape{2, 5}));
+  auto unsqueezed =
+      inferResultType("aten::unsqueeze", operands({x, i}, {std::nullopt, IValue(int64_t{-1})}));
+  EXPECT_EQ((*unsqueezed)->shape().value(), (Shape{2, 5, 4, 1}));
+  OpOperands cat = operands({ir::Type::list(ir::Type::tensor(std::nullopt)), i},
+                            {std::nullopt, IValue(int64_t{1})});
+  cat.listItems = {x, ir::Type::tensor(DType::Float32, Shape{2, 3, 4})};
+  EXPECT_EQ((*inferResultType("aten::cat", cat))->shape().value(), (Shape{2, 8, 4}));
+  auto reshaped = inferResultType(
+      "aten::reshape",
+      operands({x, ir::Type::list(i)},
+               {std::nullopt, IValue::list({IValue(int64_t{-1}), IValue(int64_t{8})})}));
+  EXPECT_EQ((*reshaped)->shape().value(), (Shape{5, 8}));
+}
+
 }  // namespace
 }  // namespace ts2coreml::lower

@@ -6,7 +6,6 @@
 
 #include "core/error.h"
 #include "passes/inference_facts.h"
-#include "passes/shape_inference.h"
 #include "passes/static_eval.h"
 #include "passes/string_methods.h"
 #include "passes/tensor_literals.h"
@@ -79,35 +78,6 @@ TEST(InferenceFacts, AutogradAndDeviceQueries) {
   EXPECT_EQ(
       evaluateTensorQuery("aten::__isnot__", {x, ir::Type::noneType()}, {std::nullopt, IValue()}),
       IValue(true));
-}
-
-OpOperands operands(std::vector<ir::TypePtr> types, std::vector<std::optional<IValue>> constants) {
-  return OpOperands{std::move(types), std::move(constants), {}};
-}
-
-TEST(ShapeRules, IndexingOps) {
-  auto x = ir::Type::tensor(DType::Float32, Shape{2, 5, 4});
-  auto i = ir::Type::intType();
-  auto sliced = inferTensorType(
-      "aten::slice",
-      operands({x, i, i, i, i}, {std::nullopt, IValue(int64_t{1}), IValue(int64_t{1}),
-                                 IValue(int64_t{-1}), IValue(int64_t{2})}));
-  EXPECT_EQ((*sliced)->shape().value(), (Shape{2, 2, 4}));
-  auto selected = inferTensorType(
-      "aten::select", operands({x, i, i}, {std::nullopt, IValue(int64_t{-1}), IValue(int64_t{0})}));
-  EXPECT_EQ((*selected)->shape().value(), (Shape{2, 5}));
-  auto unsqueezed =
-      inferTensorType("aten::unsqueeze", operands({x, i}, {std::nullopt, IValue(int64_t{-1})}));
-  EXPECT_EQ((*unsqueezed)->shape().value(), (Shape{2, 5, 4, 1}));
-  OpOperands cat = operands({ir::Type::list(ir::Type::tensor(std::nullopt)), i},
-                            {std::nullopt, IValue(int64_t{1})});
-  cat.listItems = {x, ir::Type::tensor(DType::Float32, Shape{2, 3, 4})};
-  EXPECT_EQ((*inferTensorType("aten::cat", cat))->shape().value(), (Shape{2, 8, 4}));
-  auto reshaped = inferTensorType(
-      "aten::reshape",
-      operands({x, ir::Type::list(i)},
-               {std::nullopt, IValue::list({IValue(int64_t{-1}), IValue(int64_t{8})})}));
-  EXPECT_EQ((*reshaped)->shape().value(), (Shape{5, 8}));
 }
 
 }  // namespace
