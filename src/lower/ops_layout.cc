@@ -1,7 +1,7 @@
 // Layout ops on static shapes: expand/expand_as and repeat (mil.tile), squeeze, narrow, t,
 // unflatten/view_as/reshape_as (reshape), flip and roll (gathers and concats of
-// slices), pixel_shuffle/unshuffle (reshape, transpose, reshape), tril/triu (select with a
-// constant mask), and the index-tensor ops index_select, gather and embedding.
+// slices), pixel_shuffle/unshuffle and channel_shuffle (reshape, transpose, reshape), tril/triu
+// (select with a constant mask), and the index-tensor ops index_select, gather and embedding.
 #include "lower/op_families.h"
 #include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_layout.h"
@@ -150,6 +150,26 @@ LoweringFn pixelShuffle(bool shuffle) {
   };
 }
 
+// channel_shuffle(x [N, C, ...], groups): channel g * (C / groups) + k moves to k * groups + g,
+// as reshape [N, groups, C / groups, ...], swap the two, reshape back (ShuffleNet's shuffle).
+void lowerChannelShuffle(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = ctx.get(node.input(0));
+  const Shape shape = knownShape(ctx, node, x);
+  if (shape.size() < 3) ctx.fail(node, "needs an input of rank >= 3 (torch's requirement)");
+  const int64_t groups = ctx.constantInt(node, 1);
+  if (groups <= 0 || shape[1] % groups != 0) {
+    ctx.fail(node, "groups " + std::to_string(groups) + " must divide the " +
+                       std::to_string(shape[1]) + " channels");
+  }
+  Shape grouped{shape[0], groups, shape[1] / groups};
+  grouped.insert(grouped.end(), shape.begin() + 2, shape.end());
+  std::vector<int64_t> perm(grouped.size());
+  for (size_t i = 0; i < perm.size(); ++i) perm[i] = static_cast<int64_t>(i);
+  std::swap(perm[1], perm[2]);
+  ir::Value* swapped = transposeBy(ctx, reshapeTo(ctx, x, grouped), perm);
+  ctx.bind(node.output(), reshapeTo(ctx, swapped, shape));
+}
+
 // tril/triu(self, diagonal): keeps j - i <= k (tril) or j - i >= k (triu) of the last two axes.
 LoweringFn triangle(bool lower) {
   return [lower](LoweringContext& ctx, const ir::Node& node) {
@@ -222,6 +242,8 @@ void registerLayoutOps(LoweringTable& table) {
   table["aten::roll"] = lowerRoll;
   table["aten::pixel_shuffle"] = pixelShuffle(true);
   table["aten::pixel_unshuffle"] = pixelShuffle(false);
+  table["aten::channel_shuffle"] = lowerChannelShuffle;
+  table["aten::native_channel_shuffle"] = lowerChannelShuffle;
   table["aten::tril"] = triangle(true);
   table["aten::triu"] = triangle(false);
   table["aten::index_select"] = lowerIndexSelect;
@@ -233,7 +255,8 @@ void registerLayoutOps(LoweringTable& table) {
   for (const char* name : {"aten::expand_as", "aten::view_as", "aten::reshape_as"}) {
     table.setShapeRule(name, passes::rules::shapeOfSecond());
   }
-  for (const char* name : {"aten::flip", "aten::roll", "aten::tril", "aten::triu"}) {
+  for (const char* name : {"aten::flip", "aten::roll", "aten::tril", "aten::triu",
+                           "aten::channel_shuffle", "aten::native_channel_shuffle"}) {
     table.setShapeRule(name, passes::rules::sameAsTensorInput());
   }
   table.setShapeRule("aten::expand", passes::rules::expanded());
