@@ -58,7 +58,7 @@ void registerConversionOps(LoweringTable& table) {
   table["aten::min"] = extremum("reduce_min", "minimum");
 
   // Result types (aten_op_table.h).
-  for (const char* name : {"aten::contiguous", "aten::clone", "aten::detach"}) {
+  for (const char* name : {"aten::contiguous", "aten::clone", "aten::detach", "aten::alias"}) {
     table.setShapeRule(name, passes::rules::sameAsInput());
   }
   table.setShapeRule("aten::to", passes::rules::converted());

@@ -31,5 +31,31 @@ TEST(OpTableSchemas, EveryRowHasALoweringOrAShapeRule) {
   }
 }
 
+// A lowered op whose every overload returns tensors needs a rule: the schema's declared type has
+// no shape, and a lowering refuses a result of unknown shape. (Ops with number overloads, like
+// aten::add on ints, are folded or lowered as numbers and are not checked here.)
+TEST(OpTableSchemas, EveryLoweredTensorOpHasAResultRule) {
+  // The compiler folds NumToTensor of compile-time numbers; its run-time form is refused later.
+  const std::set<std::string> exempt = {"prim::NumToTensor"};
+  const auto& schemas = schema::SchemaRegistry::instance();
+  std::vector<std::string> missing;
+  for (const auto& [name, op] : lower::atenOps().rows()) {
+    if (!op.lowering || op.shapeRule || exempt.count(name)) continue;
+    auto returnsOnlyTensors = [&] {
+      size_t tensors = 0;
+      for (const schema::Schema* overload : schemas.lookup(name)) {
+        for (const auto& result : overload->returns) {
+          if (!result.type->isTensor()) return false;
+          ++tensors;
+        }
+      }
+      return tensors > 0;
+    };
+    if (returnsOnlyTensors()) missing.push_back(name);
+  }
+  EXPECT_TRUE(missing.empty()) << "lowered without a result rule: "
+                               << ::testing::PrintToString(missing);
+}
+
 }  // namespace
 }  // namespace ts2coreml::torchscript
