@@ -4,7 +4,8 @@
     NAME/in<i>.npy       forward input i
     NAME/out<j>.npy      torch's output j (outputs flattened: tuple items, dict values in order)
     NAME/spec.json       {"inputs": ["1x3x64x64:float32", ...], "outputs": [path names],
-                          "how": "script"|"trace", "versions": {...}}
+                          "how": "script"|"trace", "versions": {...},
+                          "fp64_spread": [per output: max |torch fp32 - torch fp64|] or null}
     NAME/torch_error.txt when torch itself could not build, run or save the model (one line);
                          such a model is listed, not converted
     NAME/complete        written last: the folder is whole
@@ -35,7 +36,30 @@ def flatten(value, path, items):
     return items
 
 
-def save_case(out_dir, module, inputs, outputs, how, versions):
+def float64_spread(model, inputs, outputs):
+    """Per output, how far float32 rounding alone moves torch's result: the largest difference
+    between `outputs` and the eager `model` run in float64. Random batch-norm statistics can make
+    a deep network chaotic; where this spread exceeds the tolerance, a comparison with torch's
+    float32 output says nothing about the converter (runner.compare reports it). None when the
+    model does not run in float64."""
+    import copy
+
+    import torch
+
+    try:
+        wide = copy.deepcopy(model).double()
+        with torch.no_grad():
+            result = wide(*[t.double() if t.is_floating_point() else t for t in inputs])
+        narrow_items, wide_items = flatten(outputs, "", []), flatten(result, "", [])
+        if [n for n, _ in narrow_items] != [n for n, _ in wide_items]:
+            return None
+        return [float((a.double() - b.double()).abs().max()) if a.numel() else 0.0
+                for (_, a), (_, b) in zip(narrow_items, wide_items)]
+    except Exception:  # noqa: BLE001 - a model with float32 baked in: no spread, plain comparison
+        return None
+
+
+def save_case(out_dir, module, inputs, outputs, how, versions, spread=None):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     module.save(str(out_dir / "model.pt"))
@@ -48,7 +72,8 @@ def save_case(out_dir, module, inputs, outputs, how, versions):
     for j, (name, tensor) in enumerate(flatten(outputs, "", [])):
         np.save(out_dir / f"out{j}.npy", tensor.detach().float().numpy())
         names.append(name)
-    spec = {"inputs": specs, "outputs": names, "how": how, "versions": versions}
+    spec = {"inputs": specs, "outputs": names, "how": how, "versions": versions,
+            "fp64_spread": spread}
     (out_dir / "spec.json").write_text(json.dumps(spec, indent=1) + "\n")
 
 

@@ -181,7 +181,8 @@ def build(name, out_dir):
         outputs = traced(*inputs)
     archive_io.save_case(out_dir, traced, inputs, outputs, how="trace",
                          versions={"torch": torch.__version__,
-                                   "transformers": transformers.__version__})
+                                   "transformers": transformers.__version__},
+                         spread=archive_io.float64_spread(model, inputs, outputs))
 
 
 def main(argv):

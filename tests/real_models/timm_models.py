@@ -83,7 +83,8 @@ def build(name, out_dir):
         scripted = torch.jit.script(model)
         outputs = scripted(x)
     archive_io.save_case(out_dir, scripted, [x], outputs, how="script",
-                         versions={"torch": torch.__version__, "timm": timm.__version__})
+                         versions={"torch": torch.__version__, "timm": timm.__version__},
+                         spread=archive_io.float64_spread(model, [x], outputs))
 
 
 def main(argv):
