@@ -1,5 +1,6 @@
 // zeros/ones/full/empty and their _like forms -> mil.fill of the (static) result shape, cast to
-// the result dtype (fill makes fp32; the neural-network fill layer has no other type).
+// the result dtype (fill makes fp32; the neural-network fill layer has no other type); arange
+// and eye of constant sizes -> constants.
 #include "lower/op_families.h"
 #include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_creation.h"
@@ -60,6 +61,46 @@ void lowerArange(LoweringContext& ctx, const ir::Node& node) {
   ctx.bind(node.output(), ctx.builder().constTensor(values.to(*type->dtype())));
 }
 
+// eye(n, dtype, ...) / eye.m(n, m, dtype, ...): the sizes come first, the dtype after them.
+size_t eyeSizeCount(size_t operands) {
+  return operands >= 6 ? 2 : 1;
+}
+
+std::optional<ir::TypePtr> eyeType(const passes::OpOperands& ops, size_t) {
+  const size_t sizes = eyeSizeCount(ops.types.size());
+  Shape shape;
+  for (size_t i = 0; i < sizes; ++i) {
+    if (i >= ops.constants.size() || !ops.constants[i] || !ops.constants[i]->isInt())
+      return std::nullopt;
+    shape.push_back(ops.constants[i]->toInt());
+  }
+  if (sizes == 1) shape.push_back(shape[0]);
+  std::optional<DType> dtype = DType::Float32;
+  const auto& code = sizes < ops.constants.size() ? ops.constants[sizes] : std::nullopt;
+  if (code && code->isInt()) dtype = dtypeFromTorchScalarType(code->toInt());
+  return ir::Type::tensor(dtype, shape);
+}
+
+// An identity matrix of constant sizes: row index == column index, from two index vectors
+// (n + m constants, not n * m). Constant evaluation (api/mil_constant_evaluation.cc) makes it one
+// constant up to its size limit; a larger one is computed when the model runs.
+void lowerEye(LoweringContext& ctx, const ir::Node& node) {
+  ir::TypePtr type = milTypeOf(node.output()->type());
+  if (!type->shape() || !type->dtype()) ctx.fail(node, "the sizes must be constants");
+  const Shape& shape = *type->shape();
+  if (shape[0] < 0 || shape[1] < 0) ctx.fail(node, "the sizes must not be negative");
+  auto indices = [](int64_t count, Shape layout) {
+    Tensor values(DType::Int32, std::move(layout));
+    for (int64_t i = 0; i < count; ++i) values.mutableData<int32_t>()[i] = static_cast<int32_t>(i);
+    return values;
+  };
+  auto& b = ctx.builder();
+  ir::Value* rows = b.constTensor(indices(shape[0], {shape[0], 1}));
+  ir::Value* cols = b.constTensor(indices(shape[1], {1, shape[1]}));
+  ir::Value* diagonal = b.op1("equal", {{"x", rows}, {"y", cols}}, milTensor(DType::Bool, shape));
+  ctx.bind(node.output(), castTo(ctx, diagonal, *type->dtype()));
+}
+
 }  // namespace
 
 void registerCreationOps(LoweringTable& table) {
@@ -77,6 +118,7 @@ void registerCreationOps(LoweringTable& table) {
   table["aten::new_full"] = fillWith(std::nullopt, 2);
   table["aten::fill"] = fillWith(std::nullopt, 1);  // fill_(self, value), made functional
   table["aten::arange"] = lowerArange;
+  table["aten::eye"] = lowerEye;
 
   // Result types (aten_op_table.h).
   for (const char* name : {"aten::zeros", "aten::ones", "aten::empty"}) {
@@ -93,6 +135,7 @@ void registerCreationOps(LoweringTable& table) {
     table.setShapeRule(name, passes::rules::newSized(2));
   }
   table.setShapeRule("aten::new_full", passes::rules::newSized(3));
+  table.setShapeRule("aten::eye", eyeType);
 }
 
 }  // namespace ts2coreml::lower

@@ -407,6 +407,10 @@ case("aten::pad", "F.pad(x, (2, 1), mode='circular')", "x:randn:1x2x5", id="pad-
      trace="only")
 
 # --- creation, conversion, identity ----------------------------------------------------------------
+case("aten::eye", "x * torch.eye(4)", "x:randn:2x4x4")
+case("aten::eye", "x + torch.eye(3, 4, dtype=torch.int64)", "x:int:3x4", id="eye-rect-int")
+case("aten::eye", "x * torch.eye(x.size(-1), x.size(-1), dtype=x.dtype)", "x:randn:2x5x5",
+     id="eye-sizes-of-input")
 case("aten::arange", "x + torch.arange(4)", "x:randn:2x3x4")
 case("aten::arange", "x * torch.arange(1, 2, 0.25)", id="arange-float-step")
 case("aten::zeros", "x + torch.zeros(3, 4)")
