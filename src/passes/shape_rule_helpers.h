@@ -100,4 +100,16 @@ inline std::optional<Shape> broadcastAll(const OpOperands& ops, std::vector<size
   return out;
 }
 
+// A rule for an op whose first operand must be a tensor of known shape: `rule(ops, input, shape)`
+// with a copy of the shape to edit. Any other first operand gives no type (inferTensorType's
+// fallback then applies).
+template <typename Rule>
+ShapeRule whenShaped(Rule rule) {
+  return [rule = std::move(rule)](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
+    const ir::TypePtr& input = ops.types.at(0);
+    if (!input->isTensor() || !input->shape()) return std::nullopt;
+    return rule(ops, input, *input->shape());
+  };
+}
+
 }  // namespace ts2coreml::passes::rules

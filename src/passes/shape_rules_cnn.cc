@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "passes/shape_rule_helpers.h"
+
 namespace ts2coreml::passes::rules {
 
 namespace {
@@ -91,12 +93,6 @@ std::optional<ir::TypePtr> windows(bool im2col, const ir::TypePtr& input, const 
   return ir::Type::tensor(input->dtype(), out);
 }
 
-// The rules below (not pooling) take a tensor of known shape first.
-const ir::TypePtr* shapedInput(const OpOperands& ops) {
-  const auto& input = ops.types.at(0);
-  return input->isTensor() && input->shape() ? &input : nullptr;
-}
-
 }  // namespace
 
 ShapeRule pooling(bool isMax) {
@@ -111,36 +107,30 @@ ShapeRule sameAsTensorInput() {
 }
 
 ShapeRule slidingWindows(bool im2col) {
-  return [im2col](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* input = shapedInput(ops);
-    if (!input) return std::nullopt;
-    return windows(im2col, *input, ops);
-  };
+  return whenShaped([im2col](const OpOperands& ops, const ir::TypePtr& input, const Shape&) {
+    return windows(im2col, input, ops);
+  });
 }
 
 ShapeRule adaptivePooling() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* input = shapedInput(ops);
-    if (!input) return std::nullopt;
-    Shape shape = *(*input)->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     auto size = ints(ops, 1, 2);
     if (!size || shape.size() < 3) return std::nullopt;
     shape[shape.size() - 2] = (*size)[0];
     shape[shape.size() - 1] = (*size)[1];
-    return ir::Type::tensor((*input)->dtype(), shape);
-  };
+    return ir::Type::tensor(input->dtype(), shape);
+  });
 }
 
 ShapeRule upsampling() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* input = shapedInput(ops);
-    if (!input) return std::nullopt;
-    Shape shape = *(*input)->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     if (shape.size() != 4) return std::nullopt;
     if (auto size = ints(ops, 1, 2)) {
       shape[2] = (*size)[0];
       shape[3] = (*size)[1];
-      return ir::Type::tensor((*input)->dtype(), shape);
+      return ir::Type::tensor(input->dtype(), shape);
     }
     // .vec with scale_factors (the last input): floor(size * scale).
     const auto& scales = ops.constants.back();
@@ -150,29 +140,27 @@ ShapeRule upsampling() {
       shape[2 + i] = static_cast<int64_t>(
           std::floor(static_cast<double>(shape[2 + i]) * scales->items()[i].toNumber()));
     }
-    return ir::Type::tensor((*input)->dtype(), shape);
-  };
+    return ir::Type::tensor(input->dtype(), shape);
+  });
 }
 
 ShapeRule flatten() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* input = shapedInput(ops);
-    if (!input) return std::nullopt;
-    const Shape& shape = *(*input)->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     int64_t rank = static_cast<int64_t>(shape.size());
     auto start = ints(ops, 1, 1), end = ints(ops, 2, 1);
     if (!start || !end) return std::nullopt;
     int64_t s = (*start)[0] < 0 ? (*start)[0] + rank : (*start)[0];
     int64_t e = (*end)[0] < 0 ? (*end)[0] + rank : (*end)[0];
-    if (rank == 0) return ir::Type::tensor((*input)->dtype(), Shape{1});
+    if (rank == 0) return ir::Type::tensor(input->dtype(), Shape{1});
     if (s < 0 || e >= rank || s > e) return std::nullopt;
     Shape out(shape.begin(), shape.begin() + s);
     int64_t merged = 1;
     for (int64_t d = s; d <= e; ++d) merged = (merged < 0 || shape[d] < 0) ? -1 : merged * shape[d];
     out.push_back(merged);
     out.insert(out.end(), shape.begin() + e + 1, shape.end());
-    return ir::Type::tensor((*input)->dtype(), out);
-  };
+    return ir::Type::tensor(input->dtype(), out);
+  });
 }
 
 }  // namespace ts2coreml::passes::rules

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "passes/shape_inference.h"
+#include "passes/shape_rule_helpers.h"
 
 namespace ts2coreml::passes::rules {
 
@@ -13,14 +13,6 @@ std::optional<int64_t> constantInt(const OpOperands& ops, size_t i) {
   if (i >= ops.constants.size() || !ops.constants[i] || !ops.constants[i]->isInt())
     return std::nullopt;
   return ops.constants[i]->toInt();
-}
-
-// `dim` counted from the end when negative, for a tensor of `rank` dims; nullopt if out of range.
-std::optional<size_t> normalizeDim(int64_t dim, size_t rank) {
-  int64_t r = static_cast<int64_t>(rank);
-  if (dim < 0) dim += r;
-  if (dim < 0 || dim >= r) return std::nullopt;
-  return static_cast<size_t>(dim);
 }
 
 // cat/stack take a Tensor[] whose element types the list type carries only as "Tensor"; the
@@ -82,13 +74,6 @@ std::optional<ir::TypePtr> advancedIndex(const ir::TypePtr& input, const OpOpera
   return ir::Type::tensor(input->dtype(), out);
 }
 
-// The rules below need the input's shape; without it the caller's fallback gives the input's
-// dtype (shape_inference.cc).
-const ir::TypePtr* shapedTensorInput(const OpOperands& ops) {
-  const ir::TypePtr& input = ops.types.at(0);
-  return input->isTensor() && input->shape() ? &input : nullptr;
-}
-
 }  // namespace
 
 ShapeRule concatenated() {
@@ -100,51 +85,40 @@ ShapeRule stacked() {
 }
 
 ShapeRule advancedIndexing() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    return advancedIndex(*shaped, ops);
-  };
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input, const Shape&) {
+    return advancedIndex(input, ops);
+  });
 }
 
 ShapeRule unsqueezed() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     auto dim = constantInt(ops, 1);
     if (!dim) return std::nullopt;
     auto axis = normalizeDim(*dim, shape.size() + 1);
     if (!axis) return std::nullopt;
     shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*axis), 1);
     return ir::Type::tensor(input->dtype(), shape);
-  };
+  });
 }
 
 ShapeRule transposed() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     auto a = constantInt(ops, 1), b = constantInt(ops, 2);
     if (!a || !b) return std::nullopt;
     auto x = normalizeDim(*a, shape.size()), y = normalizeDim(*b, shape.size());
     if (!x || !y) return std::nullopt;
     std::swap(shape[*x], shape[*y]);
     return ir::Type::tensor(input->dtype(), shape);
-  };
+  });
 }
 
 ShapeRule permuted() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     if (!(ops.constants.size() > 1 && ops.constants[1] && ops.constants[1]->isList()))
       return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
     Shape out;
     for (const IValue& d : ops.constants[1]->items()) {
       auto axis = d.isInt() ? normalizeDim(d.toInt(), shape.size()) : std::nullopt;
@@ -152,15 +126,12 @@ ShapeRule permuted() {
       out.push_back(shape[*axis]);
     }
     return ir::Type::tensor(input->dtype(), out);
-  };
+  });
 }
 
 ShapeRule movedDim() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     auto from = constantInt(ops, 1), to = constantInt(ops, 2);
     if (!from || !to) return std::nullopt;
     auto source = normalizeDim(*from, shape.size()), target = normalizeDim(*to, shape.size());
@@ -169,17 +140,14 @@ ShapeRule movedDim() {
     shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(*source));
     shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*target), moved);
     return ir::Type::tensor(input->dtype(), shape);
-  };
+  });
 }
 
 ShapeRule reshaped() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     if (!(ops.constants.size() > 1 && ops.constants[1] && ops.constants[1]->isList()))
       return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
     Shape target;
     int64_t inferred = -1, known = 1;
     for (const IValue& item : ops.constants[1]->items()) {
@@ -196,31 +164,25 @@ ShapeRule reshaped() {
     if (inferred >= 0 && totalKnown && known > 0)
       target[static_cast<size_t>(inferred)] = total / known;
     return ir::Type::tensor(input->dtype(), target);
-  };
+  });
 }
 
 ShapeRule selected() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     auto dim = constantInt(ops, 1);
     if (!dim) return std::nullopt;
     auto axis = normalizeDim(*dim, shape.size());
     if (!axis) return std::nullopt;
     shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(*axis));
     return ir::Type::tensor(input->dtype(), shape);
-  };
+  });
 }
 
 ShapeRule sliced() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     if (ops.types.size() < 2) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
     auto dim = constantInt(ops, 1);
     if (!dim) return std::nullopt;
     auto axis = normalizeDim(*dim, shape.size());
@@ -245,7 +207,7 @@ ShapeRule sliced() {
     int64_t b = clampIndex(*start), e = clampIndex(*end);
     shape[*axis] = e > b ? (e - b + *step - 1) / *step : 0;
     return ir::Type::tensor(input->dtype(), shape);
-  };
+  });
 }
 
 }  // namespace ts2coreml::passes::rules

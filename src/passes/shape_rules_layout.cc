@@ -131,12 +131,6 @@ std::optional<ir::TypePtr> pool1dType(const OpOperands& ops, bool isMax) {
   return ir::Type::tensor(ops.types[0]->dtype(), out);
 }
 
-// The rules below that need the input's shape take this first.
-const ir::TypePtr* shapedTensorInput(const OpOperands& ops) {
-  const ir::TypePtr& input = ops.types.at(0);
-  return input->isTensor() && input->shape() ? &input : nullptr;
-}
-
 }  // namespace
 
 ShapeRule arange() {
@@ -184,48 +178,36 @@ ShapeRule shapeOfSecond() {
 }
 
 ShapeRule repeat() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     auto reps = intsAt(ops, 1);
     if (!reps || reps->size() < shape.size()) return std::nullopt;
     Shape out(reps->size() - shape.size(), 1);
     out.insert(out.end(), shape.begin(), shape.end());
     for (size_t i = 0; i < out.size(); ++i) out[i] *= (*reps)[i];
     return ir::Type::tensor(input->dtype(), out);
-  };
+  });
 }
 
 ShapeRule transposed2d() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
-    if (shape.size() == 2) std::swap(shape[0], shape[1]);
-    return ir::Type::tensor(input->dtype(), shape);
-  };
+  return whenShaped(
+      [](const OpOperands&, const ir::TypePtr& input, Shape shape) -> std::optional<ir::TypePtr> {
+        if (shape.size() == 2) std::swap(shape[0], shape[1]);
+        return ir::Type::tensor(input->dtype(), shape);
+      });
 }
 
 ShapeRule reversedDims() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
-    std::reverse(shape.begin(), shape.end());
-    return ir::Type::tensor(input->dtype(), shape);
-  };
+  return whenShaped(
+      [](const OpOperands&, const ir::TypePtr& input, Shape shape) -> std::optional<ir::TypePtr> {
+        std::reverse(shape.begin(), shape.end());
+        return ir::Type::tensor(input->dtype(), shape);
+      });
 }
 
 ShapeRule windowsAlongDim() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     // unfold(self, dimension, size, step): windows as a new last dim
     auto dim = intAt(ops, 1), size = intAt(ops, 2), step = intAt(ops, 3);
     if (!dim || !size || !step || *step <= 0) return std::nullopt;
@@ -234,30 +216,24 @@ ShapeRule windowsAlongDim() {
     shape[*axis] = (shape[*axis] - *size) / *step + 1;
     shape.push_back(*size);
     return ir::Type::tensor(input->dtype(), shape);
-  };
+  });
 }
 
 ShapeRule narrowed() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     auto dim = intAt(ops, 1), length = intAt(ops, 3);
     if (!dim || !length) return std::nullopt;
     auto axis = normalizeDim(*dim, shape.size());
     if (!axis) return std::nullopt;
     shape[*axis] = *length;
     return ir::Type::tensor(input->dtype(), shape);
-  };
+  });
 }
 
 ShapeRule unflattened() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     auto dim = intAt(ops, 1);
     auto sizes = intsAt(ops, 2);
     if (!dim || !sizes) return std::nullopt;
@@ -276,15 +252,12 @@ ShapeRule unflattened() {
     shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(*axis));
     shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*axis), parts.begin(), parts.end());
     return ir::Type::tensor(input->dtype(), shape);
-  };
+  });
 }
 
 ShapeRule pixelShuffle(bool shuffle) {
-  return [shuffle](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
+  return whenShaped([shuffle](const OpOperands& ops, const ir::TypePtr& input,
+                              Shape shape) -> std::optional<ir::TypePtr> {
     auto factor = intAt(ops, 1);
     if (!factor || shape.size() < 3) return std::nullopt;
     int64_t r = *factor, n = static_cast<int64_t>(shape.size());
@@ -298,15 +271,12 @@ ShapeRule pixelShuffle(bool shuffle) {
       shape[n - 1] /= r;
     }
     return ir::Type::tensor(input->dtype(), shape);
-  };
+  });
 }
 
 ShapeRule indexSelect() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     auto dim = intAt(ops, 1);
     auto index = shapeAt(ops, 2);
     if (!dim || !index) return std::nullopt;
@@ -314,15 +284,12 @@ ShapeRule indexSelect() {
     if (!axis) return std::nullopt;
     shape[*axis] = index->empty() ? 1 : (*index)[0];
     return ir::Type::tensor(input->dtype(), shape);
-  };
+  });
 }
 
 ShapeRule indexByOneTensor() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     // One index tensor after leading Nones: its shape replaces the indexed axis.
     std::optional<size_t> axis;
     Shape index;
@@ -337,15 +304,12 @@ ShapeRule indexByOneTensor() {
     shape.erase(shape.begin() + static_cast<std::ptrdiff_t>(*axis));
     shape.insert(shape.begin() + static_cast<std::ptrdiff_t>(*axis), index.begin(), index.end());
     return ir::Type::tensor(input->dtype(), shape);
-  };
+  });
 }
 
 ShapeRule repeatInterleave() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     const auto& repeats = constantAt(ops, 1);
     int64_t r = 0;
     if (repeats && repeats->isInt()) {
@@ -361,15 +325,12 @@ ShapeRule repeatInterleave() {
     if (!axis) return std::nullopt;
     shape[*axis] *= r;
     return ir::Type::tensor(input->dtype(), shape);
-  };
+  });
 }
 
 ShapeRule cosineSimilarity() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     auto other = shapeAt(ops, 1);
     auto dim = intAt(ops, 2);
     if (!other || !dim) return std::nullopt;
@@ -379,64 +340,52 @@ ShapeRule cosineSimilarity() {
     if (!axis) return std::nullopt;
     joint->erase(joint->begin() + static_cast<std::ptrdiff_t>(*axis));
     return ir::Type::tensor(input->dtype(), *joint);
-  };
+  });
 }
 
 ShapeRule gathered() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       const Shape&) -> std::optional<ir::TypePtr> {
     auto index = shapeAt(ops, 2);
     if (!index) return std::nullopt;
     return ir::Type::tensor(input->dtype(), *index);
-  };
+  });
 }
 
 ShapeRule adaptiveAvgPool1d() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    const ir::TypePtr& input = *shaped;
-    Shape shape = *input->shape();
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       Shape shape) -> std::optional<ir::TypePtr> {
     auto size = intsAt(ops, 1);
     if (!size || size->size() != 1 || shape.empty()) return std::nullopt;
     shape.back() = (*size)[0];
     return ir::Type::tensor(input->dtype(), shape);
-  };
+  });
 }
 
 ShapeRule expanded() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input,
+                       const Shape&) -> std::optional<ir::TypePtr> {
     auto size = intsAt(ops, 1);
-    return size ? expandType(*shaped, *size) : std::nullopt;
-  };
+    return size ? expandType(input, *size) : std::nullopt;
+  });
 }
 
 ShapeRule squeezed() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    return squeezeType(*shaped, ops);
-  };
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input, const Shape&) {
+    return squeezeType(input, ops);
+  });
 }
 
 ShapeRule padded() {
-  return [](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    const ir::TypePtr* shaped = shapedTensorInput(ops);
-    if (!shaped) return std::nullopt;
-    return paddedType(*shaped, ops);
-  };
+  return whenShaped([](const OpOperands& ops, const ir::TypePtr& input, const Shape&) {
+    return paddedType(input, ops);
+  });
 }
 
 ShapeRule pooling1d(bool isMax) {
-  return [isMax](const OpOperands& ops, size_t) -> std::optional<ir::TypePtr> {
-    if (!shapedTensorInput(ops)) return std::nullopt;
+  return whenShaped([isMax](const OpOperands& ops, const ir::TypePtr&, const Shape&) {
     return pool1dType(ops, isMax);
-  };
+  });
 }
 
 }  // namespace ts2coreml::passes::rules
