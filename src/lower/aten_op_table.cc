@@ -16,6 +16,12 @@ void AtenOpTable::setShapeRule(const std::string& name, passes::ShapeRule rule) 
   slot = std::move(rule);
 }
 
+void AtenOpTable::setFold(const std::string& name, passes::FoldFn fold) {
+  passes::FoldFn& slot = rows_[name].fold;
+  if (slot) throw Error("op table: " + name + " has two folds");
+  slot = std::move(fold);
+}
+
 const AtenOp* AtenOpTable::find(const std::string& name) const {
   auto it = rows_.find(name);
   return it == rows_.end() ? nullptr : &it->second;
@@ -29,6 +35,11 @@ const LoweringFn* loweringOf(const std::string& name) {
 const passes::ShapeRule* shapeRuleOf(const std::string& name) {
   const AtenOp* row = atenOps().find(name);
   return row && row->shapeRule ? &row->shapeRule : nullptr;
+}
+
+const passes::FoldFn* foldOf(const std::string& name) {
+  const AtenOp* row = atenOps().find(name);
+  return row && row->fold ? &row->fold : nullptr;
 }
 
 std::optional<ir::TypePtr> inferResultType(const std::string& kind,

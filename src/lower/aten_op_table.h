@@ -1,9 +1,10 @@
 // The torch-level op table: one row per op (aten::*, prim::*) holding what the converter knows
-// about it: how it lowers to MIL and the types of its results. Each op family file
+// about it: how it lowers to MIL, the types of its results, and its evaluation on values known at
+// conversion time. Each op family file
 // (lower/ops_<family>.cc) declares its rows, so adding an op that lowers to existing MIL ops
 // touches that one file (plus its op case in tests/e2e/op_cases.py).
 //
-// The compiler reads the shape rules while it emits torch-level IR (a known shape lets
+// The compiler reads the shape rules and folds while it emits torch-level IR (a known shape lets
 // `x.size(1)` and shape-dependent `if`s fold), so this table sits below the compiler: the
 // torchscript library links this one, never the other way round.
 #pragma once
@@ -14,6 +15,7 @@
 
 #include "lower/lowering.h"
 #include "passes/shape_inference.h"
+#include "passes/static_eval.h"
 
 namespace ts2coreml::lower {
 
@@ -24,6 +26,9 @@ struct AtenOp {
   // passes/shape_rules*.h, or one written in the family file); null when the schema's declared
   // types are all there is.
   passes::ShapeRule shapeRule;
+  // Its evaluation when every operand is known at conversion time (Python semantics of numbers,
+  // strings and containers: passes/static_eval.h); null when none.
+  passes::FoldFn fold;
 };
 
 class AtenOpTable {
@@ -35,6 +40,8 @@ class AtenOpTable {
   const LoweringFn& lowering(const std::string& name) const;
   // Declares the result-type rule of a row. One rule per op: a second one throws.
   void setShapeRule(const std::string& name, passes::ShapeRule rule);
+  // Declares the compile-time evaluation of a row; a second one throws.
+  void setFold(const std::string& name, passes::FoldFn fold);
 
   // The row of `name`, or null.
   const AtenOp* find(const std::string& name) const;
@@ -51,6 +58,8 @@ const AtenOpTable& atenOps();
 const LoweringFn* loweringOf(const std::string& name);
 // The row's shape rule, or null when `name` has none.
 const passes::ShapeRule* shapeRuleOf(const std::string& name);
+// The row's fold, or null when `name` has none.
+const passes::FoldFn* foldOf(const std::string& name);
 // The refined type of result `index` of `kind` (passes::inferTensorType with the row's rule).
 std::optional<ir::TypePtr> inferResultType(const std::string& kind,
                                            const passes::OpOperands& operands, size_t index = 0);

@@ -1,6 +1,7 @@
 // Elementwise activations: one MIL op each, same type as the input.
 #include "lower/op_families.h"
 #include "passes/shape_rules.h"
+#include "passes/static_eval.h"
 
 namespace ts2coreml::lower {
 
@@ -38,6 +39,17 @@ void registerActivationOps(LoweringTable& table) {
         "aten::sin", "aten::cos", "aten::erf", "aten::sign", "aten::silu"}) {
     table.setShapeRule(name, passes::rules::sameAsInput());
   }
+
+  // Evaluation on compile-time values (aten_op_table.h).
+  table.setFold("aten::neg", passes::folds::negation());
+  table.setFold("aten::floor", passes::folds::rounding(false));
+  table.setFold("aten::ceil", passes::folds::rounding(true));
+  table.setFold("aten::sqrt", passes::folds::math(passes::folds::MathFunction::Sqrt));
+  table.setFold("aten::exp", passes::folds::math(passes::folds::MathFunction::Exp));
+  table.setFold("aten::sin", passes::folds::math(passes::folds::MathFunction::Sin));
+  table.setFold("aten::cos", passes::folds::math(passes::folds::MathFunction::Cos));
+  table.setFold("aten::tanh", passes::folds::math(passes::folds::MathFunction::Tanh));
+  table.setFold("aten::log", passes::folds::logarithm());
 }
 
 }  // namespace ts2coreml::lower

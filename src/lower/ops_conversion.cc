@@ -3,6 +3,7 @@
 #include "lower/op_families.h"
 #include "passes/shape_rules.h"
 #include "passes/shape_rules_conversion.h"
+#include "passes/static_eval.h"
 
 namespace ts2coreml::lower {
 
@@ -63,6 +64,9 @@ void registerConversionOps(LoweringTable& table) {
   }
   table.setShapeRule("aten::to", passes::rules::converted());
   table.setShapeRule("aten::type_as", passes::rules::converted());
+
+  // Evaluation on compile-time values (aten_op_table.h).
+  table.setFold("aten::__not__", passes::folds::logicalNot());
 }
 
 }  // namespace ts2coreml::lower

@@ -2,6 +2,7 @@
 #include "lower/op_families.h"
 #include "passes/shape_rules.h"
 #include "passes/shape_rules_math.h"
+#include "passes/static_eval.h"
 
 namespace ts2coreml::lower {
 
@@ -160,6 +161,30 @@ void registerElementwiseOps(LoweringTable& table) {
   }
   table.setShapeRule("aten::pow",
                      passes::rules::broadcastBinary(passes::rules::BinaryResult::Power));
+
+  // Evaluation on compile-time values (aten_op_table.h).
+  table.setFold("aten::add", passes::folds::addition());
+  table.setFold("aten::sub", passes::folds::arithmetic(passes::folds::Arithmetic::Subtract));
+  table.setFold("aten::mul", passes::folds::arithmetic(passes::folds::Arithmetic::Multiply));
+  table.setFold("aten::div", passes::folds::arithmetic(passes::folds::Arithmetic::TrueDivide));
+  table.setFold("aten::floordiv",
+                passes::folds::arithmetic(passes::folds::Arithmetic::FloorDivide));
+  table.setFold("aten::remainder", passes::folds::arithmetic(passes::folds::Arithmetic::Remainder));
+  table.setFold("aten::pow", passes::folds::arithmetic(passes::folds::Arithmetic::Power));
+  table.setFold("aten::lt", passes::folds::ordering(passes::folds::Ordering::Less));
+  table.setFold("aten::le", passes::folds::ordering(passes::folds::Ordering::LessEqual));
+  table.setFold("aten::gt", passes::folds::ordering(passes::folds::Ordering::Greater));
+  table.setFold("aten::ge", passes::folds::ordering(passes::folds::Ordering::GreaterEqual));
+  table.setFold("aten::eq", passes::folds::equality(false));
+  table.setFold("aten::ne", passes::folds::equality(true));
+  table.setFold("aten::__and__", passes::folds::bitwise(true));
+  table.setFold("aten::__or__", passes::folds::bitwise(false));
+  for (const char* name : {"aten::min", "prim::min"}) {
+    table.setFold(name, passes::folds::extremum(false));
+  }
+  for (const char* name : {"aten::max", "prim::max"}) {
+    table.setFold(name, passes::folds::extremum(true));
+  }
 }
 
 }  // namespace ts2coreml::lower

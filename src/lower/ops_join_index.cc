@@ -5,6 +5,7 @@
 
 #include "lower/op_families.h"
 #include "passes/shape_rules_indexing.h"
+#include "passes/static_eval.h"
 
 namespace ts2coreml::lower {
 
@@ -226,6 +227,9 @@ void registerJoinIndexOps(LoweringTable& table) {
   }
   table.setShapeRule("aten::select", passes::rules::selected());
   table.setShapeRule("aten::slice", passes::rules::sliced());
+
+  // Evaluation on compile-time values (aten_op_table.h).
+  table.setFold("prim::ListConstruct", passes::folds::listOf());
 }
 
 }  // namespace ts2coreml::lower

@@ -10,6 +10,7 @@
 #include "passes/shape_inference.h"
 #include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_math.h"
+#include "passes/static_eval.h"
 
 namespace ts2coreml::lower {
 
@@ -418,6 +419,11 @@ void registerMathOps(LoweringTable& table) {
     table.setShapeRule(name,
                        passes::rules::broadcastBinary(passes::rules::BinaryResult::FloatingPoint));
   }
+
+  // Evaluation on compile-time values (aten_op_table.h).
+  table.setFold("aten::log2", passes::folds::math(passes::folds::MathFunction::Log2));
+  table.setFold("aten::log10", passes::folds::math(passes::folds::MathFunction::Log10));
+  table.setFold("aten::fabs", passes::folds::math(passes::folds::MathFunction::Fabs));
 }
 
 }  // namespace ts2coreml::lower

@@ -2,6 +2,7 @@
 // dtype adjustments: item() of a one-element tensor, int(t), float(t), bool(t), NumToTensor.
 #include "lower/op_families.h"
 #include "passes/shape_rules_creation.h"
+#include "passes/static_eval.h"
 
 namespace ts2coreml::lower {
 
@@ -89,6 +90,17 @@ void registerScalarOps(LoweringTable& table) {
 
   // Result types (aten_op_table.h).
   table.setShapeRule("aten::tensor", passes::rules::scalarTensor());
+
+  // Evaluation on compile-time values (aten_op_table.h).
+  table.setFold("aten::__is__", passes::folds::identity(false));
+  table.setFold("aten::__isnot__", passes::folds::identity(true));
+  table.setFold("aten::Int", passes::folds::conversion(passes::folds::Conversion::Int));
+  table.setFold("aten::Float", passes::folds::conversion(passes::folds::Conversion::Float));
+  table.setFold("aten::Bool", passes::folds::conversion(passes::folds::Conversion::Bool));
+  table.setFold("aten::str", passes::folds::conversion(passes::folds::Conversion::Str));
+  table.setFold("aten::format", passes::folds::format());
+  table.setFold("aten::__range_length", passes::folds::rangeLength());
+  table.setFold("aten::__derive_index", passes::folds::derivedIndex());
 }
 
 }  // namespace ts2coreml::lower

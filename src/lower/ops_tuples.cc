@@ -2,6 +2,7 @@
 // flattened, so a graph output `(a, (b, c))` gives three Core ML outputs), TupleUnpack and
 // TupleIndex with a constant index pick them again.
 #include "lower/op_families.h"
+#include "passes/static_eval.h"
 
 namespace ts2coreml::lower {
 
@@ -48,6 +49,15 @@ void registerTupleOps(LoweringTable& table) {
   table["prim::TupleConstruct"] = lowerTupleConstruct;
   table["prim::TupleUnpack"] = lowerTupleUnpack;
   table["prim::TupleIndex"] = lowerTupleIndex;
+
+  // Evaluation on compile-time values (aten_op_table.h).
+  table.setFold("aten::len", passes::folds::length());
+  for (const char* name : {"aten::__getitem__", "prim::TupleIndex"}) {
+    table.setFold(name, passes::folds::item());
+  }
+  table.setFold("aten::__contains__", passes::folds::membership());
+  table.setFold("prim::TupleConstruct", passes::folds::tupleOf());
+  table.setFold("aten::list", passes::folds::listCopy());
 }
 
 }  // namespace ts2coreml::lower

@@ -15,7 +15,7 @@ namespace ts2coreml::passes {
 namespace {
 
 using Args = std::vector<IValue>;
-using Evaluator = std::function<std::optional<IValue>(const Args&)>;
+using Evaluator = FoldFn;
 
 bool isNumber(const IValue& v) {
   return v.isInt() || v.isDouble() || v.isBool();
@@ -48,7 +48,7 @@ int64_t floorMod(int64_t a, int64_t b) {
   return a - floorDiv(a, b) * b;
 }
 
-Evaluator arithmetic(std::function<int64_t(int64_t, int64_t)> onInts,
+Evaluator onNumbers(std::function<int64_t(int64_t, int64_t)> onInts,
                      std::function<double(double, double)> onDoubles) {
   return [=](const Args& a) -> std::optional<IValue> {
     if (!allNumbers(a, 2)) return std::nullopt;
@@ -57,7 +57,7 @@ Evaluator arithmetic(std::function<int64_t(int64_t, int64_t)> onInts,
   };
 }
 
-Evaluator comparison(std::function<bool(double, double)> onNumbers,
+Evaluator orderOf(std::function<bool(double, double)> onNumbers,
                      std::function<bool(const std::string&, const std::string&)> onStrings) {
   return [=](const Args& a) -> std::optional<IValue> {
     if (a.size() < 2) return std::nullopt;
@@ -76,8 +76,8 @@ Evaluator comparison(std::function<bool(double, double)> onNumbers,
 }
 
 // min(a, b) / max(a, b) of numbers, or min(list) / max(list) of a non-empty number list.
-Evaluator extremum(bool largest) {
-  auto pick = arithmetic(
+Evaluator extremumOf(bool largest) {
+  auto pick = onNumbers(
       [largest](int64_t x, int64_t y) { return largest ? std::max(x, y) : std::min(x, y); },
       [largest](double x, double y) { return largest ? std::max(x, y) : std::min(x, y); });
   return [pick](const Args& a) -> std::optional<IValue> {
@@ -151,189 +151,273 @@ std::string formatString(const Args& a) {
   return out;
 }
 
-const std::unordered_map<std::string, Evaluator>& evaluators() {
-  static const std::unordered_map<std::string, Evaluator> table = [] {
-    std::unordered_map<std::string, Evaluator> t;
-    t["aten::add"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.size() >= 2 && a[0].isString() && a[1].isString())
-        return IValue(a[0].toString() + a[1].toString());
-      if (a.size() >= 2 && a[0].isList() && a[1].isList()) {
-        std::vector<IValue> items = a[0].items();
-        items.insert(items.end(), a[1].items().begin(), a[1].items().end());
-        return IValue::list(items);
-      }
-      return arithmetic(std::plus<int64_t>(), std::plus<double>())(a);
-    };
-    t["aten::sub"] = arithmetic(std::minus<int64_t>(), std::minus<double>());
-    t["aten::mul"] = arithmetic(std::multiplies<int64_t>(), std::multiplies<double>());
-    t["aten::div"] = arithmetic(nullptr, [](double x, double y) { return x / y; });
-    t["aten::floordiv"] =
-        arithmetic(floorDiv, [](double x, double y) { return std::floor(x / y); });
-    t["aten::remainder"] =
-        arithmetic(floorMod, [](double x, double y) { return x - std::floor(x / y) * y; });
-    t["aten::pow"] = arithmetic(nullptr, [](double x, double y) { return std::pow(x, y); });
-    // Python's min()/max() of numbers are prim ops in TorchScript; aten's take a list too.
-    for (const char* kind : {"aten::min", "prim::min"}) t[kind] = extremum(false);
-    for (const char* kind : {"aten::max", "prim::max"}) t[kind] = extremum(true);
-    t["aten::lt"] = comparison(std::less<double>(), std::less<std::string>());
-    t["aten::le"] = comparison(std::less_equal<double>(), std::less_equal<std::string>());
-    t["aten::gt"] = comparison(std::greater<double>(), std::greater<std::string>());
-    t["aten::ge"] = comparison(std::greater_equal<double>(), std::greater_equal<std::string>());
-    t["aten::eq"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.size() < 2) return std::nullopt;
-      if (a[0].isTensor() || a[1].isTensor()) return std::nullopt;
-      if (allNumbers(a, 2)) return IValue(a[0].toNumber() == a[1].toNumber());
-      return IValue(a[0] == a[1]);
-    };
-    t["aten::ne"] = [](const Args& a) -> std::optional<IValue> {
+}  // namespace
+
+namespace folds {
+
+FoldFn addition() {
+  return [](const Args& a) -> std::optional<IValue> {
+    if (a.size() >= 2 && a[0].isString() && a[1].isString())
+      return IValue(a[0].toString() + a[1].toString());
+    if (a.size() >= 2 && a[0].isList() && a[1].isList()) {
+      std::vector<IValue> items = a[0].items();
+      items.insert(items.end(), a[1].items().begin(), a[1].items().end());
+      return IValue::list(items);
+    }
+    return onNumbers(std::plus<int64_t>(), std::plus<double>())(a);
+  };
+}
+
+FoldFn arithmetic(Arithmetic op) {
+  switch (op) {
+    case Arithmetic::Subtract:
+      return onNumbers(std::minus<int64_t>(), std::minus<double>());
+    case Arithmetic::Multiply:
+      return onNumbers(std::multiplies<int64_t>(), std::multiplies<double>());
+    case Arithmetic::TrueDivide:
+      return onNumbers(nullptr, [](double x, double y) { return x / y; });
+    case Arithmetic::FloorDivide:
+      return onNumbers(floorDiv, [](double x, double y) { return std::floor(x / y); });
+    case Arithmetic::Remainder:
+      return onNumbers(floorMod, [](double x, double y) { return x - std::floor(x / y) * y; });
+    case Arithmetic::Power:
+      return onNumbers(nullptr, [](double x, double y) { return std::pow(x, y); });
+  }
+  return nullptr;
+}
+
+FoldFn extremum(bool largest) {
+  return extremumOf(largest);
+}
+
+FoldFn ordering(Ordering op) {
+  switch (op) {
+    case Ordering::Less:
+      return orderOf(std::less<double>(), std::less<std::string>());
+    case Ordering::LessEqual:
+      return orderOf(std::less_equal<double>(), std::less_equal<std::string>());
+    case Ordering::Greater:
+      return orderOf(std::greater<double>(), std::greater<std::string>());
+    case Ordering::GreaterEqual:
+      return orderOf(std::greater_equal<double>(), std::greater_equal<std::string>());
+  }
+  return nullptr;
+}
+
+FoldFn equality(bool negate) {
+  if (negate)
+    return [](const Args& a) -> std::optional<IValue> {
       if (a.size() < 2 || a[0].isTensor() || a[1].isTensor()) return std::nullopt;
       if (allNumbers(a, 2)) return IValue(a[0].toNumber() != a[1].toNumber());
       return IValue(!(a[0] == a[1]));
     };
-    t["aten::neg"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
-      return a[0].isDouble() ? IValue(-a[0].toDouble()) : IValue(-asInt(a[0]));
-    };
-    t["aten::__not__"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.size() != 1 || !a[0].isBool()) return std::nullopt;
-      return IValue(!a[0].toBool());
-    };
-    t["aten::__and__"] = [](const Args& a) -> std::optional<IValue> {
+  return [](const Args& a) -> std::optional<IValue> {
+    if (a.size() < 2) return std::nullopt;
+    if (a[0].isTensor() || a[1].isTensor()) return std::nullopt;
+    if (allNumbers(a, 2)) return IValue(a[0].toNumber() == a[1].toNumber());
+    return IValue(a[0] == a[1]);
+  };
+}
+
+FoldFn negation() {
+  return [](const Args& a) -> std::optional<IValue> {
+    if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
+    return a[0].isDouble() ? IValue(-a[0].toDouble()) : IValue(-asInt(a[0]));
+  };
+}
+
+FoldFn logicalNot() {
+  return [](const Args& a) -> std::optional<IValue> {
+    if (a.size() != 1 || !a[0].isBool()) return std::nullopt;
+    return IValue(!a[0].toBool());
+  };
+}
+
+FoldFn bitwise(bool conjunction) {
+  if (conjunction)
+    return [](const Args& a) -> std::optional<IValue> {
       if (a.size() == 2 && a[0].isBool() && a[1].isBool())
         return IValue(a[0].toBool() && a[1].toBool());
       if (a.size() == 2 && a[0].isInt() && a[1].isInt()) return IValue(a[0].toInt() & a[1].toInt());
       return std::nullopt;
     };
-    t["aten::__or__"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.size() == 2 && a[0].isBool() && a[1].isBool())
-        return IValue(a[0].toBool() || a[1].toBool());
-      if (a.size() == 2 && a[0].isInt() && a[1].isInt()) return IValue(a[0].toInt() | a[1].toInt());
-      return std::nullopt;
-    };
-    t["aten::__is__"] = [](const Args& a) { return isOp(a, false); };
-    t["aten::__isnot__"] = [](const Args& a) { return isOp(a, true); };
-    t["aten::len"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.size() != 1) return std::nullopt;
-      if (a[0].isList() || a[0].isTuple()) return IValue(static_cast<int64_t>(a[0].items().size()));
-      if (a[0].isString()) return IValue(static_cast<int64_t>(a[0].toString().size()));
-      if (a[0].isDict()) return IValue(static_cast<int64_t>(a[0].toDict()->items.size()));
-      return std::nullopt;
-    };
-    t["aten::__getitem__"] = getItem;
-    t["prim::TupleIndex"] = getItem;
-    t["aten::__contains__"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.size() != 2) return std::nullopt;
-      if (a[0].isList() || a[0].isTuple()) {
-        for (const IValue& item : a[0].items()) {
-          if (item == a[1]) return IValue(true);
-        }
-        return IValue(false);
+  return [](const Args& a) -> std::optional<IValue> {
+    if (a.size() == 2 && a[0].isBool() && a[1].isBool())
+      return IValue(a[0].toBool() || a[1].toBool());
+    if (a.size() == 2 && a[0].isInt() && a[1].isInt()) return IValue(a[0].toInt() | a[1].toInt());
+    return std::nullopt;
+  };
+}
+
+FoldFn identity(bool negate) {
+  return [negate](const Args& a) { return isOp(a, negate); };
+}
+
+FoldFn length() {
+  return [](const Args& a) -> std::optional<IValue> {
+    if (a.size() != 1) return std::nullopt;
+    if (a[0].isList() || a[0].isTuple()) return IValue(static_cast<int64_t>(a[0].items().size()));
+    if (a[0].isString()) return IValue(static_cast<int64_t>(a[0].toString().size()));
+    if (a[0].isDict()) return IValue(static_cast<int64_t>(a[0].toDict()->items.size()));
+    return std::nullopt;
+  };
+}
+
+FoldFn item() {
+  return getItem;
+}
+
+FoldFn membership() {
+  return [](const Args& a) -> std::optional<IValue> {
+    if (a.size() != 2) return std::nullopt;
+    if (a[0].isList() || a[0].isTuple()) {
+      for (const IValue& item : a[0].items()) {
+        if (item == a[1]) return IValue(true);
       }
-      if (a[0].isDict()) {
-        for (const auto& [key, value] : a[0].toDict()->items) {
-          if (key == a[1]) return IValue(true);
-        }
-        return IValue(false);
+      return IValue(false);
+    }
+    if (a[0].isDict()) {
+      for (const auto& [key, value] : a[0].toDict()->items) {
+        if (key == a[1]) return IValue(true);
       }
-      return std::nullopt;
-    };
-    t["aten::Int"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
-      return IValue(static_cast<int64_t>(a[0].toNumber()));
-    };
-    t["aten::Float"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
-      return IValue(a[0].toNumber());
-    };
-    t["aten::Bool"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
-      return IValue(a[0].toNumber() != 0.0);
-    };
-    t["aten::str"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.size() != 1 || a[0].isTensor()) return std::nullopt;
-      return IValue(a[0].isString() ? a[0].toString() : a[0].repr());
-    };
-    t["aten::format"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.empty() || !a[0].isString()) return std::nullopt;
-      for (const IValue& v : a) {
-        if (v.isTensor()) return std::nullopt;
-      }
-      return IValue(formatString(a));
-    };
-    t["aten::floor"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
-      return IValue(static_cast<int64_t>(std::floor(a[0].toNumber())));
-    };
-    t["aten::ceil"] = [](const Args& a) -> std::optional<IValue> {
+      return IValue(false);
+    }
+    return std::nullopt;
+  };
+}
+
+FoldFn conversion(Conversion to) {
+  switch (to) {
+    case Conversion::Int:
+      return [](const Args& a) -> std::optional<IValue> {
+        if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
+        return IValue(static_cast<int64_t>(a[0].toNumber()));
+      };
+    case Conversion::Float:
+      return [](const Args& a) -> std::optional<IValue> {
+        if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
+        return IValue(a[0].toNumber());
+      };
+    case Conversion::Bool:
+      return [](const Args& a) -> std::optional<IValue> {
+        if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
+        return IValue(a[0].toNumber() != 0.0);
+      };
+    case Conversion::Str:
+      return [](const Args& a) -> std::optional<IValue> {
+        if (a.size() != 1 || a[0].isTensor()) return std::nullopt;
+        return IValue(a[0].isString() ? a[0].toString() : a[0].repr());
+      };
+  }
+  return nullptr;
+}
+
+FoldFn format() {
+  return [](const Args& a) -> std::optional<IValue> {
+    if (a.empty() || !a[0].isString()) return std::nullopt;
+    for (const IValue& v : a) {
+      if (v.isTensor()) return std::nullopt;
+    }
+    return IValue(formatString(a));
+  };
+}
+
+FoldFn rounding(bool up) {
+  if (up)
+    return [](const Args& a) -> std::optional<IValue> {
       if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
       return IValue(static_cast<int64_t>(std::ceil(a[0].toNumber())));
     };
-    // Python's math module on numbers (math.sqrt(T), math.log(n) in model code); tensors are
-    // folded elsewhere (tensor_literals.cc).
-    t["aten::sqrt"] =
-        mathFunction([](double x) { return x >= 0; }, [](double x) { return std::sqrt(x); });
-    t["aten::exp"] = mathFunction(nullptr, [](double x) { return std::exp(x); });
-    Evaluator naturalLog =
-        mathFunction([](double x) { return x > 0; }, [](double x) { return std::log(x); });
-    t["aten::log"] = [naturalLog](const Args& a) -> std::optional<IValue> {
-      if (a.size() == 2 && allNumbers(a, 2)) {  // math.log(x, base)
-        double x = a[0].toNumber(), base = a[1].toNumber();
-        if (x <= 0 || base <= 0 || base == 1) throw Error("math domain error in log()");
-        return IValue(std::log(x) / std::log(base));
-      }
-      return naturalLog(a);
-    };
-    t["aten::log2"] =
-        mathFunction([](double x) { return x > 0; }, [](double x) { return std::log2(x); });
-    t["aten::log10"] =
-        mathFunction([](double x) { return x > 0; }, [](double x) { return std::log10(x); });
-    t["aten::sin"] = mathFunction(nullptr, [](double x) { return std::sin(x); });
-    t["aten::cos"] = mathFunction(nullptr, [](double x) { return std::cos(x); });
-    t["aten::tanh"] = mathFunction(nullptr, [](double x) { return std::tanh(x); });
-    t["aten::fabs"] = mathFunction(nullptr, [](double x) { return std::fabs(x); });
-    t["prim::ListConstruct"] = [](const Args& a) -> std::optional<IValue> {
-      return IValue::list(a);
-    };
-    t["prim::TupleConstruct"] = [](const Args& a) -> std::optional<IValue> {
-      return IValue::tuple(a);
-    };
-    t["aten::list"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.size() != 1 || !a[0].isList()) return std::nullopt;
-      return IValue::list(a[0].items());
-    };
-    t["aten::__range_length"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.size() != 3 || !a[0].isInt() || !a[1].isInt() || !a[2].isInt()) return std::nullopt;
-      int64_t lo = a[0].toInt(), hi = a[1].toInt(), step = a[2].toInt();
-      if (step == 0) throw Error("range() step must not be zero");
-      if (step > 0 && lo < hi) return IValue((hi - lo - 1) / step + 1);
-      if (step < 0 && lo > hi) return IValue((lo - hi - 1) / (-step) + 1);
-      return IValue(int64_t{0});
-    };
-    t["aten::__derive_index"] = [](const Args& a) -> std::optional<IValue> {
-      if (a.size() != 3 || !a[0].isInt() || !a[1].isInt() || !a[2].isInt()) return std::nullopt;
-      return IValue(a[1].toInt() + a[0].toInt() * a[2].toInt());
-    };
-    return t;
-  }();
-  return table;
+  return [](const Args& a) -> std::optional<IValue> {
+    if (a.size() != 1 || !isNumber(a[0])) return std::nullopt;
+    return IValue(static_cast<int64_t>(std::floor(a[0].toNumber())));
+  };
 }
 
-}  // namespace
+// Python's math module on numbers (math.sqrt(T), math.log(n) in model code); tensors are
+// folded elsewhere (tensor_literals.cc).
+FoldFn math(MathFunction f) {
+  switch (f) {
+    case MathFunction::Sqrt:
+      return mathFunction([](double x) { return x >= 0; }, [](double x) { return std::sqrt(x); });
+    case MathFunction::Exp:
+      return mathFunction(nullptr, [](double x) { return std::exp(x); });
+    case MathFunction::Log2:
+      return mathFunction([](double x) { return x > 0; }, [](double x) { return std::log2(x); });
+    case MathFunction::Log10:
+      return mathFunction([](double x) { return x > 0; }, [](double x) { return std::log10(x); });
+    case MathFunction::Sin:
+      return mathFunction(nullptr, [](double x) { return std::sin(x); });
+    case MathFunction::Cos:
+      return mathFunction(nullptr, [](double x) { return std::cos(x); });
+    case MathFunction::Tanh:
+      return mathFunction(nullptr, [](double x) { return std::tanh(x); });
+    case MathFunction::Fabs:
+      return mathFunction(nullptr, [](double x) { return std::fabs(x); });
+  }
+  return nullptr;
+}
 
-std::optional<IValue> evaluateScalarOp(const std::string& kind, const std::vector<IValue>& args) {
+FoldFn logarithm() {
+  static const Evaluator naturalLog =
+      mathFunction([](double x) { return x > 0; }, [](double x) { return std::log(x); });
+  return [](const Args& a) -> std::optional<IValue> {
+    if (a.size() == 2 && allNumbers(a, 2)) {  // math.log(x, base)
+      double x = a[0].toNumber(), base = a[1].toNumber();
+      if (x <= 0 || base <= 0 || base == 1) throw Error("math domain error in log()");
+      return IValue(std::log(x) / std::log(base));
+    }
+    return naturalLog(a);
+  };
+}
+
+FoldFn listOf() {
+  return [](const Args& a) -> std::optional<IValue> { return IValue::list(a); };
+}
+
+FoldFn tupleOf() {
+  return [](const Args& a) -> std::optional<IValue> { return IValue::tuple(a); };
+}
+
+FoldFn listCopy() {
+  return [](const Args& a) -> std::optional<IValue> {
+    if (a.size() != 1 || !a[0].isList()) return std::nullopt;
+    return IValue::list(a[0].items());
+  };
+}
+
+FoldFn rangeLength() {
+  return [](const Args& a) -> std::optional<IValue> {
+    if (a.size() != 3 || !a[0].isInt() || !a[1].isInt() || !a[2].isInt()) return std::nullopt;
+    int64_t lo = a[0].toInt(), hi = a[1].toInt(), step = a[2].toInt();
+    if (step == 0) throw Error("range() step must not be zero");
+    if (step > 0 && lo < hi) return IValue((hi - lo - 1) / step + 1);
+    if (step < 0 && lo > hi) return IValue((lo - hi - 1) / (-step) + 1);
+    return IValue(int64_t{0});
+  };
+}
+
+FoldFn derivedIndex() {
+  return [](const Args& a) -> std::optional<IValue> {
+    if (a.size() != 3 || !a[0].isInt() || !a[1].isInt() || !a[2].isInt()) return std::nullopt;
+    return IValue(a[1].toInt() + a[0].toInt() * a[2].toInt());
+  };
+}
+
+}  // namespace folds
+
+std::optional<IValue> evaluateScalarOp(const std::string& kind, const std::vector<IValue>& args,
+                                       const FoldFn* fold) {
   for (const IValue& arg : args) {
     if (arg.isTensor() && kind != "prim::ListConstruct" && kind != "prim::TupleConstruct" &&
         kind != "aten::__getitem__" && kind != "prim::TupleIndex" && kind != "aten::len") {
       return evaluateTensorToNumber(kind, args);
     }
   }
-  auto it = evaluators().find(kind);
-  if (it == evaluators().end()) {
-    if (auto fact = evaluateInferenceFact(kind, args)) return fact;
-    if (auto text = evaluateStringMethod(kind, args)) return text;
-    return evaluateTensorLiteral(kind, args);
-  }
-  return it->second(args);
+  if (fold) return (*fold)(args);
+  if (auto fact = evaluateInferenceFact(kind, args)) return fact;
+  if (auto text = evaluateStringMethod(kind, args)) return text;
+  return evaluateTensorLiteral(kind, args);
 }
 
 std::optional<IValue> evaluateTensorQuery(const std::string& kind,

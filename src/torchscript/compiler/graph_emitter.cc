@@ -73,7 +73,7 @@ std::vector<ir::Value*> GraphEmitter::emitFolded(const std::string& kind,
     if (allConstant) {
       std::vector<IValue> args;
       for (auto& c : constants) args.push_back(*c);
-      folded = passes::evaluateScalarOp(kind, args);
+      folded = passes::evaluateScalarOp(kind, args, lower::foldOf(kind));
     }
     if (!folded) folded = passes::evaluateTensorQuery(kind, types, constants);
     if (folded) return {constant(*folded)};

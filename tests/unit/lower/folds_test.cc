@@ -1,14 +1,19 @@
-#include "passes/static_eval.h"
-
+// Compile-time evaluation of TorchScript's builtins through the op table's folds
+// (lower/aten_op_table.h rows, builders in passes/static_eval.h).
 #include <gtest/gtest.h>
 
 #include <limits>
 
 #include "core/error.h"
 #include "core/tensor.h"
+#include "lower/aten_op_table.h"
 
-namespace ts2coreml::passes {
+namespace ts2coreml::lower {
 namespace {
+
+std::optional<IValue> evaluateScalarOp(const std::string& kind, const std::vector<IValue>& args) {
+  return passes::evaluateScalarOp(kind, args, foldOf(kind));
+}
 
 IValue eval(const std::string& kind, std::vector<IValue> args) {
   auto result = evaluateScalarOp(kind, args);
@@ -94,16 +99,16 @@ TEST(StaticEval, TensorArgumentsAreNotFolded) {
 
 TEST(StaticEval, TensorQueriesUseStaticShapes) {
   auto type = ir::Type::tensor(DType::Float32, Shape{1, 3, 8, 8});
-  auto dim = evaluateTensorQuery("aten::dim", {type}, {std::nullopt});
+  auto dim = passes::evaluateTensorQuery("aten::dim", {type}, {std::nullopt});
   ASSERT_TRUE(dim);
   EXPECT_EQ(dim->toInt(), 4);
-  auto size1 =
-      evaluateTensorQuery("aten::size", {type, ir::Type::intType()}, {std::nullopt, IValue(-3)});
+  auto size1 = passes::evaluateTensorQuery("aten::size", {type, ir::Type::intType()},
+                                           {std::nullopt, IValue(-3)});
   ASSERT_TRUE(size1);
   EXPECT_EQ(size1->toInt(), 3);
   auto unknown = ir::Type::tensor(DType::Float32, Shape{-1, 3});
-  EXPECT_FALSE(evaluateTensorQuery("aten::size", {unknown}, {std::nullopt}));
+  EXPECT_FALSE(passes::evaluateTensorQuery("aten::size", {unknown}, {std::nullopt}));
 }
 
 }  // namespace
-}  // namespace ts2coreml::passes
+}  // namespace ts2coreml::lower
