@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Saves every corpus entry (corpus_models.py) with the running torch, with its input cases and
+"""Saves every corpus entry (corpus_models.ENTRIES) with the running torch, with its input cases and
 torch's outputs, into one folder per entry:
 
     OUT/<entry>/model.pt            the TorchScript archive

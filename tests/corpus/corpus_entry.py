@@ -1,7 +1,7 @@
 """What every corpus file shares: the Entry record, the @entry decorator that registers a model
-in ENTRIES, and the input-case helpers. corpus_models.py holds the original entries; each
-corpus_<family>.py beside it adds the entries of one construct family and is loaded by
-corpus_models._load_families(), so a new family never edits a shared list.
+in ENTRIES, and the input-case helpers. Each corpus_<family>.py beside it holds the entries of one
+construct family; corpus_models.py imports them all (corpus_models.ENTRIES is the whole corpus),
+so a new family never edits a shared list.
 """
 import numpy as np
 import torch
@@ -181,6 +181,17 @@ def negative(*shape):
 def signed_cases(*shape):
     """Two cases: every element positive ("pos"), every element negative ("neg")."""
     return {"pos": positive(*shape), "neg": negative(*shape)}
+
+
+def sign_pair_cases(*shape):
+    """Four cases for two inputs x, y of one shape: the signs of their elements, "pp" (both
+    positive), "pn", "np" and "nn" (both negative)."""
+
+    def pair(sx, sy):
+        return lambda rng: [sx * (np.abs(rng.standard_normal(shape)) + 0.5),
+                            sy * (np.abs(rng.standard_normal(shape)) + 0.5)]
+
+    return {"pp": pair(1, 1), "pn": pair(1, -1), "np": pair(-1, 1), "nn": pair(-1, -1)}
 
 
 S = (2, 3, 4)  # the default input shape of the small models
