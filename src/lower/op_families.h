@@ -25,7 +25,7 @@ void registerCreationOps(LoweringTable& table);
 void registerTransformerOps(LoweringTable& table);
 void registerRecurrentOps(LoweringTable& table);
 void registerRecurrentCellOps(LoweringTable& table);
-void registerCnnOps(LoweringTable& table);
+void registerPoolOps(LoweringTable& table);
 void registerResizeOps(LoweringTable& table);
 void registerMathOps(LoweringTable& table);
 void registerActivationParamOps(LoweringTable& table);
@@ -41,7 +41,7 @@ void registerAdvancedIndexOps(LoweringTable& table);
 void registerSlidingWindowOps(LoweringTable& table);
 
 // batch_norm in training mode (ops_normalization.cc), called by the batch_norm lowering
-// (ops_cnn.cc) when `training` is true.
+// (ops_normalization.cc) when `training` is true.
 void lowerBatchNormWithBatchStatistics(LoweringContext& ctx, const ir::Node& node);
 
 // Shared helpers for op families.

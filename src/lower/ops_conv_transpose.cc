@@ -1,5 +1,4 @@
-// Transposed convolutions (conv_transpose1d/2d/3d) -> mil.conv_transpose, and 1-D pooling as 2-D
-// pooling over a unit height (max_pool1d, avg_pool1d, adaptive_avg_pool1d).
+// Transposed convolutions (conv_transpose1d/2d/3d) -> mil.conv_transpose.
 #include "lower/op_families.h"
 #include "passes/shape_rules_layout.h"
 
@@ -69,83 +68,16 @@ void emitConvTranspose(LoweringContext& ctx, const ir::Node& node, size_t groups
   ctx.bind(node.output(), asImage ? reshapeTo(ctx, y, *type->shape()) : y);
 }
 
-namespace {
-
-// The pooling ops of rank 3 ([N, C, L]) run as 2-D pooling of [N, C, 1, L].
-ir::Value* asImage(LoweringContext& ctx, const ir::Node& node, ir::Value* x) {
-  Shape shape = knownShape(ctx, node, x);
-  if (shape.size() != 3) ctx.fail(node, "needs an [N, C, L] input");
-  return reshapeTo(ctx, x, {shape[0], shape[1], 1, shape[2]});
-}
-
-// max_pool1d(self, kernel, stride, padding, dilation, ceil_mode);
-// avg_pool1d(self, kernel, stride, padding, ceil_mode, count_include_pad).
-LoweringFn pool1d(bool isMax) {
-  return [isMax](LoweringContext& ctx, const ir::Node& node) {
-    ir::Value* x = asImage(ctx, node, ctx.get(node.input(0)));
-    int64_t kernel = ctx.constantInts(node, 1).at(0);
-    std::vector<int64_t> strides = ctx.constantInts(node, 2);
-    int64_t stride = strides.empty() ? kernel : strides[0];
-    int64_t pad = ctx.constantInts(node, 3).at(0);
-    if (isMax && ctx.constantInts(node, 4).at(0) != 1)
-      ctx.fail(node, "dilated pooling is not supported");
-    bool ceil = ctx.constantBool(node, isMax ? 5 : 4);
-    auto& b = ctx.builder();
-    ir::TypePtr type = outputType(node);
-    Shape out = *type->shape();
-    std::vector<NamedInput> inputs{{"x", x},
-                                   {"kernel_sizes", b.constIntVector({1, kernel})},
-                                   {"strides", b.constIntVector({1, stride})},
-                                   {"pad_type", b.constString("custom")},
-                                   {"pad", b.constIntVector({0, 0, pad, pad})},
-                                   {"ceil_mode", b.constBool(ceil)}};
-    if (!isMax)
-      inputs.emplace_back("exclude_padding_from_average", b.constBool(!ctx.constantBool(node, 5)));
-    ir::Value* pooled = b.op(isMax ? ir::MilOpName("max_pool") : ir::MilOpName("avg_pool"), inputs,
-                             {ir::Type::tensor(dtypeOf(x), Shape{out[0], out[1], 1, out[2]})})
-                            ->output();
-    ctx.bind(node.output(), reshapeTo(ctx, pooled, out));
-  };
-}
-
-// adaptive_avg_pool1d(self, output_size): evenly divisible sizes only (windows of equal size).
-void lowerAdaptiveAvgPool1d(LoweringContext& ctx, const ir::Node& node) {
-  ir::Value* x = asImage(ctx, node, ctx.get(node.input(0)));
-  int64_t length = x->type()->shape()->back();
-  int64_t size = ctx.constantInts(node, 1).at(0);
-  if (size <= 0 || length % size != 0)
-    ctx.fail(node, "adaptive pooling to a size that does not divide the input is not supported");
-  auto& b = ctx.builder();
-  Shape out = *outputType(node)->shape();
-  int64_t kernel = length / size;
-  ir::Value* pooled = b.op1("avg_pool",
-                            {{"x", x},
-                             {"kernel_sizes", b.constIntVector({1, kernel})},
-                             {"strides", b.constIntVector({1, kernel})},
-                             {"pad_type", b.constString("valid")},
-                             {"exclude_padding_from_average", b.constBool(true)}},
-                            ir::Type::tensor(dtypeOf(x), Shape{out[0], out[1], 1, out[2]}));
-  ctx.bind(node.output(), reshapeTo(ctx, pooled, out));
-}
-
-}  // namespace
-
 void registerConvTransposeOps(LoweringTable& table) {
   table["aten::conv_transpose1d"] = lowerConvTranspose;
   table["aten::conv_transpose2d"] = lowerConvTranspose;
   table["aten::conv_transpose3d"] = lowerConvTranspose;
-  table["aten::max_pool1d"] = pool1d(true);
-  table["aten::avg_pool1d"] = pool1d(false);
-  table["aten::adaptive_avg_pool1d"] = lowerAdaptiveAvgPool1d;
 
   // Result types (aten_op_table.h).
   for (const char* name :
        {"aten::conv_transpose1d", "aten::conv_transpose2d", "aten::conv_transpose3d"}) {
     table.setShapeRule(name, passes::rules::transposedConvolution());
   }
-  table.setShapeRule("aten::max_pool1d", passes::rules::pooling1d(true));
-  table.setShapeRule("aten::avg_pool1d", passes::rules::pooling1d(false));
-  table.setShapeRule("aten::adaptive_avg_pool1d", passes::rules::adaptiveAvgPool1d());
 }
 
 }  // namespace ts2coreml::lower

@@ -1,7 +1,9 @@
 // dtype conversions (aten::to, type_as) -> mil.cast, and whole-tensor max/min -> reduce_max/min
-// (the two-tensor forms are elementwise maximum/minimum).
+// (the two-tensor forms are elementwise maximum/minimum); the identities of inference: detach,
+// clone, contiguous, alias and dropout in eval mode.
 #include "lower/op_families.h"
 #include "passes/shape_rules.h"
+#include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_conversion.h"
 #include "passes/static_eval.h"
 
@@ -46,6 +48,12 @@ void lowerNot(LoweringContext& ctx, const ir::Node& node) {
   ctx.bind(node.output(), ctx.builder().op1("logical_not", {{"x", x}}, x->type()));
 }
 
+// dropout in eval mode returns its input; in training mode it is random, which Core ML is not.
+void lowerDropout(LoweringContext& ctx, const ir::Node& node) {
+  if (ctx.constantBool(node, 2)) ctx.fail(node, "dropout in training mode (call .eval())");
+  ctx.bind(node.output(), ctx.get(node.input(0)));
+}
+
 }  // namespace
 
 void registerConversionOps(LoweringTable& table) {
@@ -58,7 +66,14 @@ void registerConversionOps(LoweringTable& table) {
   table["aten::max"] = extremum("reduce_max", "maximum");
   table["aten::min"] = extremum("reduce_min", "minimum");
 
+  for (const char* name : {"aten::dropout", "aten::feature_dropout", "aten::alpha_dropout"})
+    table[name] = lowerDropout;
+
   // Result types (aten_op_table.h).
+  table.setShapeRule("aten::dropout", passes::rules::sameAsInput());
+  for (const char* name : {"aten::feature_dropout", "aten::alpha_dropout"}) {
+    table.setShapeRule(name, passes::rules::sameAsTensorInput());
+  }
   for (const char* name : {"aten::contiguous", "aten::clone", "aten::detach", "aten::alias"}) {
     table.setShapeRule(name, passes::rules::sameAsInput());
   }

@@ -1,9 +1,11 @@
-// Layout ops on static shapes: expand/expand_as and repeat (mil.tile), squeeze, narrow, t,
+// Layout ops on static shapes: transpose/permute (mil.transpose), flatten (reshape),
+// expand/expand_as and repeat (mil.tile), squeeze, narrow, t,
 // unflatten/view_as/reshape_as (reshape), flip and roll (gathers and concats of
 // slices), pixel_shuffle/unshuffle and channel_shuffle (reshape, transpose, reshape), tril/triu
 // (select with a constant mask), and the index-tensor ops index_select, gather and embedding.
 #include "lower/op_families.h"
 #include "passes/shape_rules_cnn.h"
+#include "passes/shape_rules_indexing.h"
 #include "passes/shape_rules_layout.h"
 
 namespace ts2coreml::lower {
@@ -226,6 +228,40 @@ void lowerEmbedding(LoweringContext& ctx, const ir::Node& node) {
                  outputType(node)));
 }
 
+// transpose(x, a, b) and permute(x, dims) -> mil.transpose with the full permutation.
+LoweringFn permutation(bool swapTwo) {
+  return [swapTwo](LoweringContext& ctx, const ir::Node& node) {
+    ir::Value* x = ctx.get(node.input(0));
+    int64_t rank = static_cast<int64_t>(x->type()->shape()->size());
+    auto normalize = [&](int64_t d) {
+      if (d < 0) d += rank;
+      if (d < 0 || d >= rank) ctx.fail(node, "dimension out of range");
+      return d;
+    };
+    std::vector<int64_t> perm;
+    if (swapTwo) {
+      for (int64_t d = 0; d < rank; ++d) perm.push_back(d);
+      std::swap(perm[normalize(ctx.constantInt(node, 1))],
+                perm[normalize(ctx.constantInt(node, 2))]);
+    } else {
+      for (int64_t d : ctx.constantInts(node, 1)) perm.push_back(normalize(d));
+    }
+    auto& b = ctx.builder();
+    ctx.bind(node.output(), b.op1("transpose", {{"x", x}, {"perm", b.constIntVector(perm)}},
+                                  milTypeOf(node.output()->type())));
+  };
+}
+
+void lowerFlatten(LoweringContext& ctx, const ir::Node& node) {
+  ir::TypePtr type = milTypeOf(node.output()->type());
+  const auto& shape = type->shape();
+  if (!shape) ctx.fail(node, "the result's shape must be known");
+  ctx.bind(node.output(), ctx.builder().op1("reshape",
+                                            {{"x", ctx.get(node.input(0))},
+                                             {"shape", ctx.builder().constIntVector(*shape)}},
+                                            type));
+}
+
 }  // namespace
 
 void registerLayoutOps(LoweringTable& table) {
@@ -250,7 +286,14 @@ void registerLayoutOps(LoweringTable& table) {
   table["aten::gather"] = lowerGather;
   table["aten::embedding"] = lowerEmbedding;
 
+  table["aten::transpose"] = permutation(true);
+  table["aten::permute"] = permutation(false);
+  table["aten::flatten"] = lowerFlatten;
+
   // Result types (aten_op_table.h).
+  table.setShapeRule("aten::transpose", passes::rules::transposed());
+  table.setShapeRule("aten::permute", passes::rules::permuted());
+  table.setShapeRule("aten::flatten", passes::rules::flatten());
   table.setShapeRule("aten::embedding", passes::rules::embedding());
   for (const char* name : {"aten::expand_as", "aten::view_as", "aten::reshape_as"}) {
     table.setShapeRule(name, passes::rules::shapeOfSecond());

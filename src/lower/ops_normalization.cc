@@ -1,4 +1,5 @@
-// layer_norm -> mil.layer_norm over the trailing normalized_shape; group_norm, instance_norm and
+// batch_norm with running statistics -> mil.batch_norm; layer_norm -> mil.layer_norm over the
+// trailing normalized_shape; group_norm, instance_norm and
 // batch_norm with batch statistics (training mode) as a layer_norm over trailing axes of a
 // reshaped (transposed) input followed by the per-channel affine transform, which both backends
 // can express; _weight_norm as v * g / ||v|| from reductions. On constants (a weight standardized
@@ -111,6 +112,22 @@ void lowerWeightNorm(LoweringContext& ctx, const ir::Node& node) {
   ctx.bind(node.output(), binaryMil(ctx, "mul", v, scale));
 }
 
+// batch_norm(input, weight?, bias?, running_mean, running_var, training, momentum, eps, cudnn)
+void lowerBatchNorm(LoweringContext& ctx, const ir::Node& node) {
+  if (ctx.constantBool(node, 5)) return lowerBatchNormWithBatchStatistics(ctx, node);
+  if (ctx.isNone(node.input(3)) || ctx.isNone(node.input(4)))
+    ctx.fail(node, "batch norm without running statistics is not supported");
+  std::vector<NamedInput> inputs{{"x", ctx.get(node.input(0))},
+                                 {"mean", ctx.get(node.input(3))},
+                                 {"variance", ctx.get(node.input(4))}};
+  if (!ctx.isNone(node.input(1))) inputs.emplace_back("gamma", ctx.get(node.input(1)));
+  if (!ctx.isNone(node.input(2))) inputs.emplace_back("beta", ctx.get(node.input(2)));
+  auto eps = ctx.constant(node.input(7));
+  inputs.emplace_back("epsilon", ctx.builder().constFloat(eps ? eps->toNumber() : 1e-5));
+  ctx.bind(node.output(),
+           ctx.builder().op("batch_norm", inputs, {milTypeOf(node.output()->type())})->output());
+}
+
 }  // namespace
 
 // batch_norm(input, weight?, bias?, running_mean?, running_var?, training=True, momentum, eps,
@@ -140,7 +157,10 @@ void registerNormalizationOps(LoweringTable& table) {
   table["aten::group_norm"] = lowerGroupNorm;
   table["aten::instance_norm"] = lowerInstanceNorm;
 
+  table["aten::batch_norm"] = lowerBatchNorm;
+
   // Result types (aten_op_table.h).
+  table.setShapeRule("aten::batch_norm", passes::rules::sameAsInput());
   table.setShapeRule("aten::layer_norm", passes::rules::sameAsInput());
   for (const char* name : {"aten::group_norm", "aten::instance_norm", "aten::_weight_norm"}) {
     table.setShapeRule(name, passes::rules::sameAsTensorInput());

@@ -20,7 +20,7 @@ const AtenOpTable& atenOps() {
     registerTransformerOps(t);
     registerRecurrentOps(t);
     registerRecurrentCellOps(t);
-    registerCnnOps(t);
+    registerPoolOps(t);
     registerResizeOps(t);
     registerMathOps(t);
     registerActivationParamOps(t);
