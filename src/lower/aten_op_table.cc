@@ -4,12 +4,6 @@
 
 namespace ts2coreml::lower {
 
-const LoweringFn& AtenOpTable::lowering(const std::string& name) const {
-  const AtenOp* row = find(name);
-  if (!row || !row->lowering) throw Error("op table: " + name + " has no lowering to wrap yet");
-  return row->lowering;
-}
-
 void AtenOpTable::setShapeRule(const std::string& name, passes::ShapeRule rule) {
   passes::ShapeRule& slot = rows_[name].shapeRule;
   if (slot) throw Error("op table: " + name + " has two shape rules");

@@ -35,9 +35,6 @@ class AtenOpTable {
  public:
   // `table["aten::relu"] = lowering;` sets the lowering of a row (made on first use).
   LoweringFn& operator[](const std::string& name) { return rows_[name].lowering; }
-  // The lowering a row already has (a family that wraps another family's lowering); throws when
-  // the row has none, so registration order mistakes fail at startup.
-  const LoweringFn& lowering(const std::string& name) const;
   // Declares the result-type rule of a row. One rule per op: a second one throws.
   void setShapeRule(const std::string& name, passes::ShapeRule rule);
   // Declares the compile-time evaluation of a row; a second one throws.

@@ -1,6 +1,5 @@
-// dtype conversions (aten::to, type_as) -> mil.cast, and whole-tensor max/min -> reduce_max/min
-// (the two-tensor forms are elementwise maximum/minimum); the identities of inference: detach,
-// clone, contiguous, alias and dropout in eval mode.
+// dtype conversions (aten::to, type_as) -> mil.cast; the identities of inference: detach, clone,
+// contiguous, alias and dropout in eval mode.
 #include "lower/op_families.h"
 #include "passes/shape_rules.h"
 #include "passes/shape_rules_cnn.h"
@@ -16,25 +15,6 @@ void lowerToDType(LoweringContext& ctx, const ir::Node& node) {
   if (!dtype) ctx.fail(node, "the target dtype must be a constant");
   // castTo leaves a value that already has the dtype as it is.
   ctx.bind(node.output(), castTo(ctx, ctx.get(node.input(0)), *dtype));
-}
-
-LoweringFn extremum(ir::MilOpName reduceOp, ir::MilOpName elementwiseOp) {
-  return [reduceOp, elementwiseOp](LoweringContext& ctx, const ir::Node& node) {
-    ir::Value* x = ctx.get(node.input(0));
-    ir::TypePtr type = milTypeOf(node.output()->type());
-    if (node.inputs().size() == 1) {
-      ctx.bind(node.output(),
-               ctx.builder().op1(reduceOp,
-                                 {{"x", x}, {"keep_dims", ctx.builder().constBool(false)}}, type));
-      return;
-    }
-    if (node.inputs().size() == 2 && node.input(1)->type()->isTensor()) {
-      ir::Value* y = castTo(ctx, ctx.get(node.input(1)), dtypeOf(x));
-      ctx.bind(node.output(), ctx.builder().op1(elementwiseOp, {{"x", x}, {"y", y}}, type));
-      return;
-    }
-    ctx.fail(node, "only the whole-tensor and two-tensor forms are supported");
-  };
 }
 
 // Ops that return their input unchanged at inference (no autograd, no memory layout in Core ML).
@@ -63,8 +43,6 @@ void registerConversionOps(LoweringTable& table) {
   }
   table["aten::to"] = lowerToDType;
   table["aten::type_as"] = lowerToDType;
-  table["aten::max"] = extremum("reduce_max", "maximum");
-  table["aten::min"] = extremum("reduce_min", "minimum");
 
   for (const char* name : {"aten::dropout", "aten::feature_dropout", "aten::alpha_dropout"})
     table[name] = lowerDropout;

@@ -10,7 +10,6 @@ const AtenOpTable& atenOps() {
     registerConvolutionOps(t);
     registerActivationOps(t);
     registerElementwiseOps(t);
-    registerReductionOps(t);
     registerScalarOps(t);
     registerLinearOps(t);
     registerConversionOps(t);
@@ -25,7 +24,7 @@ const AtenOpTable& atenOps() {
     registerMathOps(t);
     registerActivationParamOps(t);
     registerNormalizationOps(t);
-    registerReduceMoreOps(t);
+    registerReduceOps(t);
     registerMatmulOps(t);
     registerEinsumOps(t);
     registerLayoutOps(t);

@@ -1,9 +1,11 @@
-// The reductions besides sum/mean: amax/amin, max.dim/min.dim (values and indices),
+// Reductions: mean/sum -> reduce_mean/reduce_sum; max/min of the whole tensor (reduce), of two
+// tensors (elementwise maximum/minimum) and along a dim (values and indices); amax/amin,
 // argmax/argmin, prod, std/var (with unbiased or correction), norm / linalg_vector_norm
 // (p = 1, 2, inf), logsumexp, all/any, and cumsum (a matmul with a triangular constant).
 #include <cmath>
 
 #include "lower/op_families.h"
+#include "passes/shape_rules.h"
 #include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_math.h"
 
@@ -83,22 +85,53 @@ LoweringFn argReduce(ir::MilOpName op) {
   };
 }
 
-// max.dim / min.dim(self, dim, keepdim) -> (values, indices); the other forms of aten::max and
-// aten::min (whole tensor, two tensors) keep their lowering in ops_conversion.cc.
-LoweringFn extremumWithIndex(ir::MilOpName reduceOp, ir::MilOpName argReduceOp,
-                             LoweringFn otherForms) {
-  return [reduceOp, argReduceOp, otherForms](LoweringContext& ctx, const ir::Node& node) {
-    if (node.numOutputs() != 2) return otherForms(ctx, node);
+// max/min(self) -> reduce over everything; max/min(self, other) -> elementwise; max.dim /
+// min.dim(self, dim, keepdim) -> (values, indices).
+LoweringFn extremum(ir::MilOpName reduceOp, ir::MilOpName elementwiseOp,
+                    ir::MilOpName argReduceOp) {
+  return [reduceOp, elementwiseOp, argReduceOp](LoweringContext& ctx, const ir::Node& node) {
     ir::Value* x = ctx.get(node.input(0));
-    int64_t rank = static_cast<int64_t>(knownShape(ctx, node, x).size());
-    int64_t axis = axisOf(ctx, node, ctx.constantInt(node, 1), rank);
-    bool keep = ctx.constantBool(node, 2);
     auto& b = ctx.builder();
-    ctx.bind(node.output(0), reduce(ctx, reduceOp, x, {axis}, keep));
-    ctx.bind(
-        node.output(1),
-        b.op1(argReduceOp, {{"x", x}, {"axis", b.constInt(axis)}, {"keep_dims", b.constBool(keep)}},
-              outputType(node, 1)));
+    if (node.numOutputs() == 2) {
+      int64_t rank = static_cast<int64_t>(knownShape(ctx, node, x).size());
+      int64_t axis = axisOf(ctx, node, ctx.constantInt(node, 1), rank);
+      bool keep = ctx.constantBool(node, 2);
+      ctx.bind(node.output(0), reduce(ctx, reduceOp, x, {axis}, keep));
+      ctx.bind(node.output(1),
+               b.op1(argReduceOp,
+                     {{"x", x}, {"axis", b.constInt(axis)}, {"keep_dims", b.constBool(keep)}},
+                     outputType(node, 1)));
+      return;
+    }
+    ir::TypePtr type = milTypeOf(node.output()->type());
+    if (node.inputs().size() == 1) {
+      ctx.bind(node.output(), b.op1(reduceOp, {{"x", x}, {"keep_dims", b.constBool(false)}}, type));
+      return;
+    }
+    if (node.inputs().size() == 2 && node.input(1)->type()->isTensor()) {
+      ir::Value* y = castTo(ctx, ctx.get(node.input(1)), dtypeOf(x));
+      ctx.bind(node.output(), b.op1(elementwiseOp, {{"x", x}, {"y", y}}, type));
+      return;
+    }
+    ctx.fail(node, "only the whole-tensor, two-tensor and dim forms are supported");
+  };
+}
+
+// mean(Tensor self, ScalarType? dtype) or mean.dim(Tensor self, int[1]? dim, bool keepdim,
+// ScalarType? dtype); sum has the same two forms.
+LoweringFn reduction(ir::MilOpName op) {
+  return [op](LoweringContext& ctx, const ir::Node& node) {
+    ir::Value* x = ctx.get(node.input(0));
+    std::vector<NamedInput> inputs{{"x", x}};
+    bool allAxes = node.inputs().size() <= 2 || ctx.isNone(node.input(1));
+    if (!allAxes) {
+      inputs.emplace_back("axes", ctx.builder().constIntVector(ctx.constantInts(node, 1)));
+      inputs.emplace_back("keep_dims", ctx.builder().constBool(ctx.constantBool(node, 2)));
+    } else {
+      inputs.emplace_back("keep_dims", ctx.builder().constBool(false));
+    }
+    ir::TypePtr type = milTypeOf(node.output()->type());
+    ctx.bind(node.output(), ctx.builder().op(op, inputs, {type})->output());
   };
 }
 
@@ -217,17 +250,17 @@ void lowerCumsum(LoweringContext& ctx, const ir::Node& node) {
 
 }  // namespace
 
-void registerReduceMoreOps(LoweringTable& table) {
+void registerReduceOps(LoweringTable& table) {
   table["aten::amax"] = simpleReduce("reduce_max", false);
   table["aten::amin"] = simpleReduce("reduce_min", false);
   table["aten::prod"] = simpleReduce("reduce_prod", false);
   table["aten::logsumexp"] = simpleReduce("reduce_log_sum_exp", true);
   table["aten::argmax"] = argReduce("reduce_argmax");
   table["aten::argmin"] = argReduce("reduce_argmin");
-  table["aten::max"] =
-      extremumWithIndex("reduce_max", "reduce_argmax", table.lowering("aten::max"));
-  table["aten::min"] =
-      extremumWithIndex("reduce_min", "reduce_argmin", table.lowering("aten::min"));
+  table["aten::max"] = extremum("reduce_max", "maximum", "reduce_argmax");
+  table["aten::min"] = extremum("reduce_min", "minimum", "reduce_argmin");
+  table["aten::mean"] = reduction("reduce_mean");
+  table["aten::sum"] = reduction("reduce_sum");
   table["aten::std"] = variance(true);
   table["aten::var"] = variance(false);
   table["aten::norm"] = lowerNorm;
@@ -237,6 +270,8 @@ void registerReduceMoreOps(LoweringTable& table) {
   table["aten::cumsum"] = lowerCumsum;
 
   // Result types (aten_op_table.h).
+  table.setShapeRule("aten::mean", passes::rules::reduction());
+  table.setShapeRule("aten::sum", passes::rules::reduction());
   table.setShapeRule("aten::cumsum", passes::rules::sameAsTensorInput());
   for (const char* name : {"aten::amax", "aten::amin"}) {
     table.setShapeRule(
