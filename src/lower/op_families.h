@@ -21,7 +21,7 @@ void registerConversionOps(LoweringTable& table);
 void registerTupleOps(LoweringTable& table);
 void registerJoinIndexOps(LoweringTable& table);
 void registerCreationOps(LoweringTable& table);
-void registerTransformerOps(LoweringTable& table);
+void registerAttentionOps(LoweringTable& table);
 void registerRecurrentOps(LoweringTable& table);
 void registerRecurrentCellOps(LoweringTable& table);
 void registerPoolOps(LoweringTable& table);
@@ -83,6 +83,9 @@ ir::Value* gatherConst(LoweringContext& ctx, ir::Value* x, int64_t axis,
                        const std::vector<int64_t>& indices);
 // x tiled to `target` (a shape x broadcasts to; leading unit axes are added first).
 ir::Value* broadcastTo(LoweringContext& ctx, ir::Value* x, const Shape& target);
+// mil.matmul of x and y (y transposed when transposeY), of the given result type (ops_matmul.cc).
+ir::Value* matmulOf(LoweringContext& ctx, ir::Value* x, ir::Value* y, bool transposeY,
+                    ir::TypePtr type);
 // mil.conv_transpose of a torch transposed convolution whose stride and padding are inputs 3
 // and 4, and groups and dilation the inputs given (conv_transpose{1,2,3}d: 6, 7;
 // _convolution with transposed=True: 8, 5). The output size comes from the node's type.

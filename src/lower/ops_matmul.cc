@@ -1,6 +1,5 @@
 // Matrix products: matmul/mm/bmm (mil.matmul; vectors get a unit axis and lose it again), mv,
-// dot, outer, addmm/baddbmm/addmv (beta * self + alpha * product), and
-// scaled_dot_product_attention (matmul, scale, mask, softmax, matmul).
+// dot, outer, addmm/baddbmm/addmv (beta * self + alpha * product).
 #include <cmath>
 #include <limits>
 
@@ -9,10 +8,8 @@
 
 namespace ts2coreml::lower {
 
-namespace {
-
-ir::Value* matmul(LoweringContext& ctx, ir::Value* x, ir::Value* y, bool transposeY,
-                  ir::TypePtr type) {
+ir::Value* matmulOf(LoweringContext& ctx, ir::Value* x, ir::Value* y, bool transposeY,
+                    ir::TypePtr type) {
   auto& b = ctx.builder();
   return b.op1("matmul",
                {{"x", x},
@@ -21,6 +18,8 @@ ir::Value* matmul(LoweringContext& ctx, ir::Value* x, ir::Value* y, bool transpo
                 {"transpose_y", b.constBool(transposeY)}},
                std::move(type));
 }
+
+namespace {
 
 // torch.matmul semantics: 1-D operands are treated as a row (x) / column (y) and the unit axis is
 // dropped from the result.
@@ -38,7 +37,7 @@ ir::Value* torchMatmul(LoweringContext& ctx, const ir::Node& node, ir::Value* x,
   Shape full = out;
   if (vx) full.insert(full.end() - (vy ? 0 : 1), 1);
   if (vy) full.push_back(1);
-  ir::Value* r = matmul(ctx, x, y, false, ir::Type::tensor(dtype, full));
+  ir::Value* r = matmulOf(ctx, x, y, false, ir::Type::tensor(dtype, full));
   return reshapeTo(ctx, r, out);
 }
 
@@ -86,53 +85,6 @@ void lowerAddProduct(LoweringContext& ctx, const ir::Node& node) {
   ctx.bind(node.output(), binaryMil(ctx, "add", product, self));
 }
 
-// scaled_dot_product_attention(query, key, value, attn_mask?, dropout_p, is_causal, scale?,
-// enable_gqa): softmax(q kᵀ * scale + mask) v. A bool mask keeps the positions where it is true.
-void lowerAttention(LoweringContext& ctx, const ir::Node& node) {
-  ir::Value* q = toFloat(ctx, ctx.get(node.input(0)));
-  ir::Value* k = castTo(ctx, ctx.get(node.input(1)), dtypeOf(q));
-  ir::Value* v = castTo(ctx, ctx.get(node.input(2)), dtypeOf(q));
-  const Shape qs = knownShape(ctx, node, q), ks = knownShape(ctx, node, k);
-  if (qs.size() < 2 || ks.size() != qs.size())
-    ctx.fail(node, "query and key must have the same rank >= 2");
-  auto dropout = ctx.constant(node.input(4));
-  if (!dropout || dropout->toNumber() != 0.0) ctx.fail(node, "dropout_p must be 0 at inference");
-  bool causal = ctx.constantBool(node, 5);
-  double scale = 1.0 / std::sqrt(static_cast<double>(qs.back()));
-  if (node.inputs().size() > 6 && !ctx.isNone(node.input(6))) {
-    auto given = ctx.constant(node.input(6));
-    if (!given) ctx.fail(node, "scale must be a constant");
-    scale = given->toNumber();
-  }
-  if (node.inputs().size() > 7 && ctx.constantBool(node, 7))
-    ctx.fail(node, "enable_gqa is not supported");
-  int64_t length = qs[qs.size() - 2], source = ks[ks.size() - 2];
-  Shape scoreShape(qs.begin(), qs.end() - 1);
-  scoreShape.push_back(source);
-  ir::TypePtr scoreType = ir::Type::tensor(dtypeOf(q), scoreShape);
-  ir::Value* scores = matmul(ctx, q, k, true, scoreType);
-  scores = binaryMil(ctx, "mul", scores, scalarConst(ctx, scale, dtypeOf(q)));
-  auto& b = ctx.builder();
-  ir::Value* negInf = scalarConst(ctx, -std::numeric_limits<double>::infinity(), dtypeOf(q));
-  auto keepWhere = [&](ir::Value* keep) {
-    return b.op1("select", {{"cond", keep}, {"a", scores}, {"b", negInf}}, scoreType);
-  };
-  if (causal) {
-    Tensor lower(DType::Bool, Shape{length, source});
-    for (int64_t i = 0; i < length; ++i)
-      for (int64_t j = 0; j < source; ++j) lower.mutableData<bool>()[i * source + j] = j <= i;
-    scores = keepWhere(b.constTensor(lower));
-  }
-  if (!ctx.isNone(node.input(3))) {
-    ir::Value* mask = ctx.get(node.input(3));
-    scores = dtypeOf(mask) == DType::Bool
-                 ? keepWhere(mask)
-                 : b.op1("add", {{"x", scores}, {"y", castTo(ctx, mask, dtypeOf(q))}}, scoreType);
-  }
-  ir::Value* weights = b.op1("softmax", {{"x", scores}, {"axis", b.constInt(-1)}}, scoreType);
-  ctx.bind(node.output(), matmul(ctx, weights, v, false, outputType(node)));
-}
-
 }  // namespace
 
 void registerMatmulOps(LoweringTable& table) {
@@ -142,7 +94,6 @@ void registerMatmulOps(LoweringTable& table) {
   table["aten::outer"] = lowerOuter;
   for (const char* name : {"aten::addmm", "aten::baddbmm", "aten::addmv"})
     table[name] = lowerAddProduct;
-  table["aten::scaled_dot_product_attention"] = lowerAttention;
 
   // Result types (aten_op_table.h).
   for (const char* name : {"aten::matmul", "aten::mm", "aten::bmm", "aten::mv", "aten::dot"}) {
@@ -152,8 +103,6 @@ void registerMatmulOps(LoweringTable& table) {
   for (const char* name : {"aten::addmm", "aten::baddbmm", "aten::addmv"}) {
     table.setShapeRule(name, passes::rules::addedMatrixProduct());
   }
-  table.setShapeRule("aten::scaled_dot_product_attention",
-                     passes::rules::scaledDotProductAttention());
 }
 
 }  // namespace ts2coreml::lower

@@ -16,7 +16,7 @@ const AtenOpTable& atenOps() {
     registerTupleOps(t);
     registerJoinIndexOps(t);
     registerCreationOps(t);
-    registerTransformerOps(t);
+    registerAttentionOps(t);
     registerRecurrentOps(t);
     registerRecurrentCellOps(t);
     registerPoolOps(t);

@@ -1,5 +1,5 @@
 // Result-type rules of torch's fused library ops: recurrent layers and cells, and the eval-mode
-// fast paths of nn.Transformer*. Op-table rows (lower/ops_recurrent*.cc, lower/ops_transformer.cc)
+// fast paths of nn.Transformer*. Op-table rows (lower/ops_recurrent*.cc, lower/ops_attention.cc)
 // bind them to op names.
 #pragma once
 

@@ -1,13 +1,18 @@
+// Attention: scaled_dot_product_attention (matmul, scale, mask, softmax, matmul), and the fused
+// eval-mode fast paths of nn.MultiheadAttention and nn.TransformerEncoderLayer.
+//
 // aten::_transformer_encoder_layer_fwd, the eval-mode fast path of nn.TransformerEncoderLayer
 // (batch_first), decomposed into MIL ops: the packed q/k/v projection is split at conversion
 // time into three linear ops, attention is matmul + softmax per head, then the residual
 // connections, layer norms and the feed-forward block in the order `norm_first` gives.
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "lower/op_families.h"
 #include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_fused.h"
+#include "passes/shape_rules_math.h"
 
 namespace ts2coreml::lower {
 
@@ -205,13 +210,63 @@ void lowerMultiHeadAttention(LoweringContext& ctx, const ir::Node& node) {
   }
 }
 
+// scaled_dot_product_attention(query, key, value, attn_mask?, dropout_p, is_causal, scale?,
+// enable_gqa): softmax(q kᵀ * scale + mask) v. A bool mask keeps the positions where it is true.
+void lowerAttention(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* q = toFloat(ctx, ctx.get(node.input(0)));
+  ir::Value* k = castTo(ctx, ctx.get(node.input(1)), dtypeOf(q));
+  ir::Value* v = castTo(ctx, ctx.get(node.input(2)), dtypeOf(q));
+  const Shape qs = knownShape(ctx, node, q), ks = knownShape(ctx, node, k);
+  if (qs.size() < 2 || ks.size() != qs.size())
+    ctx.fail(node, "query and key must have the same rank >= 2");
+  auto dropout = ctx.constant(node.input(4));
+  if (!dropout || dropout->toNumber() != 0.0) ctx.fail(node, "dropout_p must be 0 at inference");
+  bool causal = ctx.constantBool(node, 5);
+  double scale = 1.0 / std::sqrt(static_cast<double>(qs.back()));
+  if (node.inputs().size() > 6 && !ctx.isNone(node.input(6))) {
+    auto given = ctx.constant(node.input(6));
+    if (!given) ctx.fail(node, "scale must be a constant");
+    scale = given->toNumber();
+  }
+  if (node.inputs().size() > 7 && ctx.constantBool(node, 7))
+    ctx.fail(node, "enable_gqa is not supported");
+  int64_t length = qs[qs.size() - 2], source = ks[ks.size() - 2];
+  Shape scoreShape(qs.begin(), qs.end() - 1);
+  scoreShape.push_back(source);
+  ir::TypePtr scoreType = ir::Type::tensor(dtypeOf(q), scoreShape);
+  ir::Value* scores = matmulOf(ctx, q, k, true, scoreType);
+  scores = binaryMil(ctx, "mul", scores, scalarConst(ctx, scale, dtypeOf(q)));
+  auto& b = ctx.builder();
+  ir::Value* negInf = scalarConst(ctx, -std::numeric_limits<double>::infinity(), dtypeOf(q));
+  auto keepWhere = [&](ir::Value* keep) {
+    return b.op1("select", {{"cond", keep}, {"a", scores}, {"b", negInf}}, scoreType);
+  };
+  if (causal) {
+    Tensor lower(DType::Bool, Shape{length, source});
+    for (int64_t i = 0; i < length; ++i)
+      for (int64_t j = 0; j < source; ++j) lower.mutableData<bool>()[i * source + j] = j <= i;
+    scores = keepWhere(b.constTensor(lower));
+  }
+  if (!ctx.isNone(node.input(3))) {
+    ir::Value* mask = ctx.get(node.input(3));
+    scores = dtypeOf(mask) == DType::Bool
+                 ? keepWhere(mask)
+                 : b.op1("add", {{"x", scores}, {"y", castTo(ctx, mask, dtypeOf(q))}}, scoreType);
+  }
+  ir::Value* weights = b.op1("softmax", {{"x", scores}, {"axis", b.constInt(-1)}}, scoreType);
+  ctx.bind(node.output(), matmulOf(ctx, weights, v, false, outputType(node)));
+}
+
 }  // namespace
 
-void registerTransformerOps(LoweringTable& table) {
+void registerAttentionOps(LoweringTable& table) {
+  table["aten::scaled_dot_product_attention"] = lowerAttention;
   table["aten::_native_multi_head_attention"] = lowerMultiHeadAttention;
   table["aten::_transformer_encoder_layer_fwd"] = lowerEncoderLayer;
 
   // Result types (aten_op_table.h).
+  table.setShapeRule("aten::scaled_dot_product_attention",
+                     passes::rules::scaledDotProductAttention());
   table.setShapeRule("aten::_native_multi_head_attention", passes::rules::multiHeadAttention());
   // The encoder layer maps [batch, sequence, embed] to the same shape.
   table.setShapeRule("aten::_transformer_encoder_layer_fwd", passes::rules::sameAsTensorInput());
