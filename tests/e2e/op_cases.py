@@ -1,4 +1,4 @@
-"""The op test table: at least one case per op of the lowering registry (build/list_lowerings).
+"""The op test table: at least one case per op of the op table with a lowering (build/list_lowerings).
 
 Each case is a tiny module whose forward() is `expr` (an expression of the inputs, or a body with
 `return`). tests/e2e/test_ops.py scripts (and, where `trace` is set, traces) it, checks that the

@@ -1,4 +1,4 @@
-"""docs/op_coverage.md must list exactly the ops of the lowering registry, every op must have a case
+"""docs/op_coverage.md must list exactly the lowered ops of the op table, every op must have a case
 in the op test table (tests/e2e/op_cases.py) or a note saying why no torch code reaches it, and the
 table's test column must name those cases. Regenerate with tools/gen_op_coverage.py."""
 import re

@@ -1,4 +1,4 @@
-"""Op-level tests: every op of the lowering registry against PyTorch (the table is op_cases.py).
+"""Op-level tests: every op of the op table with a lowering against PyTorch (the table is op_cases.py).
 
 Each case's module is scripted (and traced where the case says so), the op under test must be in
 the compiled graph, and the model is converted to .mlpackage (fp32) and .mlmodel, run with our
