@@ -1,8 +1,8 @@
 // The torch-level op table: one row per op (aten::*, prim::*) holding what the converter knows
 // about it: how it lowers to MIL, the types of its results, and its evaluation on values known at
-// conversion time. Each op family file
-// (lower/ops_<family>.cc) declares its rows, so adding an op that lowers to existing MIL ops
-// touches that one file (plus its op case in tests/e2e/op_cases.py).
+// conversion time. Each op family file (lower/ops_<family>.cc) declares its rows, so adding an op
+// that lowers to existing MIL ops touches that one file (plus its op case in
+// tests/e2e/op_cases.py).
 //
 // The compiler reads the shape rules and folds while it emits torch-level IR (a known shape lets
 // `x.size(1)` and shape-dependent `if`s fold), so this table sits below the compiler: the
@@ -11,7 +11,6 @@
 
 #include <map>
 #include <string>
-#include <string_view>
 
 #include "lower/lowering.h"
 #include "passes/shape_inference.h"
@@ -20,7 +19,8 @@
 namespace ts2coreml::lower {
 
 struct AtenOp {
-  // The torch-level node -> MIL ops; null when the op has no lowering (only a shape rule).
+  // The torch-level node -> MIL ops; null when the op has none (a row
+  // with only a rule or a fold: Python-level builtins, ops folded away before lowering).
   LoweringFn lowering;
   // The refined types of its results from its operands' types and constants (a rule builder of
   // passes/shape_rules*.h, or one written in the family file); null when the schema's declared
