@@ -1,5 +1,10 @@
 #include "runtime/kernels/kernel_utils.h"
 
+#include <cmath>
+#include <string>
+
+#include "core/error.h"
+
 namespace ts2coreml::runtime::kernels {
 
 Tensor asFloat(const Tensor& t) {
@@ -17,7 +22,16 @@ bool isIntegerLike(DType dtype) {
 
 std::vector<int64_t> toInt64s(const Tensor& t) {
   std::vector<int64_t> values(static_cast<size_t>(t.numel()));
-  for (int64_t i = 0; i < t.numel(); ++i) values[i] = static_cast<int64_t>(t.elementAsDouble(i));
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    const double value = t.elementAsDouble(i);
+    // Found by fuzz_mlpackage: a NaN (or huge float) read as a shape or index was undefined
+    // behaviour in the conversion.
+    if (!(value >= -9.2e18 && value <= 9.2e18)) {
+      throw Error("a value used as an integer (shape, index or count) is " +
+                  std::string(std::isnan(value) ? "NaN" : "out of the int64 range"));
+    }
+    values[i] = static_cast<int64_t>(value);
+  }
   return values;
 }
 

@@ -56,6 +56,11 @@ void ModuleCompiler::writeThroughView(ir::Value* target, ir::Value* value, Envir
   }
   int64_t rank = static_cast<int64_t>(shape->size());
   int64_t axis = *dim < 0 ? *dim + rank : *dim;
+  // Found by fuzz_compiler: an out-of-range dim read past the shape.
+  if (axis < 0 || axis >= rank) {
+    throw Error(emitter_.location().describe() + ": dimension " + std::to_string(*dim) +
+                " is out of range for a tensor of rank " + std::to_string(rank));
+  }
   int64_t size = (*shape)[static_cast<size_t>(axis)];
   int64_t begin = 0, end = 0;
   ir::Value* region = value;
@@ -70,6 +75,10 @@ void ModuleCompiler::writeThroughView(ir::Value* target, ir::Value* value, Envir
                   ": writing into x[i] with an index known only at run time is not supported yet");
     }
     begin = *index < 0 ? *index + size : *index;
+    if (begin < 0 || begin >= size) {
+      throw Error(emitter_.location().describe() + ": index " + std::to_string(*index) +
+                  " is out of range for a dimension of size " + std::to_string(size));
+    }
     end = begin + 1;
     region =
         materialize(op("aten::unsqueeze", {SugaredValue::ofValue(value), constant(IValue(axis))}));

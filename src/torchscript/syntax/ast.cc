@@ -3,6 +3,8 @@
 namespace ts2coreml::torchscript {
 namespace {
 
+thread_local size_t clonedNodes = 0;
+
 ExprPtr cloneOrNull(const ExprPtr& expr) {
   return expr ? cloneExpr(*expr) : nullptr;
 }
@@ -18,10 +20,15 @@ template <typename T>
 std::unique_ptr<T> shell(const Expr& original) {
   auto copy = std::make_unique<T>();
   copy->pos = original.pos;
+  ++clonedNodes;
   return copy;
 }
 
 }  // namespace
+
+size_t clonedExprNodes() {
+  return clonedNodes;
+}
 
 ExprPtr cloneExpr(const Expr& expr) {
   switch (expr.kind) {

@@ -224,5 +224,8 @@ struct Module {
 
 // Deep copy of an expression tree, positions included.
 ExprPtr cloneExpr(const Expr& expr);
+// How many nodes cloneExpr has made on this thread (the parser bounds what comparison chains,
+// which copy their middle operands, may cost).
+size_t clonedExprNodes();
 
 }  // namespace ts2coreml::torchscript

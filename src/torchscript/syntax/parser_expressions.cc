@@ -178,6 +178,11 @@ std::string Parser::comparisonOp() {
   }
   return "";
 }
+// The most nodes comparison chains may copy in one file: far above real code (a chain copies
+// its middle operands, usually a name or two), and what bounds the parse time of chains nested
+// in chains.
+constexpr size_t kMaxChainCopies = 100000;
+
 // `a < b < c` becomes `(a < b) and (b < c)`, as Python defines chains.
 ExprPtr Parser::comparison() {
   SourcePos pos = peek().pos;
@@ -188,7 +193,16 @@ ExprPtr Parser::comparison() {
   ExprPtr result;
   for (;;) {
     std::string nextOp = comparisonOp();
-    ExprPtr middle = nextOp.empty() ? nullptr : cloneExpr(*right);
+    ExprPtr middle;
+    if (!nextOp.empty()) {
+      const size_t before = clonedExprNodes();
+      middle = cloneExpr(*right);
+      chainCopies_ += clonedExprNodes() - before;
+      if (chainCopies_ > kMaxChainCopies) {
+        fail("comparison chains nested in comparison chains are too large to expand (limit " +
+             std::to_string(kMaxChainCopies) + " copied nodes)");
+      }
+    }
     SourcePos linkPos = right->pos;
     ExprPtr link = binary(op, std::move(left), std::move(right), pos);
     result = result ? binary("and", std::move(result), std::move(link), pos) : std::move(link);

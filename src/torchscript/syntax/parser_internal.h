@@ -164,6 +164,10 @@ class Parser {
   std::vector<Token> tokens_;
   const std::string& file_;
   size_t i_ = 0;
+  // Nodes copied for the middle operands of comparison chains so far: chains nested in the
+  // operands of chains copy each other, which grows exponentially with the nesting
+  // (found by fuzz_torchscript_parser: 3 KB of code took seconds).
+  size_t chainCopies_ = 0;
   size_t lastEnd_ = 0;   // end offset of the last real (non-layout) token consumed
   uint32_t active_ = 0;  // NestingGuards alive
 };

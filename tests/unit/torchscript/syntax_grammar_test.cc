@@ -219,6 +219,23 @@ TEST(Grammar, NodeByteRanges) {
   EXPECT_EQ(def.body[2]->pos.column, 3);
 }
 
+// Found by fuzz_torchscript_parser: a chain copies its middle operand, so chains nested in the
+// middle operands of chains doubled with each level (3 KB of code took seconds; this one, 2^40
+// copies). The copies are bounded and the parse refused.
+TEST(Grammar, NestedComparisonChainsAreBounded) {
+  std::string chain = "a";
+  for (int level = 0; level < 40; ++level) chain = "a < (" + chain + ") < a";
+  try {
+    parseModule("x = " + chain + "\n", "t.py");
+    FAIL() << "parsed";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("too large to expand"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).rfind("t.py:1:", 0), 0u) << e.what();
+  }
+  // A chain of real code still parses: `0 <= i < n`.
+  EXPECT_NO_THROW(parseModule("x = 0 <= i < n\n", "t.py"));
+}
+
 TEST(Grammar, ErrorsGiveFileLineColumn) {
   auto message = [](const std::string& code) {
     try {
