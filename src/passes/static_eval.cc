@@ -49,7 +49,7 @@ int64_t floorMod(int64_t a, int64_t b) {
 }
 
 Evaluator onNumbers(std::function<int64_t(int64_t, int64_t)> onInts,
-                     std::function<double(double, double)> onDoubles) {
+                    std::function<double(double, double)> onDoubles) {
   return [=](const Args& a) -> std::optional<IValue> {
     if (!allNumbers(a, 2)) return std::nullopt;
     if (anyDouble(a, 2) || !onInts) return IValue(onDoubles(a[0].toNumber(), a[1].toNumber()));
@@ -58,7 +58,7 @@ Evaluator onNumbers(std::function<int64_t(int64_t, int64_t)> onInts,
 }
 
 Evaluator orderOf(std::function<bool(double, double)> onNumbers,
-                     std::function<bool(const std::string&, const std::string&)> onStrings) {
+                  std::function<bool(const std::string&, const std::string&)> onStrings) {
   return [=](const Args& a) -> std::optional<IValue> {
     if (a.size() < 2) return std::nullopt;
     if (allNumbers(a, 2)) {
