@@ -29,18 +29,29 @@ inline std::string capErrorMessage(const std::string& message) {
          " bytes cut) ... " + message.substr(message.size() - kTail);
 }
 
+// The message is `where: detail` once a place is known; where() and detail() give the parts.
 class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& message) : std::runtime_error(capErrorMessage(message)) {}
+  explicit Error(const std::string& message)
+      : std::runtime_error(capErrorMessage(message)), detail_(message) {}
   // `cause` with `where` (a source location such as "model.py:3 (code/...)") in front. Errors
   // raised where the location is not known (schema binding, constant folding, IValue accessors)
   // get it this way from the one place that knows it, once: located() tells it is done.
   Error(const std::string& where, const Error& cause)
-      : std::runtime_error(capErrorMessage(where + ": " + cause.what())), located_(true) {}
-  bool located() const { return located_; }
+      : std::runtime_error(capErrorMessage(where + ": " + cause.what())),
+        where_(where),
+        detail_(cause.what()) {}
+  // An error about `detail` at `where`; unlocated when `where` is empty (nothing known yet).
+  static Error at(const std::string& where, const std::string& detail) {
+    return where.empty() ? Error(detail) : Error(where, Error(detail));
+  }
+  bool located() const { return !where_.empty(); }
+  const std::string& where() const { return where_; }
+  const std::string& detail() const { return detail_; }
 
  private:
-  bool located_ = false;
+  std::string where_;
+  std::string detail_;
 };
 
 }  // namespace ts2coreml

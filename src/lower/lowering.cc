@@ -137,7 +137,7 @@ std::optional<std::vector<ir::Value*>> LoweringContext::listItems(const ir::Valu
 }
 
 void LoweringContext::fail(const ir::Node& node, const std::string& what) const {
-  throw Error(node.describe() + ": " + what);
+  throw Error::at(node.describe(), what);
 }
 
 void LoweringContext::lowerBlock(const ir::Block& torchBlock) {
@@ -149,9 +149,9 @@ void LoweringContext::lowerBlock(const ir::Block& torchBlock) {
     try {
       (*lowering)(*this, *node);
     } catch (const Error& error) {
-      // Messages of fail() and of nested ops start with "op <kind> at <file:line>"; anything
-      // else (a constant of the wrong kind, a kernel's check) gets this op's description.
-      if (error.located() || std::string_view(error.what()).rfind("op ", 0) == 0) throw;
+      // Errors of fail() (this op's or a nested op's) name their op already; anything else (a
+      // constant of the wrong kind, a kernel's check) gets this op's description.
+      if (error.located()) throw;
       throw Error(node->describe(), error);
     }
     for (size_t i = 0; i < node->numOutputs(); ++i) {

@@ -29,10 +29,10 @@ void checkOpsAvailable(const ir::Graph& milGraph, int specificationVersion) {
     const std::string op = kind.substr(4);
     const int needed = firstSpecificationVersionOf(op);
     if (needed > specificationVersion) {
-      throw Error(node->describe() + ": MIL op '" + op + "' needs minimum deployment target iOS" +
-                  std::to_string(needed + 9) + " (the target is iOS" +
-                  std::to_string(specificationVersion + 9) +
-                  "); raise --minimum-deployment-target");
+      throw Error::at(node->describe(), "MIL op '" + op + "' needs minimum deployment target iOS" +
+                                            std::to_string(needed + 9) + " (the target is iOS" +
+                                            std::to_string(specificationVersion + 9) +
+                                            "); raise --minimum-deployment-target");
     }
   });
 }

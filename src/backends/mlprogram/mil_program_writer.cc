@@ -68,9 +68,10 @@ class ProgramWriter {
     const auto& b = node.block(1)->returns();
     for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
       if (*a[i]->type() == *b[i]->type()) continue;
-      throw Error(node.describe() + ": the two branches give " + a[i]->type()->str() + " and " +
-                  b[i]->type()->str() +
-                  "; an ML Program's cond needs one type (a .mlmodel neural network allows it)");
+      throw Error::at(
+          node.describe(),
+          "the two branches give " + a[i]->type()->str() + " and " + b[i]->type()->str() +
+              "; an ML Program's cond needs one type (a .mlmodel neural network allows it)");
     }
   }
 

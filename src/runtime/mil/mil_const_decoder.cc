@@ -37,9 +37,9 @@ namespace {
 template <typename Repeated, typename T>
 void copyValues(const Repeated& values, Tensor& tensor, const std::string& where) {
   if (static_cast<int64_t>(values.size()) != tensor.numel()) {
-    throw Error(where + ": immediate value has " + std::to_string(values.size()) +
-                " elements, its type " + shapeToString(tensor.shape()) + " needs " +
-                std::to_string(tensor.numel()));
+    throw Error::at(where, "immediate value has " + std::to_string(values.size()) +
+                               " elements, its type " + shapeToString(tensor.shape()) + " needs " +
+                               std::to_string(tensor.numel()));
   }
   // The proto field's element type may differ from the tensor's (ints for int16, ...).
   Tensor source(sizeof(T) == 4 && std::is_floating_point_v<T> ? DType::Float32
@@ -66,22 +66,22 @@ MilValue decodeValue(const MILSpec::Value& value, WeightFiles& weights, const st
     const auto& tensor = value.immediatevalue().tensor();
     if (!value.has_immediatevalue() || !tensor.has_strings() ||
         tensor.strings().values_size() != 1) {
-      throw Error(where + ": a string value must be one immediate string");
+      throw Error::at(where, "a string value must be one immediate string");
     }
     return MilValue(tensor.strings().values(0));
   }
   if (!spec.dtype)
-    throw Error(where + ": value type " + spec.describe() + " is not supported by the runtime");
+    throw Error::at(where, "value type " + spec.describe() + " is not supported by the runtime");
   for (int64_t dim : spec.shape) {
     if (dim < 0)
-      throw Error(where + ": a constant must have a fully known shape, not " + spec.describe());
+      throw Error::at(where, "a constant must have a fully known shape, not " + spec.describe());
   }
   if (value.has_blobfilevalue()) {
     const auto& blob = value.blobfilevalue();
     return MilValue(weights.open(blob.filename()).tensor(blob.offset(), *spec.dtype, spec.shape));
   }
   if (!value.has_immediatevalue() || !value.immediatevalue().has_tensor()) {
-    throw Error(where + ": only tensor immediate values and blob-file values are supported");
+    throw Error::at(where, "only tensor immediate values and blob-file values are supported");
   }
   const MILSpec::TensorValue& tv = value.immediatevalue().tensor();
   Tensor tensor(*spec.dtype, spec.shape);
@@ -104,15 +104,16 @@ MilValue decodeValue(const MILSpec::Value& value, WeightFiles& weights, const st
     case MILSpec::TensorValue::kBytes: {
       const std::string& bytes = tv.bytes().values();
       if (bytes.size() != tensor.nbytes()) {
-        throw Error(where + ": immediate bytes value has " + std::to_string(bytes.size()) +
-                    " bytes, " + spec.describe() + " needs " + std::to_string(tensor.nbytes()));
+        throw Error::at(where, "immediate bytes value has " + std::to_string(bytes.size()) +
+                                   " bytes, " + spec.describe() + " needs " +
+                                   std::to_string(tensor.nbytes()));
       }
       if (!bytes.empty()) std::memcpy(tensor.mutableRawData(), bytes.data(), bytes.size());
       break;
     }
     default:
-      throw Error(where + ": immediate tensor value of " + spec.describe() +
-                  " has no supported data field");
+      throw Error::at(
+          where, "immediate tensor value of " + spec.describe() + " has no supported data field");
   }
   return MilValue(std::move(tensor));
 }

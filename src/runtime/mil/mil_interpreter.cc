@@ -51,10 +51,9 @@ void runOp(const CompiledOp& op, Scope& scope) {
   try {
     op.fn(ctx);
   } catch (const Error& e) {
-    const std::string message = e.what();
-    // Errors of nested ops already name their op.
-    if (message.rfind("op ", 0) == 0) throw;
-    throw Error(op.describe() + ": " + message);
+    // Errors of fail() (this op's or a nested op's) name their op already.
+    if (e.located()) throw;
+    throw Error(op.describe(), e);
   }
   auto& outputs = ctx.outputs();
   for (size_t i = 0; i < outputs.size(); ++i) {

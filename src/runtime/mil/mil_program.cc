@@ -29,9 +29,9 @@ std::string CompiledOp::describe() const {
 ValueSpec valueSpecOf(const MILSpec::ValueType& type, const std::string& name,
                       const std::string& where) {
   if (!type.has_tensortype()) {
-    throw Error(where + ": value '" + name +
-                "' is not a tensor (lists, tuples, dictionaries and states are "
-                "not supported by the runtime)");
+    throw Error::at(where, "value '" + name +
+                               "' is not a tensor (lists, tuples, dictionaries and states are "
+                               "not supported by the runtime)");
   }
   const MILSpec::TensorType& tensor = type.tensortype();
   ValueSpec spec;
@@ -43,8 +43,8 @@ ValueSpec valueSpecOf(const MILSpec::ValueType& type, const std::string& name,
   spec.dtype = coreml::dtypeOfMilDataType(tensor.datatype());
   spec.rankKnown = tensor.rank() >= 0;
   if (spec.rankKnown && tensor.dimensions_size() != tensor.rank()) {
-    throw Error(where + ": value '" + name + "' has rank " + std::to_string(tensor.rank()) +
-                " but " + std::to_string(tensor.dimensions_size()) + " dimensions");
+    throw Error::at(where, "value '" + name + "' has rank " + std::to_string(tensor.rank()) +
+                               " but " + std::to_string(tensor.dimensions_size()) + " dimensions");
   }
   for (const auto& dim : tensor.dimensions()) {
     spec.shape.push_back(dim.has_constant() ? static_cast<int64_t>(dim.constant().size()) : -1);
@@ -86,12 +86,12 @@ class Compiler {
     if (op.type == "const") {
       auto val = proto.attributes().find("val");
       if (val == proto.attributes().end())
-        throw Error(where + ": const without a \"val\" attribute");
-      if (op.outputs.size() != 1) throw Error(where + ": const must have one output");
+        throw Error::at(where, "const without a \"val\" attribute");
+      if (op.outputs.size() != 1) throw Error::at(where, "const must have one output");
       op.constValue = std::make_shared<const MilValue>(decodeValue(val->second, weights_, where));
     }
     op.fn = findMilOp(op.type);
-    if (!op.fn) throw Error(where + ": the runtime does not implement MIL op '" + op.type + "'");
+    if (!op.fn) throw Error::at(where, "the runtime does not implement MIL op '" + op.type + "'");
     // Inputs in a deterministic order (the proto map has none).
     std::map<std::string, const MILSpec::Argument*> sorted;
     for (const auto& [param, argument] : proto.inputs()) sorted[param] = &argument;
@@ -104,7 +104,7 @@ class Compiler {
               decodeValue(binding.value(), weights_, where + " input '" + param + "'"));
         } else {
           b.name = binding.name();
-          if (b.name.empty()) throw Error(where + ": input '" + param + "' has an empty binding");
+          if (b.name.empty()) throw Error::at(where, "input '" + param + "' has an empty binding");
         }
         bindings.push_back(std::move(b));
       }

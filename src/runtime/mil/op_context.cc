@@ -24,7 +24,7 @@ OpContext::OpContext(const CompiledOp& op, const Scope& scope) : op_(op), scope_
 }
 
 void OpContext::fail(const std::string& message) const {
-  throw Error(op_.describe() + ": " + message);
+  throw Error::at(op_.describe(), message);
 }
 
 const std::vector<const MilValue*>* OpContext::find(const std::string& param) const {

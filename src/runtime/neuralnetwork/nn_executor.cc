@@ -58,9 +58,8 @@ Flow Executor::runLayer(const spec::NeuralNetworkLayer& layer, BlobMap& blobs) c
   try {
     it->second(io, layer);
   } catch (const Error& e) {
-    std::string message = e.what();
-    if (message.rfind("layer '", 0) == 0) throw;  // already located
-    throw Error(io.describe() + ": " + message);
+    if (e.located()) throw;  // fail() of this layer or of a nested one
+    throw Error(io.describe(), e);
   }
   return Flow::Normal;
 }
@@ -116,7 +115,7 @@ Tensor Executor::weights(const spec::WeightParams& weights, int64_t expectedCoun
     auto it = widened_.find(&weights);
     if (it == widened_.end()) {
       const std::string& bytes = weights.float16value();
-      if (bytes.size() % 2 != 0) throw Error(where + ": float16Value has an odd number of bytes");
+      if (bytes.size() % 2 != 0) throw Error::at(where, "float16Value has an odd number of bytes");
       int64_t count = static_cast<int64_t>(bytes.size() / 2);
       Tensor wide(DType::Float32, {count});
       float* out = wide.mutableData<float>();
@@ -129,13 +128,13 @@ Tensor Executor::weights(const spec::WeightParams& weights, int64_t expectedCoun
     }
     values = it->second;
   } else if (!weights.rawvalue().empty() || !weights.int8rawvalue().empty()) {
-    throw Error(where + ": quantized weights are not supported by the runtime");
+    throw Error::at(where, "quantized weights are not supported by the runtime");
   } else {
     values = Tensor(DType::Float32, {0});
   }
   if (expectedCount >= 0 && values.numel() != expectedCount) {
-    throw Error(where + ": expected " + std::to_string(expectedCount) + " values, found " +
-                std::to_string(values.numel()));
+    throw Error::at(where, "expected " + std::to_string(expectedCount) + " values, found " +
+                               std::to_string(values.numel()));
   }
   return values;
 }
@@ -165,7 +164,7 @@ std::string LayerIO::describe() const {
 }
 
 void LayerIO::fail(const std::string& what) const {
-  throw Error(describe() + ": " + what);
+  throw Error::at(describe(), what);
 }
 
 }  // namespace ts2coreml::runtime::nn

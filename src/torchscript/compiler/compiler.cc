@@ -132,13 +132,11 @@ ir::SourceLocation ModuleCompiler::locate(const Stmt& stmt) const {
 }
 
 void ModuleCompiler::fail(const Expr& where, const std::string& what) const {
-  std::string place = locate(where).describe();
-  throw Error(place.empty() ? what : place + ": " + what);
+  throw Error::at(locate(where).describe(), what);
 }
 
 void ModuleCompiler::fail(const Stmt& where, const std::string& what) const {
-  std::string place = locate(where).describe();
-  throw Error(place.empty() ? what : place + ": " + what);
+  throw Error::at(locate(where).describe(), what);
 }
 
 std::vector<ForwardParameter> forwardParameters(const archive::TorchScriptArchive& archive,
@@ -250,8 +248,8 @@ CompileResult compileForward(const archive::TorchScriptArchive& archive,
   try {
     output = compiler.inlineFunction(*root.forward, SugaredValue::ofModule(root.object), args);
   } catch (const BlockRaises& raise) {
-    throw Error(raise.location.describe() + ": the model always raises " + raise.message +
-                " for the given input shapes");
+    throw Error::at(raise.location.describe(),
+                    "the model always raises " + raise.message + " for the given input shapes");
   }
   result.outputNames = compiler.emitGraphOutputs(output);
   return result;

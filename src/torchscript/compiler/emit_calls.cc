@@ -50,8 +50,7 @@ SValue ModuleCompiler::inlineMethod(const SValue& self, const std::string& metho
   if (!info) throw Error("class " + self->name + " is not in the archive's code/");
   auto it = info->methods.find(methodName);
   if (it == info->methods.end()) {
-    throw Error(emitter_.location().describe() + ": " + demangle(info->qualifiedName) +
-                " has no method '" + methodName + "'");
+    emitter_.fail(demangle(info->qualifiedName) + " has no method '" + methodName + "'");
   }
   return inlineFunction(it->second, self, args);
 }
@@ -59,8 +58,8 @@ SValue ModuleCompiler::inlineMethod(const SValue& self, const std::string& metho
 SValue ModuleCompiler::inlineFunction(const FunctionInfo& function, const SValue& self,
                                       const CallArguments& args) {
   if (++inlineDepth_ > kMaxInlineDepth) {
-    throw Error(emitter_.location().describe() + ": calls nest deeper than " +
-                std::to_string(kMaxInlineDepth) + " (recursion is not supported)");
+    emitter_.fail("calls nest deeper than " + std::to_string(kMaxInlineDepth) +
+                  " (recursion is not supported)");
   }
   const FunctionDef& def = *function.def;
   Environment env(nullptr, std::exchange(callerEnv_, nullptr));
@@ -91,15 +90,15 @@ SValue ModuleCompiler::inlineFunction(const FunctionInfo& function, const SValue
     }
     if (!value) {
       fileStack_.pop_back();
-      throw Error(callSite.describe() + ": missing argument '" + p.name + "' in call to " +
-                  demangle(function.qualifiedName));
+      throw Error::at(callSite.describe(), "missing argument '" + p.name + "' in call to " +
+                                               demangle(function.qualifiedName));
     }
     env.assign(p.name, value);
   }
   if (args.positional.size() > def.params.size() - first) {
     fileStack_.pop_back();
-    throw Error(callSite.describe() + ": too many arguments in call to " +
-                demangle(function.qualifiedName));
+    throw Error::at(callSite.describe(),
+                    "too many arguments in call to " + demangle(function.qualifiedName));
   }
   SValue savedReturn = returnValue_;
   bool savedReturned = returned_;

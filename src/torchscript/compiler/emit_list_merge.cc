@@ -25,9 +25,8 @@ void ModuleCompiler::noteListChange(const SValue& list) {
   if (dynamicDepth_ <= list->createdAtDepth) return;  // made on this path: an ordinary change
   bool stacked = list->kind == SugaredValue::Kind::StackedList;  // carried by the loops around
   if (!stacked && !loopBodyDepths_.empty() && loopBodyDepths_.back() > list->createdAtDepth) {
-    throw Error(
-        emitter_.location().describe() +
-        ": changing a list or dict made outside a data-dependent loop inside the loop is not "
+    emitter_.fail(
+        "changing a list or dict made outside a data-dependent loop inside the loop is not "
         "supported yet (its length would depend on the data)");
   }
   if (listJournals_.empty()) return;

@@ -59,8 +59,7 @@ std::optional<SValue> ModuleCompiler::emitListMutation(const std::string& name, 
     int64_t n = static_cast<int64_t>(size), k = value->toInt();
     if (k < 0) k += n;
     if (allowEnd) k = std::clamp<int64_t>(k, 0, n);  // list.insert clamps like Python
-    if (k < 0 || k >= n + (allowEnd ? 1 : 0))
-      throw Error(emitter_.location().describe() + ": list index out of range");
+    if (k < 0 || k >= n + (allowEnd ? 1 : 0)) emitter_.fail("list index out of range");
     return static_cast<size_t>(k);
   };
   auto none = [&] { return SugaredValue::ofValue(emitter_.constant(IValue())); };
@@ -187,9 +186,9 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
   }
   if (!pos.empty() && pos[0]->kind == SugaredValue::Kind::StackedList) {
     if (auto result = emitStackedListOp(name, pos[0], args)) return *result;
-    throw Error(emitter_.location().describe() + ": " + name +
-                " on a list grown in a data-dependent loop is not supported (len, indexing, "
-                "append, torch.stack and torch.cat are)");
+    emitter_.fail(name +
+                  " on a list grown in a data-dependent loop is not supported (len, indexing, "
+                  "append, torch.stack and torch.cat are)");
   }
 
   // Containers whose elements the compiler tracks one by one.
@@ -215,9 +214,7 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
       if (auto index = constantInt(1)) {
         int64_t n = static_cast<int64_t>(container->items.size());
         int64_t i = *index < 0 ? *index + n : *index;
-        if (i < 0 || i >= n)
-          throw Error(emitter_.location().describe() + ": index " + std::to_string(*index) +
-                      " out of range");
+        if (i < 0 || i >= n) emitter_.fail("index " + std::to_string(*index) + " out of range");
         return container->items[static_cast<size_t>(i)];
       }
     }
@@ -241,17 +238,15 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
         }
         if (name == "aten::_set_item") {
           if (dynamicDepth_ > container->createdAtDepth) {
-            throw Error(
-                emitter_.location().describe() +
-                ": adding a dict key inside data-dependent control flow is not supported yet");
+            emitter_.fail(
+                "adding a dict key inside data-dependent control flow is not supported yet");
           }
           container->entries.emplace_back(*key, pos.at(2));
           return SugaredValue::ofValue(emitter_.constant(IValue()));
         }
         if (name == "aten::__contains__")
           return SugaredValue::ofValue(emitter_.constant(IValue(false)));
-        throw Error(emitter_.location().describe() + ": key " + key->repr() +
-                    " is not in the dict");
+        emitter_.fail("key " + key->repr() + " is not in the dict");
       }
     }
     if (container->kind == SugaredValue::Kind::Dict && pos.size() == 1) {
@@ -279,9 +274,7 @@ SValue ModuleCompiler::emitOperator(const std::string& name, const CallArguments
       const auto& elements = pos[0]->value->type()->elements();
       int64_t n = static_cast<int64_t>(elements.size());
       int64_t i = *index < 0 ? *index + n : *index;
-      if (i < 0 || i >= n)
-        throw Error(emitter_.location().describe() + ": tuple index " + std::to_string(*index) +
-                    " out of range");
+      if (i < 0 || i >= n) emitter_.fail("tuple index " + std::to_string(*index) + " out of range");
       return SugaredValue::ofValue(emitter_.emit1("prim::TupleIndex",
                                                   {pos[0]->value, emitter_.constant(IValue(i))},
                                                   elements[static_cast<size_t>(i)]));

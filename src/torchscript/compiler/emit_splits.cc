@@ -71,8 +71,8 @@ std::optional<SValue> ModuleCompiler::emitStaticSplit(const std::string& name,
       at += piece;
     }
     if (at != size) {
-      throw Error(emitter_.location().describe() + ": split sizes add up to " + std::to_string(at) +
-                  ", not the dimension's " + std::to_string(size));
+      emitter_.fail("split sizes add up to " + std::to_string(at) + ", not the dimension's " +
+                    std::to_string(size));
     }
   }
   SValue list = SugaredValue::ofList(std::move(pieces), pos[0]->value->type());

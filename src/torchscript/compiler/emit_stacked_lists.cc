@@ -80,8 +80,8 @@ std::optional<SValue> ModuleCompiler::emitStackedListOp(const std::string& name,
   if (name == "aten::append" && pos.size() == 2) {
     ir::Value* item = materialize(pos[1]);
     if (!item->type()->isTensor()) {
-      throw Error(emitter_.location().describe() + ": appending a " + item->type()->str() +
-                  " to a list grown in a data-dependent loop (only tensors are supported)");
+      emitter_.fail("appending a " + item->type()->str() +
+                    " to a list grown in a data-dependent loop (only tensors are supported)");
     }
     noteListChange(list);
     if (!knownTensorType(list->elementType)) list->elementType = item->type();
@@ -104,13 +104,11 @@ std::optional<SValue> ModuleCompiler::emitStackedListOp(const std::string& name,
     int64_t dim = 0;
     if (pos.size() > 1) {
       auto given = constantOf(pos[1]);
-      if (!given || !given->isInt())
-        throw Error(emitter_.location().describe() + ": " + name + " needs a constant dim");
+      if (!given || !given->isInt()) emitter_.fail(name + " needs a constant dim");
       dim = given->toInt();
     }
     const auto& itemShape = list->elementType->shape();
-    if (!itemShape)
-      throw Error(emitter_.location().describe() + ": the list's item shape is unknown");
+    if (!itemShape) emitter_.fail("the list's item shape is unknown");
     int64_t itemRank = static_cast<int64_t>(itemShape->size());
     if (dim < 0) dim += itemRank + (name == "aten::stack" ? 1 : 0);
     SValue result = items();  // [n, item...]

@@ -50,16 +50,15 @@ const ir::Value* ModuleCompiler::storageRoot(const ir::Value* value) const {
 void ModuleCompiler::checkNotStale(const ir::Value* value) const {
   auto it = staleValues_.find(value);
   if (it == staleValues_.end()) return;
-  throw Error(emitter_.location().describe() + ": this reads a tensor that " + it->second +
-              " wrote through a view; writes through views other than x[i] / x[a:b] are not "
-              "supported (write into the tensor itself, or clone the view first)");
+  emitter_.fail("this reads a tensor that " + it->second +
+                " wrote through a view; writes through views other than x[i] / x[a:b] are not "
+                "supported (write into the tensor itself, or clone the view first)");
 }
 
 void ModuleCompiler::checkWrites(const std::string& name, const BoundOperator& bound) const {
   for (const ir::Value* input : bound.inputs) checkNotStale(input);
   auto refuseState = [&](const std::string& attribute, const std::string& what) {
-    throw Error(emitter_.location().describe() + ": forward() " + what + " module attribute " +
-                attribute + kStatelessAdvice);
+    emitter_.fail("forward() " + what + " module attribute " + attribute + kStatelessAdvice);
   };
   for (size_t index : bound.writtenInputs) {
     if (index >= bound.inputs.size()) continue;
@@ -75,11 +74,11 @@ void ModuleCompiler::checkWrites(const std::string& name, const BoundOperator& b
       for (size_t index : {size_t{3}, size_t{4}}) {
         auto it = attributeTensors_.find(storageRoot(bound.inputs[index]));
         if (it == attributeTensors_.end()) continue;
-        throw Error(emitter_.location().describe() + ": " + bound.kind +
-                    " in training mode updates its running statistics, module attribute " +
-                    it->second +
-                    "; call .eval() before saving the model (stateful models are not supported "
-                    "yet)");
+        emitter_.fail(bound.kind +
+                      " in training mode updates its running statistics, module attribute " +
+                      it->second +
+                      "; call .eval() before saving the model (stateful models are not supported "
+                      "yet)");
       }
     }
   }
@@ -133,9 +132,8 @@ bool dependsOnInputs(const SValue& value) {
 void ModuleCompiler::checkAttributeContainerWrite(const SValue& container, const SValue& stored,
                                                   const std::string& what) const {
   if (stored && !dependsOnInputs(stored)) return;
-  throw Error(emitter_.location().describe() + ": forward() changes (" + what +
-              ") module attribute " + container->attribute +
-              ", which torch keeps for the next call" + kStatelessAdvice);
+  emitter_.fail("forward() changes (" + what + ") module attribute " + container->attribute +
+                ", which torch keeps for the next call" + kStatelessAdvice);
 }
 
 void ModuleCompiler::noteAliases(const BoundOperator& bound,

@@ -122,9 +122,10 @@ void ModuleCompiler::emitAssignTarget(const Expr& target, const SValue& value, E
         return;
       }
       const ir::SourceLocation where = locateLine(target);
-      throw Error(where.describe() + ": forward() assigns module attribute '" + attr.attr +
-                  "' (prim::SetAttr): module state must not change while the model runs; "
-                  "stateful models are not supported yet");
+      throw Error::at(where.describe(),
+                      "forward() assigns module attribute '" + attr.attr +
+                          "' (prim::SetAttr): module state must not change while the model runs; "
+                          "stateful models are not supported yet");
     }
     case ExprKind::Subscript: {
       const auto& sub = static_cast<const SubscriptExpr&>(target);

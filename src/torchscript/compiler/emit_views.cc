@@ -51,15 +51,14 @@ void ModuleCompiler::writeThroughView(ir::Value* target, ir::Value* value, Envir
   const auto& shape = base->type()->shape();
   auto dim = intConstant(view.inputs[1]);
   if (!shape || !dim) {
-    throw Error(emitter_.location().describe() +
-                ": writing into a view of a tensor whose shape is unknown is not supported");
+    emitter_.fail("writing into a view of a tensor whose shape is unknown is not supported");
   }
   int64_t rank = static_cast<int64_t>(shape->size());
   int64_t axis = *dim < 0 ? *dim + rank : *dim;
   // Found by fuzz_compiler: an out-of-range dim read past the shape.
   if (axis < 0 || axis >= rank) {
-    throw Error(emitter_.location().describe() + ": dimension " + std::to_string(*dim) +
-                " is out of range for a tensor of rank " + std::to_string(rank));
+    emitter_.fail("dimension " + std::to_string(*dim) + " is out of range for a tensor of rank " +
+                  std::to_string(rank));
   }
   int64_t size = (*shape)[static_cast<size_t>(axis)];
   int64_t begin = 0, end = 0;
@@ -71,13 +70,12 @@ void ModuleCompiler::writeThroughView(ir::Value* target, ir::Value* value, Envir
   if (view.kind == "aten::select") {
     auto index = intConstant(view.inputs[2]);
     if (!index || size < 0) {
-      throw Error(emitter_.location().describe() +
-                  ": writing into x[i] with an index known only at run time is not supported yet");
+      emitter_.fail("writing into x[i] with an index known only at run time is not supported yet");
     }
     begin = *index < 0 ? *index + size : *index;
     if (begin < 0 || begin >= size) {
-      throw Error(emitter_.location().describe() + ": index " + std::to_string(*index) +
-                  " is out of range for a dimension of size " + std::to_string(size));
+      emitter_.fail("index " + std::to_string(*index) +
+                    " is out of range for a dimension of size " + std::to_string(size));
     }
     end = begin + 1;
     region =
@@ -93,8 +91,7 @@ void ModuleCompiler::writeThroughView(ir::Value* target, ir::Value* value, Envir
     };
     auto first = bound(2, 0), last = bound(3, size), step = intConstant(view.inputs[4]);
     if (!first || !last || !step || *step != 1 || size < 0) {
-      throw Error(emitter_.location().describe() +
-                  ": writing into a slice needs constant bounds and step 1 (not supported yet)");
+      emitter_.fail("writing into a slice needs constant bounds and step 1 (not supported yet)");
     }
     begin = *first;
     end = std::max(*first, *last);

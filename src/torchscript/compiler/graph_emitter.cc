@@ -44,11 +44,8 @@ ir::Node* GraphEmitter::appendNode(const std::string& kind) {
 }
 
 Error GraphEmitter::locate(const Error& error) const {
-  const std::string message = error.what();
-  const std::string where = location_.describe();
-  // Messages built at their site with the location in front are already located.
-  if (error.located() || !location_.known() || message.rfind(where, 0) == 0) return error;
-  return Error(where, error);
+  if (error.located() || !location_.known()) return error;
+  return Error(location_.describe(), error);
 }
 
 std::vector<ir::Value*> GraphEmitter::emit(const std::string& kind,

@@ -20,6 +20,11 @@ class GraphEmitter {
   void setBlock(ir::Block* block) { block_ = block; }
   void setLocation(const ir::SourceLocation& location) { location_ = location; }
   const ir::SourceLocation& location() const { return location_; }
+  // Throws Error about `detail` at the current source location (the one place compile errors
+  // get their Python `file:line`, instead of each message building it).
+  [[noreturn]] void fail(const std::string& detail) const {
+    throw Error::at(location_.describe(), detail);
+  }
 
   // A prim::Constant (placed at the start of the top block).
   ir::Value* constant(const IValue& value);

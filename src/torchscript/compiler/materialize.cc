@@ -35,8 +35,7 @@ ir::Value* ModuleCompiler::materialize(const SValue& value) {
       return value->value;
     case SugaredValue::Kind::Module:
       if (value->object->enumMember) return emitter_.constant(IValue(value->object));
-      throw Error(emitter_.location().describe() + ": " + value->describe() +
-                  " cannot be used as a value here");
+      emitter_.fail(value->describe() + " cannot be used as a value here");
     case SugaredValue::Kind::List:
     case SugaredValue::Kind::Tuple: {
       if (auto constant = constantOf(value)) return emitter_.constant(*constant);
@@ -64,8 +63,7 @@ ir::Value* ModuleCompiler::materialize(const SValue& value) {
       return node->addOutput(ir::Type::anyType());
     }
     default:
-      throw Error(emitter_.location().describe() + ": " + value->describe() +
-                  " cannot be used as a value here");
+      emitter_.fail(value->describe() + " cannot be used as a value here");
   }
 }
 
