@@ -9,6 +9,7 @@
 #include "ir/parser.h"
 #include "ir/printer.h"
 #include "ir/verifier.h"
+#include "lower/aten_op_table.h"
 #include "passes/pass_manager.h"
 
 namespace {
@@ -89,6 +90,7 @@ int run(int argc, char** argv) {
   std::unique_ptr<ir::Graph> graph = ir::parseGraph(text.str(), file);
   ir::verifyGraph(*graph, file);
   passes::PassOptions options;
+  options.hasSideEffects = lower::hasSideEffects;  // the op table's side-effects column
   options.fp32Ops = splitCommas(fp32Ops);
   for (const std::string& name : splitCommas(outputDtypes)) {
     std::optional<DType> dtype = name == "-" ? std::nullopt : dtypeFromName(name);

@@ -10,6 +10,7 @@
 #include "ir/mil_op_table.h"
 #include "ir/printer.h"
 #include "ir/verifier.h"
+#include "lower/aten_op_table.h"
 #include "lower/lowering.h"
 #include "passes/pipelines.h"
 #include "torchscript/compiler/compiler.h"
@@ -114,6 +115,7 @@ passes::PassOptions passOptions(const ConvertOptions& options,
                                 const backends::ModelInterface& interface) {
   passes::PassOptions result;
   result.fp32Ops = options.fp32Ops;
+  result.hasSideEffects = lower::hasSideEffects;
   for (size_t i = 0; i < interface.inputs.size(); ++i) {
     if (interface.inputs[i].image) result.imageInputs.emplace_back(i, *interface.inputs[i].image);
   }

@@ -4,6 +4,7 @@
 
 #include "archive/torchscript_archive.h"
 #include "ir/printer.h"
+#include "lower/aten_op_table.h"
 #include "lower/lowering.h"
 #include "passes/dead_code_elimination.h"
 #include "torchscript/compiler/class_table.h"
@@ -45,7 +46,7 @@ std::string inspectArchive(const std::string& archivePath, const std::vector<Inp
   out << ")\n";
   torchscript::CompileResult compiled =
       torchscript::compileForward(archive, inputs, /*allowUnknownShapes=*/true, entry);
-  passes::eliminateDeadCode(*compiled.graph);
+  passes::eliminateDeadCode(*compiled.graph, lower::hasSideEffects);
   out << "inputs:\n" << typeList(compiled.graph->inputs());
   out << "outputs:\n";
   for (ir::Value* output : compiled.graph->outputs()) out << "  " << output->type()->str() << "\n";

@@ -4,6 +4,7 @@
 #include "archive/torchscript_archive.h"
 #include "core/error.h"
 #include "ir/printer.h"
+#include "lower/aten_op_table.h"
 #include "lower/lowering.h"
 #include "passes/pipelines.h"
 #include "torchscript/compiler/compiler.h"
@@ -49,6 +50,7 @@ std::string irAfterPass(const std::string& archivePath, const std::vector<InputS
   auto archive = archive::TorchScriptArchive::open(archivePath);
   torchscript::CompileResult compiled = torchscript::compileForward(archive, inputs, false, entry);
   passes::PassOptions options;
+  options.hasSideEffects = lower::hasSideEffects;
   for (size_t i = 0; i < compiled.inputSpecIndex.size(); ++i) {
     int index = compiled.inputSpecIndex[i];
     if (index >= 0 && inputs[static_cast<size_t>(index)].image)

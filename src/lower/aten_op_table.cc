@@ -36,6 +36,11 @@ const passes::FoldFn* foldOf(const std::string& name) {
   return row && row->fold ? &row->fold : nullptr;
 }
 
+bool hasSideEffects(const ir::Node& node) {
+  const AtenOp* row = atenOps().find(node.kind());
+  return row && row->sideEffects;
+}
+
 std::optional<ir::TypePtr> inferResultType(const std::string& kind,
                                            const passes::OpOperands& operands, size_t index) {
   return passes::inferTensorType(kind, operands, index, shapeRuleOf(kind));

@@ -29,6 +29,9 @@ struct AtenOp {
   // Its evaluation when every operand is known at conversion time (Python semantics of numbers,
   // strings and containers: passes/static_eval.h); null when none.
   passes::FoldFn fold;
+  // The op changes state or acts outside its results (raises, prints, writes a list or a tensor
+  // in place): dead-code elimination keeps it even when nothing reads its outputs.
+  bool sideEffects = false;
 };
 
 class AtenOpTable {
@@ -39,6 +42,8 @@ class AtenOpTable {
   void setShapeRule(const std::string& name, passes::ShapeRule rule);
   // Declares the compile-time evaluation of a row; a second one throws.
   void setFold(const std::string& name, passes::FoldFn fold);
+  // Marks a row as having side effects (AtenOp::sideEffects).
+  void setSideEffects(const std::string& name) { rows_[name].sideEffects = true; }
 
   // The row of `name`, or null.
   const AtenOp* find(const std::string& name) const;
@@ -57,6 +62,9 @@ const LoweringFn* loweringOf(const std::string& name);
 const passes::ShapeRule* shapeRuleOf(const std::string& name);
 // The row's fold, or null when `name` has none.
 const passes::FoldFn* foldOf(const std::string& name);
+// Whether `node` must stay although nothing reads it: its row has side effects (the query the
+// torch-level dead-code elimination is given, passes::SideEffectQuery).
+bool hasSideEffects(const ir::Node& node);
 // The refined type of result `index` of `kind` (passes::inferTensorType with the row's rule).
 std::optional<ir::TypePtr> inferResultType(const std::string& kind,
                                            const passes::OpOperands& operands, size_t index = 0);

@@ -38,6 +38,7 @@ void registerConvTransposeOps(LoweringTable& table);
 void registerSortOps(LoweringTable& table);
 void registerAdvancedIndexOps(LoweringTable& table);
 void registerSlidingWindowOps(LoweringTable& table);
+void registerSideEffectOps(LoweringTable& table);
 
 // batch_norm in training mode (ops_normalization.cc), called by the batch_norm lowering
 // (ops_normalization.cc) when `training` is true.

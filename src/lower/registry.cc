@@ -33,6 +33,7 @@ const AtenOpTable& atenOps() {
     registerSortOps(t);
     registerAdvancedIndexOps(t);
     registerSlidingWindowOps(t);
+    registerSideEffectOps(t);
     return t;
   }();
   return table;

@@ -1,35 +1,30 @@
 #include "passes/dead_code_elimination.h"
 
-#include <set>
 #include <string>
 
 namespace ts2coreml::passes {
 
 namespace {
 
-bool hasSideEffect(const ir::Node& node) {
-  static const std::set<std::string> effectful = {
-      "prim::RaiseException", "prim::Print", "aten::append",    "aten::_set_item",
-      "aten::insert",         "aten::pop",   "aten::clear",     "prim::SetAttr",
-      "aten::warn",           "aten::copy_", "aten::index_put_"};
-  if (effectful.count(node.kind())) return true;
+bool hasSideEffect(const ir::Node& node, const SideEffectQuery& query) {
+  if (query && query(node)) return true;
   for (const auto& block : node.blocks()) {
     for (const auto& inner : block->nodes()) {
-      if (hasSideEffect(*inner)) return true;
+      if (hasSideEffect(*inner, query)) return true;
     }
   }
   return false;
 }
 
 // One sweep from the back of each block, so chains of dead nodes go in one pass.
-int sweep(ir::Block* block, std::map<const ir::Value*, int>& uses) {
+int sweep(ir::Block* block, std::map<const ir::Value*, int>& uses, const SideEffectQuery& query) {
   int removed = 0;
   for (size_t i = block->nodes().size(); i-- > 0;) {
     ir::Node* node = block->nodes()[i].get();
-    for (const auto& inner : node->blocks()) removed += sweep(inner.get(), uses);
+    for (const auto& inner : node->blocks()) removed += sweep(inner.get(), uses, query);
     bool used = false;
     for (size_t o = 0; o < node->numOutputs(); ++o) used |= uses[node->output(o)] > 0;
-    if (used || hasSideEffect(*node)) continue;
+    if (used || hasSideEffect(*node, query)) continue;
     for (ir::Value* input : node->inputs()) --uses[input];
     std::function<void(ir::Block*)> dropInner = [&](ir::Block* b) {
       for (ir::Value* ret : b->returns()) --uses[ret];
@@ -47,11 +42,11 @@ int sweep(ir::Block* block, std::map<const ir::Value*, int>& uses) {
 
 }  // namespace
 
-int eliminateDeadCode(ir::Graph& graph) {
+int eliminateDeadCode(ir::Graph& graph, const SideEffectQuery& hasSideEffects) {
   auto uses = ir::countUses(graph.top());
   int total = 0;
   for (;;) {
-    int removed = sweep(graph.top(), uses);
+    int removed = sweep(graph.top(), uses, hasSideEffects);
     total += removed;
     if (!removed) return total;
   }

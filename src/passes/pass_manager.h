@@ -19,6 +19,9 @@ struct PassOptions {
   std::vector<std::string> fp32Ops;                        // fp16-compute-precision
   std::vector<std::pair<size_t, ImageInput>> imageInputs;  // add-image-preprocessing
   std::vector<std::optional<DType>> outputDtypes;          // cast-outputs
+  // eliminate-dead-code: which nodes stay unread (the op table's side-effects column at the torch
+  // level, lower::hasSideEffects); empty: none (MIL ops have no side effects).
+  std::function<bool(const ir::Node&)> hasSideEffects;
 };
 
 struct Pass {

@@ -47,7 +47,9 @@ std::vector<Pass> makePasses() {
   passes.push_back(
       {"eliminate-dead-code",
        "remove nodes whose outputs are unused and that have no side effect (any level)",
-       [](ir::Graph& graph, const PassOptions&) { return eliminateDeadCode(graph) > 0; }});
+       [](ir::Graph& graph, const PassOptions& options) {
+         return eliminateDeadCode(graph, options.hasSideEffects) > 0;
+       }});
   passes.push_back({"add-image-preprocessing",
                     "MIL: scale and bias image inputs as ops at the start (ML Program)",
                     [](ir::Graph& graph, const PassOptions& options) {

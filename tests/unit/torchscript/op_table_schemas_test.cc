@@ -14,8 +14,13 @@ namespace ts2coreml::torchscript {
 namespace {
 
 TEST(OpTableSchemas, EveryRowNamesAnOpTheCompilerCanEmit) {
-  const std::set<std::string> compilerNodes = {"prim::If", "prim::Loop", "prim::ListConstruct",
-                                               "prim::TupleConstruct"};
+  const std::set<std::string> compilerNodes = {"prim::If",
+                                               "prim::Loop",
+                                               "prim::ListConstruct",
+                                               "prim::TupleConstruct",
+                                               "prim::RaiseException",
+                                               "prim::Print",
+                                               "prim::SetAttr"};
   const auto& schemas = schema::SchemaRegistry::instance();
   std::vector<std::string> unknown;
   for (const auto& [name, op] : lower::atenOps().rows()) {
@@ -25,9 +30,27 @@ TEST(OpTableSchemas, EveryRowNamesAnOpTheCompilerCanEmit) {
   EXPECT_TRUE(unknown.empty()) << "rows without a schema: " << ::testing::PrintToString(unknown);
 }
 
-TEST(OpTableSchemas, EveryRowHasALoweringARuleOrAFold) {
+TEST(OpTableSchemas, EveryRowHasALoweringARuleAFoldOrSideEffects) {
   for (const auto& [name, op] : lower::atenOps().rows()) {
-    EXPECT_TRUE(op.lowering || op.shapeRule || op.fold) << name << " has an empty row";
+    EXPECT_TRUE(op.lowering || op.shapeRule || op.fold || op.sideEffects)
+        << name << " has an empty row";
+  }
+}
+
+// An op marked with side effects is one that writes: a prim the compiler makes for an effect, or
+// an aten op whose schema writes one of its arguments (`(a!)`) or returns nothing.
+TEST(OpTableSchemas, EveryRowWithSideEffectsWritesSomething) {
+  const std::set<std::string> effectPrims = {"prim::RaiseException", "prim::Print",
+                                             "prim::SetAttr"};
+  const auto& schemas = schema::SchemaRegistry::instance();
+  for (const auto& [name, op] : lower::atenOps().rows()) {
+    if (!op.sideEffects || effectPrims.count(name)) continue;
+    bool writes = false;
+    for (const schema::Schema* overload : schemas.lookup(name)) {
+      for (const auto& argument : overload->arguments) writes |= argument.mutates;
+      writes |= overload->returns.empty();
+    }
+    EXPECT_TRUE(writes) << name << " is marked with side effects but its schemas write nothing";
   }
 }
 
