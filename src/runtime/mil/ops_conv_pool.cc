@@ -1,8 +1,8 @@
 // conv, conv_transpose and the pooling ops, with MIL's defaults (strides and dilations 1,
 // pad_type "valid", pad 0, groups 1).
 #include "core/error.h"
-#include "runtime/kernels/convolution.h"
-#include "runtime/kernels/pooling.h"
+#include "runtime/kernels/conv.h"
+#include "runtime/kernels/pool.h"
 #include "runtime/mil/op_context.h"
 #include "runtime/mil/op_registry.h"
 

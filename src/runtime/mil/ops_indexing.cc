@@ -1,5 +1,5 @@
 // slice_by_index, slice_by_size, gather, gather_along_axis, concat, stack, split, pad.
-#include "runtime/kernels/indexing.h"
+#include "runtime/kernels/index.h"
 #include "runtime/kernels/kernel_utils.h"
 #include "runtime/mil/op_context.h"
 #include "runtime/mil/op_registry.h"

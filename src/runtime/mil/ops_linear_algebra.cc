@@ -1,5 +1,5 @@
 // matmul and linear.
-#include "runtime/kernels/linear_algebra.h"
+#include "runtime/kernels/linalg.h"
 #include "runtime/mil/op_context.h"
 #include "runtime/mil/op_registry.h"
 

@@ -1,5 +1,5 @@
 // softmax and normalisation ops (epsilon defaults 1e-5 as in MIL).
-#include "runtime/kernels/normalization.h"
+#include "runtime/kernels/norm.h"
 #include "runtime/mil/op_context.h"
 #include "runtime/mil/op_registry.h"
 
