@@ -32,7 +32,7 @@ void topkOp(OpContext& ctx) {
 
 }  // namespace
 
-void registerReductionOps(MilOpTable& table) {
+void registerReduceOps(MilOpTable& table) {
   table["reduce_sum"] = reduceOp<ReduceOp::Sum>;
   table["topk"] = topkOp;
   table["reduce_mean"] = reduceOp<ReduceOp::Mean>;

@@ -18,7 +18,7 @@ void linearOp(OpContext& ctx) {
 
 }  // namespace
 
-void registerLinearAlgebraOps(MilOpTable& table) {
+void registerLinalgOps(MilOpTable& table) {
   table["matmul"] = matmulOp;
   table["linear"] = linearOp;
 }

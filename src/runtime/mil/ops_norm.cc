@@ -31,7 +31,7 @@ void layerNormOp(OpContext& ctx) {
 
 }  // namespace
 
-void registerNormalizationOps(MilOpTable& table) {
+void registerNormOps(MilOpTable& table) {
   table["softmax"] = softmaxOp;
   table["batch_norm"] = batchNormOp;
   table["instance_norm"] = instanceNormOp;

@@ -76,7 +76,7 @@ void padOp(OpContext& ctx) {
 
 }  // namespace
 
-void registerIndexingOps(MilOpTable& table) {
+void registerIndexOps(MilOpTable& table) {
   table["slice_by_index"] = sliceByIndexOp;
   table["slice_by_size"] = sliceBySizeOp;
   table["gather"] = gatherOp;
