@@ -40,8 +40,8 @@ void registerAdvancedIndexOps(LoweringTable& table);
 void registerSlidingWindowOps(LoweringTable& table);
 void registerSideEffectOps(LoweringTable& table);
 
-// batch_norm in training mode (ops_normalization.cc), called by the batch_norm lowering
-// (ops_normalization.cc) when `training` is true.
+// batch_norm in training mode (ops_norm.cc), called by the batch_norm lowering
+// (ops_norm.cc) when `training` is true.
 void lowerBatchNormWithBatchStatistics(LoweringContext& ctx, const ir::Node& node);
 
 // Shared helpers for op families.
@@ -84,7 +84,7 @@ ir::Value* gatherConst(LoweringContext& ctx, ir::Value* x, int64_t axis,
                        const std::vector<int64_t>& indices);
 // x tiled to `target` (a shape x broadcasts to; leading unit axes are added first).
 ir::Value* broadcastTo(LoweringContext& ctx, ir::Value* x, const Shape& target);
-// mil.matmul of x and y (y transposed when transposeY), of the given result type (ops_matmul.cc).
+// mil.matmul of x and y (y transposed when transposeY), of the given result type (ops_linalg.cc).
 ir::Value* matmulOf(LoweringContext& ctx, ir::Value* x, ir::Value* y, bool transposeY,
                     ir::TypePtr type);
 // mil.conv_transpose of a torch transposed convolution whose stride and padding are inputs 3

@@ -2,7 +2,7 @@
 // relu6, hardsigmoid, hardswish) from clip.
 #include "lower/op_families.h"
 #include "passes/shape_rules.h"
-#include "passes/shape_rules_cnn.h"
+#include "passes/shape_rules_pool.h"
 #include "passes/static_eval.h"
 
 namespace ts2coreml::lower {

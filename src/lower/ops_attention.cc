@@ -10,9 +10,9 @@
 #include <limits>
 
 #include "lower/op_families.h"
-#include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_fused.h"
 #include "passes/shape_rules_math.h"
+#include "passes/shape_rules_pool.h"
 
 namespace ts2coreml::lower {
 

@@ -1,6 +1,6 @@
 // Transposed convolutions (conv_transpose1d/2d/3d) -> mil.conv_transpose.
 #include "lower/op_families.h"
-#include "passes/shape_rules_layout.h"
+#include "passes/shape_rules_shape.h"
 
 namespace ts2coreml::lower {
 

@@ -2,8 +2,8 @@
 // contiguous, alias and dropout in eval mode.
 #include "lower/op_families.h"
 #include "passes/shape_rules.h"
-#include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_conversion.h"
+#include "passes/shape_rules_pool.h"
 #include "passes/static_eval.h"
 
 namespace ts2coreml::lower {

@@ -2,9 +2,9 @@
 // the result dtype (fill makes fp32; the neural-network fill layer has no other type); arange
 // and eye of constant sizes -> constants.
 #include "lower/op_families.h"
-#include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_creation.h"
-#include "passes/shape_rules_layout.h"
+#include "passes/shape_rules_pool.h"
+#include "passes/shape_rules_shape.h"
 
 namespace ts2coreml::lower {
 

@@ -2,8 +2,8 @@
 // explicit padding; adaptive pooling (global -> reduce, evenly divisible sizes -> pooling with
 // equal windows, else averaging matrices).
 #include "lower/op_families.h"
-#include "passes/shape_rules_cnn.h"
-#include "passes/shape_rules_layout.h"
+#include "passes/shape_rules_pool.h"
+#include "passes/shape_rules_shape.h"
 
 namespace ts2coreml::lower {
 

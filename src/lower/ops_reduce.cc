@@ -6,8 +6,8 @@
 
 #include "lower/op_families.h"
 #include "passes/shape_rules.h"
-#include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_math.h"
+#include "passes/shape_rules_pool.h"
 
 namespace ts2coreml::lower {
 

@@ -6,7 +6,7 @@
 #include <cmath>
 
 #include "lower/op_families.h"
-#include "passes/shape_rules_cnn.h"
+#include "passes/shape_rules_pool.h"
 
 namespace ts2coreml::lower {
 

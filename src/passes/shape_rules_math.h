@@ -1,6 +1,6 @@
 // Result-type rules of elementwise math, reductions, sorting and matrix products. Op-table rows
-// (lower/ops_math.cc, ops_elementwise.cc, ops_reduce.cc, ops_matmul.cc, ...) bind them to
-// op names; an op's own quirks are parameters here, never its name.
+// (lower/ops_elementwise_math.cc, ops_elementwise.cc, ops_reduce.cc, ops_linalg.cc, ...) bind
+// them to op names; an op's own quirks are parameters here, never its name.
 #pragma once
 
 #include "passes/shape_inference.h"

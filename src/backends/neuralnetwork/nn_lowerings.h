@@ -72,7 +72,7 @@ TS2COREML_NN_LOWERING(lowerMaxPool);
 TS2COREML_NN_LOWERING(lowerAvgPool);
 TS2COREML_NN_LOWERING(lowerBatchNorm);
 
-// nn_lower_linear.cc
+// nn_lower_linalg.cc
 TS2COREML_NN_LOWERING(lowerLinear);
 TS2COREML_NN_LOWERING(lowerMatmul);
 TS2COREML_NN_LOWERING(lowerLayerNorm);

@@ -5,16 +5,17 @@ namespace ts2coreml::runtime::mil {
 const MilOpTable& milOpTable() {
   static const MilOpTable table = [] {
     MilOpTable t;
-    registerControlFlowOps(t);    // const, identity, cond, while_loop
-    registerElementwiseOps(t);    // add ... logical_xor, select, cast
-    registerActivationOps(t);     // relu ... clip, unary math
-    registerReductionOps(t);      // reduce_*, reduce_argmax/argmin
-    registerConvPoolOps(t);       // conv, conv_transpose, max/avg/l2_pool
-    registerLinearAlgebraOps(t);  // matmul, linear
-    registerNormalizationOps(t);  // softmax, batch_norm, instance_norm, layer_norm
+    registerControlFlowOps(t);  // const, identity, cond, while_loop
+    registerElementwiseOps(t);  // add ... logical_xor, select, cast
+    registerActivationOps(t);   // relu ... clip, unary math
+    registerReduceOps(t);       // reduce_*, reduce_argmax/argmin
+    registerConvOps(t);         // conv, conv_transpose
+    registerPoolOps(t);         // max/avg/l2_pool
+    registerLinalgOps(t);       // matmul, linear
+    registerNormOps(t);         // softmax, batch_norm, instance_norm, layer_norm
     registerShapeOps(
         t);  // reshape, transpose, expand_dims, squeeze, shape, fill(_like), range_1d, tile
-    registerIndexingOps(t);  // slice_*, gather*, concat, stack, split, pad
+    registerIndexOps(t);  // slice_*, gather*, concat, stack, split, pad
     return t;
   }();
   return table;

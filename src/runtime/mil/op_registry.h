@@ -19,11 +19,12 @@ MilOpFn findMilOp(const std::string& type);
 void registerControlFlowOps(MilOpTable& table);
 void registerElementwiseOps(MilOpTable& table);
 void registerActivationOps(MilOpTable& table);
-void registerReductionOps(MilOpTable& table);
-void registerConvPoolOps(MilOpTable& table);
-void registerLinearAlgebraOps(MilOpTable& table);
-void registerNormalizationOps(MilOpTable& table);
+void registerReduceOps(MilOpTable& table);
+void registerConvOps(MilOpTable& table);
+void registerPoolOps(MilOpTable& table);
+void registerLinalgOps(MilOpTable& table);
+void registerNormOps(MilOpTable& table);
 void registerShapeOps(MilOpTable& table);
-void registerIndexingOps(MilOpTable& table);
+void registerIndexOps(MilOpTable& table);
 
 }  // namespace ts2coreml::runtime::mil

@@ -1,7 +1,7 @@
 // Unary elementwise ops and activations, with the MIL defaults of their optional params.
 #include "runtime/kernels/elementwise_binary.h"
 #include "runtime/kernels/elementwise_unary.h"
-#include "runtime/kernels/shape_ops.h"
+#include "runtime/kernels/shape.h"
 #include "runtime/mil/op_context.h"
 #include "runtime/mil/op_registry.h"
 

@@ -1,6 +1,6 @@
 // reshape, transpose, expand_dims, squeeze, shape, fill, fill_like, range_1d, tile, flatten2d.
 #include "runtime/kernels/kernel_utils.h"
-#include "runtime/kernels/shape_ops.h"
+#include "runtime/kernels/shape.h"
 #include "runtime/mil/op_context.h"
 #include "runtime/mil/op_registry.h"
 

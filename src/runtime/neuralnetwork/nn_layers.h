@@ -60,7 +60,7 @@ TS2COREML_NN_LAYER(runConvolution3D);
 TS2COREML_NN_LAYER(runPooling);
 TS2COREML_NN_LAYER(runBatchnorm);
 
-// nn_layers_matmul.cc
+// nn_layers_linalg.cc
 TS2COREML_NN_LAYER(runBatchedMatmul);
 TS2COREML_NN_LAYER(runInnerProduct);
 TS2COREML_NN_LAYER(runLayerNormalization);

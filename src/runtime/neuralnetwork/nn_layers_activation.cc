@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "runtime/kernels/elementwise_unary.h"
-#include "runtime/kernels/normalization.h"
+#include "runtime/kernels/norm.h"
 #include "runtime/neuralnetwork/nn_layers.h"
 
 namespace ts2coreml::runtime::nn {

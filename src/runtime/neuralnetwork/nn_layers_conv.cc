@@ -1,8 +1,8 @@
 // convolution, pooling and batchnorm: the image layers over the trailing [C, H, W] axes (any
 // leading axes are batch; they are folded into one for the kernels).
-#include "runtime/kernels/convolution.h"
-#include "runtime/kernels/normalization.h"
-#include "runtime/kernels/pooling.h"
+#include "runtime/kernels/conv.h"
+#include "runtime/kernels/norm.h"
+#include "runtime/kernels/pool.h"
 #include "runtime/neuralnetwork/nn_layers.h"
 
 namespace ts2coreml::runtime::nn {

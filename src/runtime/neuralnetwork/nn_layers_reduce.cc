@@ -1,6 +1,6 @@
 // The ND reduce layers (axes / keepDims / reduceAll) and argMax / argMin.
-#include "runtime/kernels/reduction.h"
-#include "runtime/kernels/sorting.h"
+#include "runtime/kernels/reduce.h"
+#include "runtime/kernels/sort.h"
 #include "runtime/neuralnetwork/nn_layers.h"
 
 namespace ts2coreml::runtime::nn {

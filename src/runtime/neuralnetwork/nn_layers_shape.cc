@@ -2,9 +2,9 @@
 // splitND, expandDims, squeeze, sliceStatic, gather, tile, getShape, fill*, range*, flattenTo2D.
 #include <cmath>
 
-#include "runtime/kernels/indexing.h"
+#include "runtime/kernels/index.h"
 #include "runtime/kernels/kernel_utils.h"
-#include "runtime/kernels/shape_ops.h"
+#include "runtime/kernels/shape.h"
 #include "runtime/neuralnetwork/nn_layers.h"
 
 namespace ts2coreml::runtime::nn {

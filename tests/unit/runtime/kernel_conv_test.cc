@@ -2,8 +2,8 @@
 
 #include "core/error.h"
 #include "kernel_test_util.h"
-#include "runtime/kernels/convolution.h"
-#include "runtime/kernels/pooling.h"
+#include "runtime/kernels/conv.h"
+#include "runtime/kernels/pool.h"
 
 namespace ts2coreml::runtime::kernels {
 namespace {

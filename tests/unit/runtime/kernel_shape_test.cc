@@ -4,9 +4,9 @@
 
 #include "core/error.h"
 #include "kernel_test_util.h"
-#include "runtime/kernels/indexing.h"
-#include "runtime/kernels/normalization.h"
-#include "runtime/kernels/shape_ops.h"
+#include "runtime/kernels/index.h"
+#include "runtime/kernels/norm.h"
+#include "runtime/kernels/shape.h"
 
 namespace ts2coreml::runtime::kernels {
 namespace {

@@ -1,4 +1,4 @@
-#include "passes/shape_rules_layout.h"
+#include "passes/shape_rules_shape.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,6 +1,6 @@
 // reduce_* (axes absent = all axes, keep_dims default false), reduce_argmax / argmin and topk.
-#include "runtime/kernels/reduction.h"
-#include "runtime/kernels/sorting.h"
+#include "runtime/kernels/reduce.h"
+#include "runtime/kernels/sort.h"
 #include "runtime/mil/op_context.h"
 #include "runtime/mil/op_registry.h"
 
@@ -32,7 +32,7 @@ void topkOp(OpContext& ctx) {
 
 }  // namespace
 
-void registerReductionOps(MilOpTable& table) {
+void registerReduceOps(MilOpTable& table) {
   table["reduce_sum"] = reduceOp<ReduceOp::Sum>;
   table["topk"] = topkOp;
   table["reduce_mean"] = reduceOp<ReduceOp::Mean>;

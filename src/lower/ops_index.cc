@@ -4,7 +4,7 @@
 #include <limits>
 
 #include "lower/op_families.h"
-#include "passes/shape_rules_indexing.h"
+#include "passes/shape_rules_index.h"
 #include "passes/static_eval.h"
 
 namespace ts2coreml::lower {

@@ -1,4 +1,4 @@
-#include "passes/shape_rules_cnn.h"
+#include "passes/shape_rules_pool.h"
 
 #include <cmath>
 

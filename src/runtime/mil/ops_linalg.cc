@@ -1,5 +1,5 @@
 // matmul and linear.
-#include "runtime/kernels/linear_algebra.h"
+#include "runtime/kernels/linalg.h"
 #include "runtime/mil/op_context.h"
 #include "runtime/mil/op_registry.h"
 
@@ -18,7 +18,7 @@ void linearOp(OpContext& ctx) {
 
 }  // namespace
 
-void registerLinearAlgebraOps(MilOpTable& table) {
+void registerLinalgOps(MilOpTable& table) {
   table["matmul"] = matmulOp;
   table["linear"] = linearOp;
 }

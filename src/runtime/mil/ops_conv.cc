@@ -1,8 +1,7 @@
-// conv, conv_transpose and the pooling ops, with MIL's defaults (strides and dilations 1,
-// pad_type "valid", pad 0, groups 1).
+// conv and conv_transpose, with MIL's defaults (strides and dilations 1, pad_type "valid", pad 0,
+// groups 1).
 #include "core/error.h"
-#include "runtime/kernels/convolution.h"
-#include "runtime/kernels/pooling.h"
+#include "runtime/kernels/conv.h"
 #include "runtime/mil/op_context.h"
 #include "runtime/mil/op_registry.h"
 
@@ -63,31 +62,11 @@ void convTransposeOp(OpContext& ctx) {
                                        outputSpatial));
 }
 
-template <kernels::PoolOp Op>
-void poolOp(OpContext& ctx) {
-  const Tensor& x = ctx.tensor("x");
-  if (x.rank() < 3) ctx.fail("x must have rank >= 3, got " + shapeToString(x.shape()));
-  kernels::PoolParams p;
-  p.kernel = ctx.intsArg("kernel_sizes");
-  const size_t spatial = p.kernel.size();
-  p.strides = ctx.intsArg("strides", ones(spatial));
-  const std::string padType = ctx.stringArg("pad_type", std::string("valid"));
-  const std::vector<int64_t> pad = ctx.intsArg("pad", std::vector<int64_t>(2 * spatial, 0));
-  p.padding =
-      kernels::resolvePadding(padType, spatialDims(x), p.kernel, p.strides, ones(spatial), pad);
-  p.ceilMode = ctx.boolArg("ceil_mode", false);
-  p.excludePaddingFromAverage = ctx.boolArg("exclude_padding_from_average", false);
-  ctx.setOutput(kernels::pool(Op, x, p));
-}
-
 }  // namespace
 
-void registerConvPoolOps(MilOpTable& table) {
+void registerConvOps(MilOpTable& table) {
   table["conv"] = convOp;
   table["conv_transpose"] = convTransposeOp;
-  table["max_pool"] = poolOp<kernels::PoolOp::Max>;
-  table["avg_pool"] = poolOp<kernels::PoolOp::Average>;
-  table["l2_pool"] = poolOp<kernels::PoolOp::L2>;
 }
 
 }  // namespace ts2coreml::runtime::mil

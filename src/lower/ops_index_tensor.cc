@@ -3,8 +3,8 @@
 // and cosine_similarity (dot product over the product of the norms).
 #include "lower/op_families.h"
 #include "passes/shape_rules.h"
-#include "passes/shape_rules_indexing.h"
-#include "passes/shape_rules_layout.h"
+#include "passes/shape_rules_index.h"
+#include "passes/shape_rules_shape.h"
 
 namespace ts2coreml::lower {
 

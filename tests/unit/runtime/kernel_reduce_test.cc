@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "kernel_test_util.h"
-#include "runtime/kernels/reduction.h"
+#include "runtime/kernels/reduce.h"
 
 namespace ts2coreml::runtime::kernels {
 namespace {

@@ -5,8 +5,8 @@
 // convolution with the same weight, so both run in either backend and stay exact: each output is
 // one input value (im2col) or a sum of them (col2im).
 #include "lower/op_families.h"
-#include "passes/shape_rules_cnn.h"
-#include "passes/shape_rules_layout.h"
+#include "passes/shape_rules_pool.h"
+#include "passes/shape_rules_shape.h"
 
 namespace ts2coreml::lower {
 

@@ -2,7 +2,7 @@
 // concatenates constant blocks; reflect, replicate and circular padding gather the input with a
 // constant index map. Negative pads crop with a slice.
 #include "lower/op_families.h"
-#include "passes/shape_rules_layout.h"
+#include "passes/shape_rules_shape.h"
 
 namespace ts2coreml::lower {
 

@@ -4,9 +4,9 @@
 // slices), pixel_shuffle/unshuffle and channel_shuffle (reshape, transpose, reshape), tril/triu
 // (select with a constant mask), and the index-tensor ops index_select, gather and embedding.
 #include "lower/op_families.h"
-#include "passes/shape_rules_cnn.h"
-#include "passes/shape_rules_indexing.h"
-#include "passes/shape_rules_layout.h"
+#include "passes/shape_rules_index.h"
+#include "passes/shape_rules_pool.h"
+#include "passes/shape_rules_shape.h"
 
 namespace ts2coreml::lower {
 

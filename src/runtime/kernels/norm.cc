@@ -1,4 +1,4 @@
-#include "runtime/kernels/normalization.h"
+#include "runtime/kernels/norm.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "runtime/kernels/reduction.h"
+#include "runtime/kernels/reduce.h"
 
 #include <cmath>
 #include <limits>

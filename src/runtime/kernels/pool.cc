@@ -1,4 +1,4 @@
-#include "runtime/kernels/pooling.h"
+#include "runtime/kernels/pool.h"
 
 #include <cmath>
 #include <limits>

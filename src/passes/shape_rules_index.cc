@@ -1,4 +1,4 @@
-#include "passes/shape_rules_indexing.h"
+#include "passes/shape_rules_index.h"
 
 #include <algorithm>
 #include <limits>

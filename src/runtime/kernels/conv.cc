@@ -1,4 +1,4 @@
-#include "runtime/kernels/convolution.h"
+#include "runtime/kernels/conv.h"
 
 #include <Eigen/Core>
 

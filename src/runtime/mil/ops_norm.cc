@@ -1,5 +1,5 @@
 // softmax and normalisation ops (epsilon defaults 1e-5 as in MIL).
-#include "runtime/kernels/normalization.h"
+#include "runtime/kernels/norm.h"
 #include "runtime/mil/op_context.h"
 #include "runtime/mil/op_registry.h"
 
@@ -31,7 +31,7 @@ void layerNormOp(OpContext& ctx) {
 
 }  // namespace
 
-void registerNormalizationOps(MilOpTable& table) {
+void registerNormOps(MilOpTable& table) {
   table["softmax"] = softmaxOp;
   table["batch_norm"] = batchNormOp;
   table["instance_norm"] = instanceNormOp;

@@ -1,4 +1,4 @@
-#include "runtime/kernels/sorting.h"
+#include "runtime/kernels/sort.h"
 
 #include <algorithm>
 #include <numeric>

@@ -1,10 +1,10 @@
-#include "runtime/kernels/indexing.h"
+#include "runtime/kernels/index.h"
 
 #include <algorithm>
 #include <cstring>
 
 #include "runtime/kernels/kernel_utils.h"
-#include "runtime/kernels/shape_ops.h"
+#include "runtime/kernels/shape.h"
 
 namespace ts2coreml::runtime::kernels {
 

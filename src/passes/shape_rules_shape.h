@@ -1,7 +1,7 @@
 // Result-type rules of the ops that move data around or make it: expand, repeat, squeeze,
 // narrow, unflatten, pixel shuffles, padding, gathers, arange and new_*, transposed
-// convolutions and 1-D pooling. Op-table rows (lower/ops_layout.cc, ops_padding.cc,
-// ops_advanced_index.cc, ops_creation.cc, ops_conv_transpose.cc, ...) bind them to op names.
+// convolutions and 1-D pooling. Op-table rows (lower/ops_shape.cc, ops_pad.cc,
+// ops_index_tensor.cc, ops_creation.cc, ops_conv_transpose.cc, ...) bind them to op names.
 #pragma once
 
 #include "passes/shape_inference.h"

@@ -6,7 +6,7 @@
 // or weight-normalized in forward) these ops are evaluated at conversion time like any other.
 #include "lower/op_families.h"
 #include "passes/shape_rules.h"
-#include "passes/shape_rules_cnn.h"
+#include "passes/shape_rules_pool.h"
 
 namespace ts2coreml::lower {
 

@@ -1,9 +1,9 @@
 // batchedMatmul, innerProduct and layerNormalization.
 #include <numeric>
 
-#include "runtime/kernels/linear_algebra.h"
-#include "runtime/kernels/normalization.h"
-#include "runtime/kernels/shape_ops.h"
+#include "runtime/kernels/linalg.h"
+#include "runtime/kernels/norm.h"
+#include "runtime/kernels/shape.h"
 #include "runtime/neuralnetwork/nn_layers.h"
 
 namespace ts2coreml::runtime::nn {

@@ -1,5 +1,5 @@
 // slice_by_index, slice_by_size, gather, gather_along_axis, concat, stack, split, pad.
-#include "runtime/kernels/indexing.h"
+#include "runtime/kernels/index.h"
 #include "runtime/kernels/kernel_utils.h"
 #include "runtime/mil/op_context.h"
 #include "runtime/mil/op_registry.h"
@@ -76,7 +76,7 @@ void padOp(OpContext& ctx) {
 
 }  // namespace
 
-void registerIndexingOps(MilOpTable& table) {
+void registerIndexOps(MilOpTable& table) {
   table["slice_by_index"] = sliceByIndexOp;
   table["slice_by_size"] = sliceBySizeOp;
   table["gather"] = gatherOp;

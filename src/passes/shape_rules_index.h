@@ -1,6 +1,6 @@
 // Result-type rules of joining and indexing ops: cat, stack, unsqueeze, transpose, permute,
 // movedim, reshape/view, select, slice and advanced indexing. Op-table rows
-// (lower/ops_join_index.cc, ops_layout.cc, ops_advanced_index.cc) bind them to op names.
+// (lower/ops_index.cc, ops_shape.cc, ops_index_tensor.cc) bind them to op names.
 #pragma once
 
 #include "passes/shape_inference.h"

@@ -2,7 +2,7 @@
 
 #include "core/error.h"
 #include "kernel_test_util.h"
-#include "runtime/kernels/linear_algebra.h"
+#include "runtime/kernels/linalg.h"
 
 namespace ts2coreml::runtime::kernels {
 namespace {

@@ -1,4 +1,4 @@
-#include "runtime/kernels/shape_ops.h"
+#include "runtime/kernels/shape.h"
 
 #include <algorithm>
 #include <cmath>

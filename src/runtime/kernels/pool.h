@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "core/tensor.h"
-#include "runtime/kernels/convolution.h"
+#include "runtime/kernels/conv.h"
 
 namespace ts2coreml::runtime::kernels {
 

@@ -2,7 +2,7 @@
 
 #include "core/error.h"
 #include "kernel_test_util.h"
-#include "runtime/kernels/sorting.h"
+#include "runtime/kernels/sort.h"
 
 namespace ts2coreml::runtime::kernels {
 namespace {

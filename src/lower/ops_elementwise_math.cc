@@ -8,8 +8,8 @@
 
 #include "lower/op_families.h"
 #include "passes/shape_inference.h"
-#include "passes/shape_rules_cnn.h"
 #include "passes/shape_rules_math.h"
+#include "passes/shape_rules_pool.h"
 #include "passes/static_eval.h"
 
 namespace ts2coreml::lower {

@@ -1,4 +1,4 @@
-#include "runtime/kernels/linear_algebra.h"
+#include "runtime/kernels/linalg.h"
 
 #include <Eigen/Core>
 
