@@ -12,32 +12,32 @@ namespace ts2coreml::lower {
 using LoweringTable = AtenOpTable;
 
 void registerControlFlowOps(LoweringTable& table);
-void registerConvolutionOps(LoweringTable& table);
+void registerConvOps(LoweringTable& table);
 void registerActivationOps(LoweringTable& table);
 void registerElementwiseOps(LoweringTable& table);
 void registerScalarOps(LoweringTable& table);
-void registerLinearOps(LoweringTable& table);
+void registerLinalgLinearOps(LoweringTable& table);
 void registerConversionOps(LoweringTable& table);
 void registerTupleOps(LoweringTable& table);
-void registerJoinIndexOps(LoweringTable& table);
+void registerIndexOps(LoweringTable& table);
 void registerCreationOps(LoweringTable& table);
 void registerAttentionOps(LoweringTable& table);
 void registerRecurrentOps(LoweringTable& table);
 void registerRecurrentCellOps(LoweringTable& table);
 void registerPoolOps(LoweringTable& table);
 void registerResizeOps(LoweringTable& table);
-void registerMathOps(LoweringTable& table);
+void registerElementwiseMathOps(LoweringTable& table);
 void registerActivationParamOps(LoweringTable& table);
-void registerNormalizationOps(LoweringTable& table);
+void registerNormOps(LoweringTable& table);
 void registerReduceOps(LoweringTable& table);
-void registerMatmulOps(LoweringTable& table);
-void registerEinsumOps(LoweringTable& table);
-void registerLayoutOps(LoweringTable& table);
-void registerPaddingOps(LoweringTable& table);
+void registerLinalgOps(LoweringTable& table);
+void registerLinalgEinsumOps(LoweringTable& table);
+void registerShapeOps(LoweringTable& table);
+void registerPadOps(LoweringTable& table);
 void registerConvTransposeOps(LoweringTable& table);
 void registerSortOps(LoweringTable& table);
-void registerAdvancedIndexOps(LoweringTable& table);
-void registerSlidingWindowOps(LoweringTable& table);
+void registerIndexTensorOps(LoweringTable& table);
+void registerIndexWindowOps(LoweringTable& table);
 void registerSideEffectOps(LoweringTable& table);
 
 // batch_norm in training mode (ops_norm.cc), called by the batch_norm lowering

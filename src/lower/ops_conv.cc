@@ -97,7 +97,7 @@ void lowerUnderscoreConvolution(LoweringContext& ctx, const ir::Node& node) {
 
 }  // namespace
 
-void registerConvolutionOps(LoweringTable& table) {
+void registerConvOps(LoweringTable& table) {
   table["aten::conv1d"] = lowerConv;
   table["aten::conv2d"] = lowerConv;
   table["aten::conv3d"] = lowerConv;

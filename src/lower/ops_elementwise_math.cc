@@ -296,7 +296,7 @@ void lowerDiff(LoweringContext& ctx, const ir::Node& node) {
 
 }  // namespace
 
-void registerMathOps(LoweringTable& table) {
+void registerElementwiseMathOps(LoweringTable& table) {
   table["aten::diff"] = lowerDiff;
   for (ir::MilOpName op : {ir::MilOpName("tan"), ir::MilOpName("asin"), ir::MilOpName("acos"),
                            ir::MilOpName("atan"), ir::MilOpName("sinh"), ir::MilOpName("cosh")})

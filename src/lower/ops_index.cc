@@ -202,7 +202,7 @@ ir::Value* sliceAlong(LoweringContext& ctx, ir::Value* x, int64_t axis, int64_t 
                    ir::Type::tensor(x->type()->dtype(), out));
 }
 
-void registerJoinIndexOps(LoweringTable& table) {
+void registerIndexOps(LoweringTable& table) {
   table["aten::size"] = lowerSize;
   table["aten::movedim"] = lowerMovedim;
   table["aten::reshape"] = lowerReshape;

@@ -90,7 +90,7 @@ void lowerCosineSimilarity(LoweringContext& ctx, const ir::Node& node) {
 
 }  // namespace
 
-void registerAdvancedIndexOps(LoweringTable& table) {
+void registerIndexTensorOps(LoweringTable& table) {
   table["aten::index"] = lowerIndex;
   table["aten::repeat_interleave"] = lowerRepeatInterleave;
   table["aten::cosine_similarity"] = lowerCosineSimilarity;

@@ -164,7 +164,7 @@ void lowerCol2im(LoweringContext& ctx, const ir::Node& node) {
 
 }  // namespace
 
-void registerSlidingWindowOps(LoweringTable& table) {
+void registerIndexWindowOps(LoweringTable& table) {
   table["aten::unfold"] = lowerUnfold;
   table["aten::im2col"] = lowerIm2col;
   table["aten::col2im"] = lowerCol2im;

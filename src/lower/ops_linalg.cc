@@ -87,7 +87,7 @@ void lowerAddProduct(LoweringContext& ctx, const ir::Node& node) {
 
 }  // namespace
 
-void registerMatmulOps(LoweringTable& table) {
+void registerLinalgOps(LoweringTable& table) {
   for (const char* name : {"aten::matmul", "aten::mm", "aten::bmm", "aten::mv"})
     table[name] = lowerMatmul;
   table["aten::dot"] = lowerDot;

@@ -155,7 +155,7 @@ void lowerEinsum(LoweringContext& ctx, const ir::Node& node) {
 
 }  // namespace
 
-void registerEinsumOps(LoweringTable& table) {
+void registerLinalgEinsumOps(LoweringTable& table) {
   table["aten::einsum"] = lowerEinsum;
 
   // Result types (aten_op_table.h).

@@ -17,7 +17,7 @@ void lowerLinear(LoweringContext& ctx, const ir::Node& node) {
 
 }  // namespace
 
-void registerLinearOps(LoweringTable& table) {
+void registerLinalgLinearOps(LoweringTable& table) {
   table["aten::linear"] = lowerLinear;
 
   // Result types (aten_op_table.h).

@@ -151,7 +151,7 @@ void lowerBatchNormWithBatchStatistics(LoweringContext& ctx, const ir::Node& nod
   ctx.bind(node.output(), channelAffine(ctx, node, back, 1, 2));
 }
 
-void registerNormalizationOps(LoweringTable& table) {
+void registerNormOps(LoweringTable& table) {
   table["aten::_weight_norm"] = lowerWeightNorm;
   table["aten::layer_norm"] = lowerLayerNorm;
   table["aten::group_norm"] = lowerGroupNorm;

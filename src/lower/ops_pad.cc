@@ -95,7 +95,7 @@ void lowerPad(LoweringContext& ctx, const ir::Node& node) {
 
 }  // namespace
 
-void registerPaddingOps(LoweringTable& table) {
+void registerPadOps(LoweringTable& table) {
   table["aten::pad"] = lowerPad;
   table["aten::constant_pad_nd"] = lowerPad;
 

@@ -264,7 +264,7 @@ void lowerFlatten(LoweringContext& ctx, const ir::Node& node) {
 
 }  // namespace
 
-void registerLayoutOps(LoweringTable& table) {
+void registerShapeOps(LoweringTable& table) {
   table["aten::expand"] = lowerExpand;
   table["aten::expand_as"] = lowerExpand;
   table["aten::repeat"] = lowerRepeat;

@@ -4,22 +4,11 @@
 #include "runtime/kernels/pool.h"
 #include "runtime/mil/op_context.h"
 #include "runtime/mil/op_registry.h"
+#include "runtime/mil/spatial_params.h"
 
 namespace ts2coreml::runtime::mil {
 
 namespace {
-
-std::vector<int64_t> ones(size_t n) {
-  return std::vector<int64_t>(n, 1);
-}
-
-Shape spatialDims(const Tensor& t) {
-  // A corrupted model's conv weight can have rank < 2: the iterator would pass the shape's end
-  // (found by fuzz_mlpackage).
-  if (t.rank() < 3)
-    throw Error("a conv/pool operand must have rank >= 3, got " + shapeToString(t.shape()));
-  return Shape(t.shape().begin() + 2, t.shape().end());
-}
 
 template <kernels::PoolOp Op>
 void poolOp(OpContext& ctx) {
