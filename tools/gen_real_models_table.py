@@ -55,6 +55,7 @@ def cell(text):
 
 def main(argv):
     results = json.loads(Path(argv[1]).read_text())
+    list_sizes = results.pop("_lists", {})  # {suite: models in its whole list}
     out = Path(argv[2]) if len(argv) > 2 else REPO / "docs" / "real_models.md"
     by_suite = collections.defaultdict(list)
     for key in sorted(results):
@@ -78,11 +79,18 @@ def main(argv):
         def pct(n, total):
             return f"{n} ({100.0 * n / total:.1f} %)" if total else "0"
 
-        lines.append(f"| {SUITE_TITLES.get(suite, suite)} | {len(rows)} | {len(built)} | "
+        listed = list_sizes.get(suite, len(rows))
+        run = f"{len(rows)}" if listed == len(rows) else f"{len(rows)} of {listed} listed"
+        lines.append(f"| {SUITE_TITLES.get(suite, suite)} | {run} | {len(built)} | "
                      + " | ".join(pct(c, len(rows)) for c in counts)
                      + f" | {pct(ct_yes, ct_asked)} of {ct_asked} asked |")
-    lines += ["", "Percentages are of the whole list (a model torch could not build counts as "
-              "not converted).", "", "## First failures, by kind", "",
+    partial = [f"{len(rows)} of the {list_sizes[suite]} models of the {suite} list"
+               for suite, rows in sorted(by_suite.items())
+               if list_sizes.get(suite, len(rows)) != len(rows)]
+    lines += ["", "Percentages are of the models run (a model torch could not build counts as "
+              "not converted)" + ("; this run covered " + ", ".join(partial) + " (in list order)"
+                                  if partial else ", which are the whole list") + ".", "",
+              "## First failures, by kind", "",
               "| count | first failure (location cut off) |", "|---|---|"]
     histogram = collections.Counter(failure_kind(first_failure(r)) for rows in by_suite.values()
                                     for _, r in rows if first_failure(r))

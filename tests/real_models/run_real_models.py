@@ -24,6 +24,39 @@ import archives  # noqa: E402
 import runner  # noqa: E402
 
 COREMLTOOLS_BATCH = 8
+# Models per generation-and-check round, per worker.
+CHUNK_PER_JOB = 12
+
+
+def check_chunk(suite, rows, results, results_path, args):
+    """Generates the archives of `rows` (cached), checks the ones without a result for this
+    archive folder, asks coremltools, and saves the results."""
+    start = time.time()
+    out = archives.ensure(suite, [name for name, _ in rows], jobs=args.jobs)
+    print(f"{suite}: {len(rows)} archives in {out} ({time.time() - start:.0f} s)", flush=True)
+    todo = [(name, family) for name, family in rows
+            if results.get(f"{suite}/{name}", {}).get("archives") != str(out)]
+    with tempfile.TemporaryDirectory() as work:
+        def check(row):
+            name, family = row
+            return row, runner.check_case(out / name, Path(work) / name)
+
+        with ThreadPoolExecutor(args.jobs) as pool:
+            for (name, family), result in pool.map(check, todo):
+                results[f"{suite}/{name}"] = {"suite": suite, "family": family,
+                                              "archives": str(out), **result}
+    runner.save_results(results_path, results)
+    if not args.no_coremltools:
+        cases = [out / name for name, _ in rows
+                 if "torch" not in results[f"{suite}/{name}"]
+                 and "coremltools" not in results[f"{suite}/{name}"]]
+        batches = [cases[i:i + COREMLTOOLS_BATCH]
+                   for i in range(0, len(cases), COREMLTOOLS_BATCH)]
+        with ThreadPoolExecutor(args.jobs) as pool:
+            for answers in pool.map(runner.coremltools_converts, batches):
+                for name, answer in answers.items():
+                    results[f"{suite}/{name}"]["coremltools"] = answer
+        runner.save_results(results_path, results)
 
 
 def main():
@@ -40,36 +73,14 @@ def main():
         rows = archives.model_list(suite)
         if args.names:
             rows = [row for row in rows if row[0] in args.names]
-        start = time.time()
-        out = archives.ensure(suite, [name for name, _ in rows], jobs=args.jobs)
-        print(f"{suite}: {len(rows)} archives in {out} ({time.time() - start:.0f} s)",
-              flush=True)
-        todo = [(name, family) for name, family in rows
-                if results.get(f"{suite}/{name}", {}).get("archives") != str(out)]
-        with tempfile.TemporaryDirectory() as work:
-            def check(row):
-                name, family = row
-                return row, runner.check_case(out / name, Path(work) / name)
-
-            with ThreadPoolExecutor(args.jobs) as pool:
-                for done, ((name, family), result) in enumerate(pool.map(check, todo), 1):
-                    results[f"{suite}/{name}"] = {"suite": suite, "family": family,
-                                                  "archives": str(out), **result}
-                    if done % 20 == 0:
-                        runner.save_results(results_path, results)
-                        print(f"{suite}: {done}/{len(todo)} checked", flush=True)
-        runner.save_results(results_path, results)
-        if not args.no_coremltools:
-            cases = [out / name for name, _ in rows
-                     if "torch" not in results[f"{suite}/{name}"]
-                     and "coremltools" not in results[f"{suite}/{name}"]]
-            batches = [cases[i:i + COREMLTOOLS_BATCH]
-                       for i in range(0, len(cases), COREMLTOOLS_BATCH)]
-            with ThreadPoolExecutor(args.jobs) as pool:
-                for answers in pool.map(runner.coremltools_converts, batches):
-                    for name, answer in answers.items():
-                        results[f"{suite}/{name}"]["coremltools"] = answer
-                    runner.save_results(results_path, results)
+        else:  # the table tells how much of the whole list a (possibly interrupted) run covers
+            results.setdefault("_lists", {})[suite] = len(rows)
+        # Generation and checking go chunk by chunk, so an interrupted run keeps what it did
+        # (large models take minutes each to build; the whole timm list, hours).
+        chunk_size = CHUNK_PER_JOB * args.jobs
+        for start in range(0, len(rows), chunk_size):
+            check_chunk(suite, rows[start:start + chunk_size], results, results_path, args)
+            print(f"{suite}: {min(start + chunk_size, len(rows))}/{len(rows)} done", flush=True)
     runner.save_results(results_path, results)
     return 0
 
