@@ -91,6 +91,7 @@ int run(int argc, char** argv) {
   ir::verifyGraph(*graph, file);
   passes::PassOptions options;
   options.hasSideEffects = lower::hasSideEffects;  // the op table's side-effects column
+  options.foldOf = lower::foldOf;                  // and its folds
   options.fp32Ops = splitCommas(fp32Ops);
   for (const std::string& name : splitCommas(outputDtypes)) {
     std::optional<DType> dtype = name == "-" ? std::nullopt : dtypeFromName(name);

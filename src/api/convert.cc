@@ -116,6 +116,7 @@ passes::PassOptions passOptions(const ConvertOptions& options,
   passes::PassOptions result;
   result.fp32Ops = options.fp32Ops;
   result.hasSideEffects = lower::hasSideEffects;
+  result.foldOf = lower::foldOf;
   for (size_t i = 0; i < interface.inputs.size(); ++i) {
     if (interface.inputs[i].image) result.imageInputs.emplace_back(i, *interface.inputs[i].image);
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ir/graph.h"
+#include "passes/static_eval.h"
 #include "ts2coreml/convert.h"
 
 namespace ts2coreml::passes {
@@ -22,6 +23,8 @@ struct PassOptions {
   // eliminate-dead-code: which nodes stay unread (the op table's side-effects column at the torch
   // level, lower::hasSideEffects); empty: none (MIL ops have no side effects).
   std::function<bool(const ir::Node&)> hasSideEffects;
+  // fold-constants: the op table's fold hook of an op kind, or null (lower::foldOf).
+  std::function<const FoldFn*(const std::string&)> foldOf;
 };
 
 struct Pass {

@@ -2,6 +2,7 @@
 #include <functional>
 
 #include "passes/dead_code_elimination.h"
+#include "passes/fold_constants.h"
 #include "passes/mil_cleanup_steps.h"
 #include "passes/mil_fp16.h"
 #include "passes/mil_interface.h"
@@ -49,6 +50,12 @@ std::vector<Pass> makePasses() {
        "remove nodes whose outputs are unused and that have no side effect (any level)",
        [](ir::Graph& graph, const PassOptions& options) {
          return eliminateDeadCode(graph, options.hasSideEffects) > 0;
+       }});
+  passes.push_back(
+      {"fold-constants",
+       "torch: ops whose operands are all constants become constants (the op table's folds)",
+       [](ir::Graph& graph, const PassOptions& options) {
+         return foldConstants(graph, options.foldOf, options.hasSideEffects) > 0;
        }});
   passes.push_back({"add-image-preprocessing",
                     "MIL: scale and bias image inputs as ops at the start (ML Program)",

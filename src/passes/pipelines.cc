@@ -3,7 +3,7 @@
 namespace ts2coreml::passes {
 
 Pipeline torchPipeline() {
-  return {"torch", {{{"eliminate-dead-code"}}}};
+  return {"torch", {{{"fold-constants", "eliminate-dead-code"}}}};
 }
 
 Pipeline formatPipeline(const PipelineConfig& config) {

@@ -7,6 +7,8 @@ P is literal text; `{{...}}` inside it is a regular expression."""
 import re
 
 DIRECTIVE = re.compile(r"^\s*//\s*(CHECK|CHECK-NEXT|CHECK-NOT):\s?(.*?)\s*$")
+# Any other FileCheck directive (CHECK-DAG, CHECK-SAME, ...) would be silently ignored: refused.
+OTHER_DIRECTIVE = re.compile(r"^\s*//\s*(CHECK-[A-Z-]+):")
 
 
 def directives(source):
@@ -16,6 +18,9 @@ def directives(source):
         match = DIRECTIVE.match(line)
         if match:
             found.append((match.group(1), match.group(2), number))
+        elif OTHER_DIRECTIVE.match(line):
+            raise ValueError(f"line {number}: {OTHER_DIRECTIVE.match(line).group(1)} is not "
+                             "supported (CHECK, CHECK-NEXT, CHECK-NOT)")
     return found
 
 

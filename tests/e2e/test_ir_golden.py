@@ -55,6 +55,9 @@ def test_checker_rejects_what_breaks_each_directive():
     assert "CHECK-NOT" in check(source, "a = 1\nb\nc\nd\n")
     assert "CHECK: 'd'" in check(source, "a = 1\nb\n")
     assert "tests nothing" in check("// CHECK-NOT: x\n", "")
+    # A directive the checker does not implement must not pass as if it held.
+    with pytest.raises(ValueError, match="CHECK-DAG is not supported"):
+        check("// CHECK: a\n// CHECK-DAG: b\n", "a\n")
 
 
 def test_unknown_pass_and_bad_ir_are_one_line_errors(tmp_path):
