@@ -35,6 +35,7 @@ def failure_kind(line):
     line = re.sub(r", schema .*$", "", line)
     line = re.sub(r"^\S+: max abs error .* \((fp\d+)\)$", r"numeric mismatch (\1)", line)
     line = re.sub(r"^ill-conditioned: .* \((fp\d+)\)$", r"ill-conditioned (\1)", line)
+    line = re.sub(r"^out of fp16 range: .*$", "out of fp16 range", line)
     line = re.sub(r"^\S+: shape .*$", "wrong output shape", line)
     line = re.sub(r"(torch: \w+: ).*", r"\1...", line)
     line = re.sub(r"\d+", "N", line) if "unsupported op" not in line else line
@@ -46,7 +47,8 @@ def mark(value):
         return "—"
     if value == "pass":
         return "✓"
-    return "≈" if value.startswith("ill-conditioned: ") else "✗"
+    no_verdict = value.startswith("ill-conditioned: ") or value.startswith("out of fp16 range: ")
+    return "≈" if no_verdict else "✗"
 
 
 def cell(text):
@@ -66,7 +68,8 @@ def main(argv):
              "runtime and matched torch (fp32 ≤ 1e-4 + 1e-3·max|ref|, fp16 ≤ 3e-2·max(1, max|ref|));",
              "✗: failed (first failure column); —: torch itself could not build the archive;",
              "≈: no verdict: torch's own float32 and float64 outputs differ by more than the",
-             "tolerance (the random test weights make the model chaotic); not counted as converted.",
+             "tolerance (the random test weights make the model chaotic), or (fp16) torch's output",
+             "exceeds fp16's largest finite value 65504; not counted as converted.",
              "coremltools: whether coremltools 9.0 `ct.convert` converts the same archive here.", ""]
     lines += ["| suite | models | torch built | ML Program fp32 | fp16 | neural network |"
               " coremltools converts |", "|---|---|---|---|---|---|---|"]

@@ -27,8 +27,9 @@ def expectation(result):
         named = re.sub(r"/\S*/", "", named)  # paths differ between machines: file names only
         kind = "error" if LOCATION.search(result) else "unlocated"
         return f"{kind}: {named.strip()[:120]}"
-    if result.startswith("ill-conditioned: "):
-        return "ill-conditioned: " + result[len("ill-conditioned: "):].split(":")[0]
+    for verdict in ("ill-conditioned", "out of fp16 range"):
+        if result.startswith(verdict + ": "):
+            return f"{verdict}: " + result[len(verdict) + 2:].split(":")[0]
     return "wrong: " + re.sub(r"[\d.e+-]+ > [\d.e+-]+", "N > N", result)[:120]
 
 
