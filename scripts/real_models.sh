@@ -2,10 +2,12 @@
 # Runs the real-model suite's whole list (every timm model of timm's torchscript test, every
 # transformers architecture, both traced forms), converting each to ML Program fp32, fp16 and a
 # neural network and comparing with torch, asks coremltools 9.0 too, and rewrites
-# docs/real_models.md. Takes about an hour on 2 cores (generated archives are cached under
-# $BUILD_DIR/test-cache/real_models, results in $BUILD_DIR/real_models/results.json, so a second
-# run only checks again). Extra arguments go to tests/real_models/run_real_models.py
-# (e.g. --suite timm, --no-coremltools, model names).
+# docs/real_models.md. The transformers set takes minutes, the whole timm list hours on 2 cores
+# (its large models take minutes each). Generated archives are cached under
+# $BUILD_DIR/test-cache/real_models, results go to $BUILD_DIR/real_models/results.json chunk by
+# chunk; REAL_MODELS_RESUME=1 keeps them and goes on where a stopped run left off. Extra
+# arguments go to tests/real_models/run_real_models.py (e.g. --suite timm, --no-coremltools,
+# model names).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$REPO_ROOT"
