@@ -1,10 +1,14 @@
 // Lists of tensors and indexing: prim::ListConstruct (recorded, like tuples), cat -> concat,
 // stack, unsqueeze -> expand_dims, slice -> slice_by_index, select -> slice_by_index with a
-// squeezed axis (constant index) or gather (index computed at run time).
+// squeezed axis (constant index) or gather (index computed at run time); scatter and
+// scatter_add -> scatter_along_axis.
 #include <limits>
+#include <optional>
+#include <string>
 
 #include "lower/op_families.h"
 #include "passes/shape_rules_index.h"
+#include "passes/shape_rules_pool.h"
 #include "passes/static_eval.h"
 
 namespace ts2coreml::lower {
@@ -187,6 +191,52 @@ void lowerReshape(LoweringContext& ctx, const ir::Node& node) {
                              milTypeOf(node.output()->type())));
 }
 
+// scatter(self, dim, index, src | value[, reduce]) and scatter_add(self, dim, index, src) ->
+// mil.scatter_along_axis: out[.., index[p], ..] = src[p] (or combined with the value there). src
+// is cut to index's shape (torch reads only that corner of it); a scalar value is broadcast to it.
+LoweringFn scatter(const char* defaultMode) {
+  return [defaultMode](LoweringContext& ctx, const ir::Node& node) {
+    ir::Value* self = ctx.get(node.input(0));
+    const Shape& shape = knownShape(ctx, node, self);
+    const int64_t rank = static_cast<int64_t>(shape.size());
+    const int64_t axis = axisOf(ctx, node, ctx.constantInt(node, 1), rank);
+    ir::Value* index = ctx.get(node.input(2));
+    const Shape indexShape = knownShape(ctx, node, index);
+    bool fits = static_cast<int64_t>(indexShape.size()) == rank;
+    for (int64_t d = 0; fits && d < rank; ++d) fits = d == axis || indexShape[d] <= shape[d];
+    if (!fits) ctx.fail(node, "index must have self's rank and be no larger outside dim");
+    std::string mode = defaultMode;
+    if (node.inputs().size() > 4) {  // the reduce= overloads
+      std::optional<IValue> reduce = ctx.constant(node.input(4));
+      const std::string how = reduce && reduce->isString() ? reduce->toString() : "";
+      if (how != "add" && how != "multiply")
+        ctx.fail(node, "reduce must be a constant 'add' or 'multiply'");
+      mode = how == "add" ? "add" : "mul";
+    }
+    ir::Value* updates = castTo(ctx, ctx.get(node.input(3)), dtypeOf(self));
+    const auto& updateShape = updates->type()->shape();
+    if (updateShape && updateShape->empty()) {
+      updates = broadcastTo(ctx, updates, indexShape);
+    } else {
+      const Shape srcShape = knownShape(ctx, node, updates);
+      if (srcShape.size() != indexShape.size()) ctx.fail(node, "src must have index's rank");
+      for (int64_t d = 0; d < rank; ++d) {
+        if (srcShape[d] < indexShape[d]) ctx.fail(node, "src is smaller than index");
+        if (srcShape[d] > indexShape[d])
+          updates = sliceAlong(ctx, updates, d, 0, indexShape[d], false);
+      }
+    }
+    auto& b = ctx.builder();
+    ctx.bind(node.output(), b.op1("scatter_along_axis",
+                                  {{"data", self},
+                                   {"indices", castTo(ctx, index, DType::Int32)},
+                                   {"updates", updates},
+                                   {"axis", b.constInt(axis)},
+                                   {"mode", b.constString(mode)}},
+                                  outputType(node)));
+  };
+}
+
 }  // namespace
 
 ir::Value* sliceAlong(LoweringContext& ctx, ir::Value* x, int64_t axis, int64_t begin, int64_t end,
@@ -214,6 +264,8 @@ void registerIndexOps(LoweringTable& table) {
   table["aten::unsqueeze"] = lowerUnsqueeze;
   table["aten::slice"] = lowerSlice;
   table["aten::select"] = lowerSelect;
+  table["aten::scatter"] = scatter("update");
+  table["aten::scatter_add"] = scatter("add");
 
   // Result types (aten_op_table.h).
   for (const char* name : {"aten::cat", "aten::concat"}) {
@@ -227,6 +279,8 @@ void registerIndexOps(LoweringTable& table) {
   }
   table.setShapeRule("aten::select", passes::rules::selected());
   table.setShapeRule("aten::slice", passes::rules::sliced());
+  for (const char* name : {"aten::scatter", "aten::scatter_add"})
+    table.setShapeRule(name, passes::rules::sameAsTensorInput());
 
   // Evaluation on compile-time values (aten_op_table.h).
   table.setFold("prim::ListConstruct", passes::folds::listOf());

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
+#include <utility>
 
 #include "runtime/kernels/kernel_utils.h"
 #include "runtime/kernels/shape.h"
@@ -143,6 +145,94 @@ Tensor gatherAlongAxis(const Tensor& x, const Tensor& indices, int64_t axis) {
     }
   }
   return result;
+}
+
+std::optional<ScatterMode> scatterModeNamed(const std::string& name) {
+  static const std::pair<const char*, ScatterMode> kModes[] = {
+      {"update", ScatterMode::Update}, {"add", ScatterMode::Add}, {"sub", ScatterMode::Sub},
+      {"mul", ScatterMode::Mul},       {"div", ScatterMode::Div}, {"max", ScatterMode::Max},
+      {"min", ScatterMode::Min}};
+  for (const auto& [modeName, mode] : kModes) {
+    if (name == modeName) return mode;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+template <typename T>
+T combine(T current, T update, ScatterMode mode) {
+  switch (mode) {
+    case ScatterMode::Update:
+      return update;
+    case ScatterMode::Add:
+      return current + update;
+    case ScatterMode::Sub:
+      return current - update;
+    case ScatterMode::Mul:
+      return current * update;
+    case ScatterMode::Div:
+      if constexpr (std::is_integral_v<T>) {
+        if (update == 0) throw Error("scatter_along_axis: integer division by zero");
+      }
+      return current / update;
+    case ScatterMode::Max:
+      return std::max(current, update);
+    case ScatterMode::Min:
+      return std::min(current, update);
+  }
+  return update;
+}
+
+// `result` (contiguous, data's values) updated in place; T is its element type.
+template <typename T>
+void scatterInto(Tensor& result, const std::vector<int64_t>& indices, const Tensor& updates,
+                 const Shape& indexShape, int64_t axis, ScatterMode mode) {
+  const Tensor values = updates.to(result.dtype()).contiguous();
+  const T* update = values.data<T>();
+  T* out = result.mutableData<T>();
+  const Shape strides = contiguousStrides(result.shape());
+  const int64_t dim = result.dim(axis);
+  std::vector<int64_t> pos(indexShape.size(), 0);
+  for (size_t i = 0; i < indices.size(); ++i) {
+    int64_t v = indices[i];
+    if (v < -dim || v >= dim)
+      throw Error("scatter_along_axis index " + std::to_string(v) + " is out of range");
+    if (v < 0) v += dim;
+    int64_t offset = 0;
+    for (size_t d = 0; d < pos.size(); ++d)
+      offset += (static_cast<int64_t>(d) == axis ? v : pos[d]) * strides[d];
+    out[offset] = combine(out[offset], update[i], mode);
+    for (size_t d = pos.size(); d-- > 0;) {
+      if (++pos[d] < indexShape[d]) break;
+      pos[d] = 0;
+    }
+  }
+}
+
+}  // namespace
+
+Tensor scatterAlongAxis(const Tensor& data, const Tensor& indices, const Tensor& updates,
+                        int64_t axis, ScatterMode mode) {
+  axis = normalizeAxis(axis, data.rank(), "scatter_along_axis axis");
+  bool fits = indices.rank() == data.rank() && updates.shape() == indices.shape();
+  for (int64_t d = 0; fits && d < data.rank(); ++d)
+    fits = d == axis || indices.dim(d) <= data.dim(d);
+  if (!fits) {
+    throw Error("scatter_along_axis: indices " + shapeToString(indices.shape()) + " and updates " +
+                shapeToString(updates.shape()) + " must have one shape, of data " +
+                shapeToString(data.shape()) + "'s rank and no larger outside axis " +
+                std::to_string(axis));
+  }
+  const std::vector<int64_t> idx = toInt64s(indices);
+  if (isIntegerLike(data.dtype())) {
+    Tensor result = data.to(DType::Int32).clone();
+    scatterInto<int32_t>(result, idx, updates, indices.shape(), axis, mode);
+    return result.to(data.dtype());
+  }
+  Tensor result = data.to(DType::Float32).clone();
+  scatterInto<float>(result, idx, updates, indices.shape(), axis, mode);
+  return result.to(data.dtype());
 }
 
 Tensor concat(const std::vector<Tensor>& values, int64_t axis, bool interleave) {

@@ -2,6 +2,7 @@
 // gather_along_axis, concat, stack, split, pad.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,16 @@ Tensor sliceBySize(const Tensor& x, const std::vector<int64_t>& begin,
 Tensor gather(const Tensor& x, const Tensor& indices, int64_t axis);
 // out[i_0..i_axis..] = x[i_0..indices[i]..]: indices has x's rank.
 Tensor gatherAlongAxis(const Tensor& x, const Tensor& indices, int64_t axis);
+
+// How scatter_along_axis combines an update with the value already there (MIL's modes).
+enum class ScatterMode { Update, Add, Sub, Mul, Div, Max, Min };
+// MIL's mode name ("update", "add", ...), or nullopt.
+std::optional<ScatterMode> scatterModeNamed(const std::string& name);
+// data with, for every position p of indices, out[p with p[axis] = indices[p]] combined with
+// updates[p]; positions in row-major order, so with repeated indices the last update wins.
+// indices and updates have one shape, of data's rank, no larger than data outside `axis`.
+Tensor scatterAlongAxis(const Tensor& data, const Tensor& indices, const Tensor& updates,
+                        int64_t axis, ScatterMode mode);
 
 // Joins along `axis`; interleave takes one slice of each input in turn (equal shapes required).
 Tensor concat(const std::vector<Tensor>& values, int64_t axis, bool interleave = false);

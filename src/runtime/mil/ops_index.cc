@@ -1,4 +1,5 @@
-// slice_by_index, slice_by_size, gather, gather_along_axis, concat, stack, split, pad.
+// slice_by_index, slice_by_size, gather, gather_along_axis, scatter_along_axis, concat, stack,
+// split, pad.
 #include "runtime/kernels/index.h"
 #include "runtime/kernels/kernel_utils.h"
 #include "runtime/mil/op_context.h"
@@ -32,6 +33,14 @@ void gatherOp(OpContext& ctx) {
 void gatherAlongAxisOp(OpContext& ctx) {
   ctx.setOutput(
       kernels::gatherAlongAxis(ctx.tensor("x"), ctx.tensor("indices"), ctx.intArg("axis", 0)));
+}
+
+void scatterAlongAxisOp(OpContext& ctx) {
+  const std::string modeName = ctx.stringArg("mode", "add");
+  std::optional<kernels::ScatterMode> mode = kernels::scatterModeNamed(modeName);
+  if (!mode) ctx.fail("unknown scatter mode '" + modeName + "'");
+  ctx.setOutput(kernels::scatterAlongAxis(ctx.tensor("data"), ctx.tensor("indices"),
+                                          ctx.tensor("updates"), ctx.intArg("axis", 0), *mode));
 }
 
 void concatOp(OpContext& ctx) {
@@ -81,6 +90,7 @@ void registerIndexOps(MilOpTable& table) {
   table["slice_by_size"] = sliceBySizeOp;
   table["gather"] = gatherOp;
   table["gather_along_axis"] = gatherAlongAxisOp;
+  table["scatter_along_axis"] = scatterAlongAxisOp;
   table["concat"] = concatOp;
   table["stack"] = stackOp;
   table["split"] = splitOp;

@@ -80,6 +80,34 @@ TEST(KernelIndexing, SliceByIndexFollowsPythonSlicing) {
   expectValues(s, {6, 7, 10, 11});
 }
 
+TEST(KernelIndexing, ScatterAlongAxisCombinesByMode) {
+  Tensor x = iota({2, 3});  // [[0, 1, 2], [3, 4, 5]]
+  // Row 0 writes 10 into column 2 and 20 into column 0 (-3); row 1 writes 30 into column 1.
+  Tensor index = ints({2, 2}, {2, -3, 1, 1});
+  Tensor updates = floats({2, 2}, {10, 20, 30, 40});
+  // update: the last of repeated indices wins (row 1's two writes into column 1).
+  expectValues(scatterAlongAxis(x, index, updates, 1, ScatterMode::Update), {20, 1, 10, 3, 40, 5});
+  expectValues(scatterAlongAxis(x, index, updates, 1, ScatterMode::Add), {20, 1, 12, 3, 74, 5});
+  expectValues(scatterAlongAxis(x, index, updates, -1, ScatterMode::Max), {20, 1, 10, 3, 40, 5});
+  expectValues(scatterAlongAxis(x, index, updates, 1, ScatterMode::Mul), {0, 1, 20, 3, 4800, 5});
+  // Along axis 0 with an index smaller than x outside the axis: column 0 only.
+  expectValues(scatterAlongAxis(x, ints({1, 1}, {1}), floats({1, 1}, {9}), 0, ScatterMode::Update),
+               {0, 1, 2, 9, 4, 5});
+  Tensor counts = ints({2, 2}, {1, 2, 3, 4});
+  Tensor total = scatterAlongAxis(counts, ints({2, 2}, {0, 0, 1, 1}), ints({2, 2}, {5, 6, 7, 8}), 1,
+                                  ScatterMode::Add);
+  EXPECT_EQ(total.dtype(), DType::Int32);
+  expectValues(total, {12, 2, 3, 19});
+  EXPECT_THROW(scatterAlongAxis(x, ints({1, 1}, {3}), floats({1, 1}, {1}), 1, ScatterMode::Add),
+               Error);  // index out of range
+  EXPECT_THROW(scatterAlongAxis(x, ints({1, 2}, {0, 0}), floats({1, 1}, {1}), 1, ScatterMode::Add),
+               Error);  // updates and indices differ
+  EXPECT_THROW(scatterAlongAxis(counts, ints({1, 1}, {0}), ints({1, 1}, {0}), 1, ScatterMode::Div),
+               Error);  // integer division by zero
+  EXPECT_EQ(scatterModeNamed("max"), ScatterMode::Max);
+  EXPECT_FALSE(scatterModeNamed("maximum").has_value());
+}
+
 TEST(KernelIndexing, GatherConcatSplitPad) {
   Tensor x = iota({3, 2});
   Tensor g = gather(x, ints({2, 2}, {2, -3, 1, 1}), 0);
