@@ -380,18 +380,15 @@ case("aten::gather", "torch.gather(x, -1, i)", "x:randn:2x5 i:idx5:2x3")
 case("aten::gather", "torch.gather(x, 0, i)", "x:randn:4x3 i:idx4:2x3", id="gather-dim0")
 # Indices without repeats where the last write would win (torch leaves their order open).
 _SCATTER_ROWS = (("p", "torch.tensor([[0, 3], [4, 1], [2, 0]])"),)
-_SCATTER_NN = "scatter_along_axis"
 case("aten::scatter", "torch.scatter(x, 1, self.p, s)", "x:randn:3x5 s:randn:3x4",
-     params=_SCATTER_ROWS, nn_error=_SCATTER_NN)
+     params=_SCATTER_ROWS)
 case("aten::scatter", "torch.scatter(x, 0, self.p, 2.5)", "x:randn:4x3",
-     params=(("p", "torch.tensor([[0, 1, 3], [2, 0, 1]])"),), id="scatter-value",
-     nn_error=_SCATTER_NN)
+     params=(("p", "torch.tensor([[0, 1, 3], [2, 0, 1]])"),), id="scatter-value")
 case("aten::scatter", "x.clone().scatter_(1, self.p, s, reduce='multiply')",
-     "x:randn:3x5 s:randn:3x2", params=_SCATTER_ROWS, id="scatter-multiply", nn_error=_SCATTER_NN)
-case("aten::scatter_add", "torch.scatter_add(x, 1, i, s)", "x:randn:3x5 i:idx5:3x4 s:randn:3x4",
-     nn_error=_SCATTER_NN)
+     "x:randn:3x5 s:randn:3x2", params=_SCATTER_ROWS, id="scatter-multiply")
+case("aten::scatter_add", "torch.scatter_add(x, 1, i, s)", "x:randn:3x5 i:idx5:3x4 s:randn:3x4")
 case("aten::scatter_add", "torch.scatter_add(x, 0, i, s)", "x:int:4x3 i:idx4:2x3 s:int:2x3",
-     id="scatter_add-int", nn_error=_SCATTER_NN)
+     id="scatter_add-int")
 case("aten::index", "x[:, i]", "x:randn:3x5x2 i:idx5:2x2", trace=False)
 case("aten::index", "x[i]", "x:randn:4x3 i:idx4:5", id="index-first-axis")
 case("aten::index", "x[:, self.p]", "x:randn:3x5x2", params=(("p", "torch.tensor([[4, 0], [1, 1]])"),),

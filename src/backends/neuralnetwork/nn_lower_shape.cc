@@ -1,5 +1,8 @@
 // Shape manipulation and data movement: reshape, transpose, concat, stack, split, squeeze,
-// expand_dims, slice_by_index, gather, tile, shape, fill, range_1d, flatten2d.
+// expand_dims, slice_by_index, gather, scatter_along_axis, tile, shape, fill, range_1d, flatten2d.
+#include <map>
+#include <string>
+
 #include "backends/neuralnetwork/nn_lowerings.h"
 
 namespace ts2coreml::backends::nn {
@@ -113,6 +116,23 @@ void lowerGatherAlongAxis(NNContext& ctx, const ir::Node& node) {
   auto* params = ctx.addLayer(node, {ctx.input(node, "x"), ctx.input(node, "indices")})
                      ->mutable_gatheralongaxis();
   params->set_axis(static_cast<int64_t>(ctx.constNumber(node, "axis", 0)));
+}
+
+void lowerScatterAlongAxis(NNContext& ctx, const ir::Node& node) {
+  static const std::map<std::string, spec::ScatterMode> kModes = {
+      {"update", spec::SCATTER_UPDATE}, {"add", spec::SCATTER_ADD}, {"sub", spec::SCATTER_SUB},
+      {"mul", spec::SCATTER_MUL},       {"div", spec::SCATTER_DIV}, {"max", spec::SCATTER_MAX},
+      {"min", spec::SCATTER_MIN}};
+  const ir::Value* modeValue = ctx.optionalInput(node, "mode");
+  const std::string modeName =
+      modeValue ? NNContext::constString(modeValue).value_or("") : std::string("add");
+  auto mode = kModes.find(modeName);
+  if (mode == kModes.end()) ctx.fail(node, "unknown scatter mode '" + modeName + "'");
+  auto* params = ctx.addLayer(node, {ctx.input(node, "data"), ctx.input(node, "indices"),
+                                     ctx.input(node, "updates")})
+                     ->mutable_scatteralongaxis();
+  params->set_axis(static_cast<int64_t>(ctx.constNumber(node, "axis", 0)));
+  params->set_mode(mode->second);
 }
 
 void lowerTile(NNContext& ctx, const ir::Node& node) {

@@ -97,6 +97,7 @@ const std::unordered_map<std::string, LayerLoweringFn>& layerLoweringRegistry() 
       {"slice_by_index", lowerSliceByIndex},
       {"gather", lowerGather},
       {"gather_along_axis", lowerGatherAlongAxis},
+      {"scatter_along_axis", lowerScatterAlongAxis},
       {"tile", lowerTile},
       {"shape", lowerShape},
       {"fill", lowerFill},

@@ -90,6 +90,7 @@ std::string layerTypeName(int layerCase) {
       {930, "gather"},
       {950, "softmaxND"},
       {952, "gatherAlongAxis"},
+      {954, "scatterAlongAxis"},
       {975, "splitND"},
       {980, "concatND"},
       {985, "transpose"},

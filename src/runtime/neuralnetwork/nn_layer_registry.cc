@@ -87,6 +87,7 @@ const std::unordered_map<int, LayerFn>& layerRegistry() {
       {L::kSliceStatic, runSliceStatic},
       {L::kGather, runGather},
       {L::kGatherAlongAxis, runGatherAlongAxis},
+      {L::kScatterAlongAxis, runScatterAlongAxis},
       {L::kTile, runTile},
       {L::kGetShape, runGetShape},
       {L::kFillStatic, runFillStatic},

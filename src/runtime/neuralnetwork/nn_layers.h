@@ -93,6 +93,7 @@ TS2COREML_NN_LAYER(runSqueeze);
 TS2COREML_NN_LAYER(runSliceStatic);
 TS2COREML_NN_LAYER(runGather);
 TS2COREML_NN_LAYER(runGatherAlongAxis);
+TS2COREML_NN_LAYER(runScatterAlongAxis);
 TS2COREML_NN_LAYER(runTile);
 TS2COREML_NN_LAYER(runGetShape);
 TS2COREML_NN_LAYER(runFillStatic);

@@ -1,6 +1,9 @@
 // Constants, shapes and data movement: loadConstantND, reshape*, transpose, concatND, stack,
-// splitND, expandDims, squeeze, sliceStatic, gather, tile, getShape, fill*, range*, flattenTo2D.
+// splitND, expandDims, squeeze, sliceStatic, gather, scatterAlongAxis, tile, getShape, fill*,
+// range*, flattenTo2D.
 #include <cmath>
+#include <map>
+#include <string>
 
 #include "runtime/kernels/index.h"
 #include "runtime/kernels/kernel_utils.h"
@@ -115,6 +118,19 @@ void runGather(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
 void runGatherAlongAxis(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
   io.setOutput(0, kernels::gatherAlongAxis(io.input(0), io.input(1).to(DType::Int32),
                                            layer.gatheralongaxis().axis()));
+}
+
+void runScatterAlongAxis(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
+  const auto& params = layer.scatteralongaxis();
+  using M = kernels::ScatterMode;
+  static const std::map<int, M> kModes = {
+      {spec::SCATTER_UPDATE, M::Update}, {spec::SCATTER_ADD, M::Add}, {spec::SCATTER_SUB, M::Sub},
+      {spec::SCATTER_MUL, M::Mul},       {spec::SCATTER_DIV, M::Div}, {spec::SCATTER_MAX, M::Max},
+      {spec::SCATTER_MIN, M::Min}};
+  auto mode = kModes.find(params.mode());
+  if (mode == kModes.end()) io.fail("unknown scatter mode " + std::to_string(params.mode()));
+  io.setOutput(0, kernels::scatterAlongAxis(io.input(0), io.input(1).to(DType::Int32), io.input(2),
+                                            params.axis(), mode->second));
 }
 
 void runTile(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
