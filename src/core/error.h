@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace ts2coreml {
 
@@ -29,29 +31,58 @@ inline std::string capErrorMessage(const std::string& message) {
          " bytes cut) ... " + message.substr(message.size() - kTail);
 }
 
-// The message is `where: detail` once a place is known; where() and detail() give the parts.
+// The message is `where: detail[: note; note; ...]` once a place is known; where(), op(),
+// detail() and notes() give the parts, so that the place is attached once, by the code that
+// knows it (GraphEmitter::fail, LoweringContext::fail, the runtimes' op and layer contexts), and
+// callers can tell a located error from one still needing its place.
 class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& message)
-      : std::runtime_error(capErrorMessage(message)), detail_(message) {}
+  explicit Error(const std::string& message) : std::runtime_error(""), detail_(message) {
+    render();
+  }
   // `cause` with `where` (a source location such as "model.py:3 (code/...)") in front. Errors
   // raised where the location is not known (schema binding, constant folding, IValue accessors)
   // get it this way from the one place that knows it, once: located() tells it is done.
-  Error(const std::string& where, const Error& cause)
-      : std::runtime_error(capErrorMessage(where + ": " + cause.what())),
-        where_(where),
-        detail_(cause.what()) {}
+  Error(const std::string& where, const Error& cause) : Error(cause) {
+    if (cause.located()) detail_ = cause.where_ + ": " + cause.detail_;  // kept whole behind
+    where_ = where;
+    render();
+  }
   // An error about `detail` at `where`; unlocated when `where` is empty (nothing known yet).
   static Error at(const std::string& where, const std::string& detail) {
     return where.empty() ? Error(detail) : Error(where, Error(detail));
   }
+  // The op the error is about (aten::conv2d, mil conv, a layer kind), kept for callers.
+  Error& withOp(std::string op) {
+    op_ = std::move(op);
+    return *this;
+  }
+  // A line of detail after the message (the candidate schemas of an overload mismatch, ...).
+  Error& withNote(std::string note) {
+    notes_.push_back(std::move(note));
+    render();
+    return *this;
+  }
+
+  const char* what() const noexcept override { return text_.c_str(); }
   bool located() const { return !where_.empty(); }
   const std::string& where() const { return where_; }
+  const std::string& op() const { return op_; }
   const std::string& detail() const { return detail_; }
+  const std::vector<std::string>& notes() const { return notes_; }
 
  private:
+  void render() {
+    std::string text = where_.empty() ? detail_ : where_ + ": " + detail_;
+    for (size_t i = 0; i < notes_.size(); ++i) text += (i ? "; " : ": ") + notes_[i];
+    text_ = capErrorMessage(text);
+  }
+
   std::string where_;
+  std::string op_;
   std::string detail_;
+  std::vector<std::string> notes_;
+  std::string text_;
 };
 
 }  // namespace ts2coreml

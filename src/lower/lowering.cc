@@ -137,7 +137,7 @@ std::optional<std::vector<ir::Value*>> LoweringContext::listItems(const ir::Valu
 }
 
 void LoweringContext::fail(const ir::Node& node, const std::string& what) const {
-  throw Error::at(node.describe(), what);
+  throw Error::at(node.describe(), what).withOp(node.kind());
 }
 
 void LoweringContext::lowerBlock(const ir::Block& torchBlock) {
@@ -152,7 +152,7 @@ void LoweringContext::lowerBlock(const ir::Block& torchBlock) {
       // Errors of fail() (this op's or a nested op's) name their op already; anything else (a
       // constant of the wrong kind, a kernel's check) gets this op's description.
       if (error.located()) throw;
-      throw Error(node->describe(), error);
+      throw Error(node->describe(), error).withOp(node->kind());
     }
     for (size_t i = 0; i < node->numOutputs(); ++i) {
       const ir::TypePtr& type = node->output(i)->type();

@@ -70,16 +70,13 @@ std::string describeCall(const std::vector<ir::Value*>& positional,
                               const std::vector<ir::Value*>& positional,
                               const std::vector<std::pair<std::string, ir::Value*>>& keywords) {
   constexpr size_t kShown = 3;
-  std::string message = "no overload of " + name + " matches " +
-                        describeCall(positional, keywords) + "; candidates: ";
-  for (size_t i = 0; i < schemas.size() && i < kShown; ++i) {
-    if (i) message += "; ";
-    message += schemas[i]->text;
-  }
-  if (schemas.size() > kShown) {
-    message += "; ... (" + std::to_string(schemas.size() - kShown) + " more)";
-  }
-  throw Error(message);
+  Error error("no overload of " + name + " matches " + describeCall(positional, keywords) +
+              "; candidates");
+  error.withOp(name);
+  for (size_t i = 0; i < schemas.size() && i < kShown; ++i) error.withNote(schemas[i]->text);
+  if (schemas.size() > kShown)
+    error.withNote("... (" + std::to_string(schemas.size() - kShown) + " more)");
+  throw error;
 }
 
 BoundOperator bindAtLocation(const std::string& name, std::vector<ir::Value*> positional,
@@ -88,7 +85,8 @@ BoundOperator bindAtLocation(const std::string& name, std::vector<ir::Value*> po
   schema::upgradeArgumentsBeforeBinding(name, archiveVersion, positional, keywords, emitter);
   const auto& registry = schema::SchemaRegistry::instance();
   const std::vector<const Schema*>& schemas = registry.lookup(name);
-  if (schemas.empty()) throw Error("unknown operator " + name + " (not in the schema table)");
+  if (schemas.empty())
+    throw Error("unknown operator " + name + " (not in the schema table)").withOp(name);
 
   std::optional<schema::OverloadMatch> match =
       schema::resolveOverload(schemas, positional, keywords);

@@ -31,6 +31,28 @@ TEST(Error, LocatingAnUnlocatedErrorPutsThePlaceInFront) {
   EXPECT_EQ(located.detail(), "integer division by zero");
 }
 
+TEST(Error, NotesFollowTheDetailAndTheOpIsKept) {
+  Error error("no overload of aten::add matches (str, int); candidates");
+  error.withOp("aten::add").withNote("aten::add.Tensor(...)").withNote("aten::add.int(...)");
+  EXPECT_STREQ(error.what(),
+               "no overload of aten::add matches (str, int); candidates: aten::add.Tensor(...); "
+               "aten::add.int(...)");
+  EXPECT_EQ(error.op(), "aten::add");
+  EXPECT_EQ(error.notes().size(), 2u);
+  // Located later, the notes and the op stay with it.
+  Error located("model.py:9", error);
+  EXPECT_EQ(std::string(located.what()), "model.py:9: " + std::string(error.what()));
+  EXPECT_EQ(located.op(), "aten::add");
+  EXPECT_EQ(located.notes().size(), 2u);
+}
+
+TEST(Error, LocatingALocatedErrorKeepsItsPlaceBehind) {
+  Error inner = Error::at("op mil.conv", "weight must be rank 4");
+  Error outer("layer 'conv_0'", inner);
+  EXPECT_STREQ(outer.what(), "layer 'conv_0': op mil.conv: weight must be rank 4");
+  EXPECT_EQ(outer.where(), "layer 'conv_0'");
+}
+
 TEST(Error, OverLongMessagesKeepStartAndEnd) {
   const std::string detail = std::string(5000, 'x') + "END";
   Error error = Error::at("model.py:3", detail);
