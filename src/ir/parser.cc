@@ -474,6 +474,7 @@ class Parser {
     size_t start = pos_;
     while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) ++pos_;
     if (pos_ == start) fail("expected a dimension");
+    if (pos_ - start > 18) fail("integer out of range", start);
     return std::stoll(text_.substr(start, pos_ - start));
   }
 

@@ -4,6 +4,7 @@ reads the same bytes the way its fuzz target does (an archive, an archive with t
 data.pkl or code, a .npy input, a .mlmodel file, an .mlpackage folder) and must end as the CLI
 contract says: exit code 0, or 1 with one `error:` line; never a signal, never a hang."""
 import json
+import re
 import shutil
 import struct
 import subprocess
@@ -42,6 +43,8 @@ def assert_contract(result):
         # A C++ library exception's text ("vector::_M_range_check: __n ...") names neither the
         # problem nor the place: it means a check is missing.
         assert not any(word in lines[0] for word in ("_M_", "std::", "basic_string")), lines[0]
+        # Nor does a bare library word ("error: stoul", std::invalid_argument's text).
+        assert not re.fullmatch(r"error: [\w:]+", lines[0]), lines[0]
 
 
 def first_code_entry(names):

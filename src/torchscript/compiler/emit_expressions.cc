@@ -1,4 +1,6 @@
 // Expressions: names, constants, attributes, subscripts, literals of containers.
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -68,8 +70,13 @@ SValue ModuleCompiler::getAttribute(const SValue& base, const std::string& attri
   switch (base->kind) {
     case Kind::Namespace: {
       if (base->name == "CONSTANTS") {
-        if (attribute.size() < 2 || attribute[0] != 'c')
-          fail(where, "unknown constant " + attribute);
+        // c<index>; a name that is not (CONSTANTS.cx, 30 digits) is no entry (found by
+        // fuzz_compiler: std::stoul threw past the error handling).
+        const bool digits =
+            attribute.size() >= 2 && attribute.size() <= 10 && attribute[0] == 'c' &&
+            std::all_of(attribute.begin() + 1, attribute.end(),
+                        [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+        if (!digits) fail(where, "unknown constant " + quoteInput(attribute));
         size_t index = std::stoul(attribute.substr(1));
         const auto& items = constantsTable_.items();
         if (index >= items.size()) {
