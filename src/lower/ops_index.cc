@@ -202,9 +202,15 @@ LoweringFn scatter(const char* defaultMode) {
     const int64_t axis = axisOf(ctx, node, ctx.constantInt(node, 1), rank);
     ir::Value* index = ctx.get(node.input(2));
     const Shape indexShape = knownShape(ctx, node, index);
+    // Core ML's scatter_along_axis needs index's sizes equal to self's outside the axis (torch
+    // allows smaller ones; the output would have to be pieced together around them).
     bool fits = static_cast<int64_t>(indexShape.size()) == rank;
-    for (int64_t d = 0; fits && d < rank; ++d) fits = d == axis || indexShape[d] <= shape[d];
-    if (!fits) ctx.fail(node, "index must have self's rank and be no larger outside dim");
+    for (int64_t d = 0; fits && d < rank; ++d) fits = d == axis || indexShape[d] == shape[d];
+    if (!fits) {
+      ctx.fail(node, "index " + shapeToString(indexShape) + " must have self's sizes " +
+                         shapeToString(shape) + " outside dim " + std::to_string(axis) +
+                         " (Core ML's scatter_along_axis)");
+    }
     std::string mode = defaultMode;
     if (node.inputs().size() > 4) {  // the reduce= overloads
       std::optional<IValue> reduce = ctx.constant(node.input(4));

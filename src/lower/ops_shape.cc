@@ -212,6 +212,17 @@ void lowerGather(LoweringContext& ctx, const ir::Node& node) {
   int64_t rank = static_cast<int64_t>(knownShape(ctx, node, x).size());
   int64_t axis = axisOf(ctx, node, ctx.constantInt(node, 1), rank);
   ir::Value* index = castTo(ctx, ctx.get(node.input(2)), DType::Int32);
+  // Core ML's gather_along_axis needs index's sizes equal to x's outside the axis; torch allows
+  // smaller ones and reads only that corner of x, so x is cut to it.
+  const Shape indexShape = knownShape(ctx, node, index);
+  if (static_cast<int64_t>(indexShape.size()) != rank) ctx.fail(node, "index must have x's rank");
+  for (int64_t d = 0; d < rank; ++d) {
+    const int64_t size = knownShape(ctx, node, x)[static_cast<size_t>(d)];
+    if (d != axis && indexShape[static_cast<size_t>(d)] > size)
+      ctx.fail(node, "index is larger than x outside dim");
+    if (d != axis && indexShape[static_cast<size_t>(d)] < size)
+      x = sliceAlong(ctx, x, d, 0, indexShape[static_cast<size_t>(d)], false);
+  }
   auto& b = ctx.builder();
   ctx.bind(node.output(),
            b.op1("gather_along_axis", {{"x", x}, {"indices", index}, {"axis", b.constInt(axis)}},

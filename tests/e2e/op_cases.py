@@ -378,6 +378,8 @@ case("aten::triu", "torch.triu(x, 1)", "x:randn:4x3")
 case("aten::index_select", "torch.index_select(x, 1, i)", "x:randn:2x5x3 i:idx5:4")
 case("aten::gather", "torch.gather(x, -1, i)", "x:randn:2x5 i:idx5:2x3")
 case("aten::gather", "torch.gather(x, 0, i)", "x:randn:4x3 i:idx4:2x3", id="gather-dim0")
+# An index smaller than x outside dim reads only that corner of x (Core ML needs equal sizes).
+case("aten::gather", "torch.gather(x, 1, i)", "x:randn:4x5 i:idx5:2x3", id="gather-corner")
 # Indices without repeats where the last write would win (torch leaves their order open).
 _SCATTER_ROWS = (("p", "torch.tensor([[0, 3], [4, 1], [2, 0]])"),)
 case("aten::scatter", "torch.scatter(x, 1, self.p, s)", "x:randn:3x5 s:randn:3x4",

@@ -205,3 +205,21 @@ def test_operand_shapes_that_fit_convert_and_match_torch(name, tmp_path):
     with torch.no_grad():
         reference = scripted(torch.from_numpy(x).long() if dtype else torch.from_numpy(x)).numpy()
     assert_close(outputs["output"], reference, "fp32", name)
+
+
+class ScatterIntoCorner(nn.Module):
+    def forward(self, x, index, src):
+        return torch.scatter(x, 1, index, src) + 1.0  # marker: scatter
+
+
+@pytest.mark.parametrize("fmt", [".mlpackage", ".mlmodel"])
+def test_scatter_index_smaller_than_self_outside_dim_is_refused(fmt, tmp_path):
+    # torch writes only the index's corner; Core ML's scatter_along_axis needs self's sizes
+    # outside dim, so the converter refuses rather than writing a model Core ML rejects.
+    archive = tmp_path / "scatter.pt"
+    torch.jit.script(ScatterIntoCorner()).save(str(archive))
+    output = tmp_path / f"model{fmt}"
+    line = error_line(convert(archive, output, inputs=["x:4x5", "index:2x3:int64", "src:2x3"]))
+    assert "op aten::scatter" in line and "must have self's sizes 4x5 outside dim 1" in line, line
+    assert f"{THIS_FILE}:{line_in(__file__, 'marker: scatter')}" in line, line
+    assert not output.exists()

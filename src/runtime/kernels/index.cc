@@ -119,7 +119,12 @@ Tensor gather(const Tensor& x, const Tensor& indices, int64_t axis) {
 
 Tensor gatherAlongAxis(const Tensor& x, const Tensor& indices, int64_t axis) {
   axis = normalizeAxis(axis, x.rank(), "gather_along_axis axis");
-  if (indices.rank() != x.rank()) throw Error("gather_along_axis indices must have x's rank");
+  bool fits = indices.rank() == x.rank();
+  for (int64_t d = 0; fits && d < x.rank(); ++d) fits = d == axis || indices.dim(d) == x.dim(d);
+  if (!fits) {  // as MIL requires
+    throw Error("gather_along_axis indices " + shapeToString(indices.shape()) + " must have x " +
+                shapeToString(x.shape()) + "'s sizes outside axis " + std::to_string(axis));
+  }
   Tensor in = x.contiguous();
   const int64_t dim = in.dim(axis);
   std::vector<int64_t> idx = toInt64s(indices);
@@ -217,12 +222,11 @@ Tensor scatterAlongAxis(const Tensor& data, const Tensor& indices, const Tensor&
   axis = normalizeAxis(axis, data.rank(), "scatter_along_axis axis");
   bool fits = indices.rank() == data.rank() && updates.shape() == indices.shape();
   for (int64_t d = 0; fits && d < data.rank(); ++d)
-    fits = d == axis || indices.dim(d) <= data.dim(d);
+    fits = d == axis || indices.dim(d) == data.dim(d);
   if (!fits) {
     throw Error("scatter_along_axis: indices " + shapeToString(indices.shape()) + " and updates " +
-                shapeToString(updates.shape()) + " must have one shape, of data " +
-                shapeToString(data.shape()) + "'s rank and no larger outside axis " +
-                std::to_string(axis));
+                shapeToString(updates.shape()) + " must have one shape, with data " +
+                shapeToString(data.shape()) + "'s sizes outside axis " + std::to_string(axis));
   }
   const std::vector<int64_t> idx = toInt64s(indices);
   if (isIntegerLike(data.dtype())) {

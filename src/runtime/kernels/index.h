@@ -33,7 +33,7 @@ enum class ScatterMode { Update, Add, Sub, Mul, Div, Max, Min };
 std::optional<ScatterMode> scatterModeNamed(const std::string& name);
 // data with, for every position p of indices, out[p with p[axis] = indices[p]] combined with
 // updates[p]; positions in row-major order, so with repeated indices the last update wins.
-// indices and updates have one shape, of data's rank, no larger than data outside `axis`.
+// indices and updates have one shape, equal to data's outside `axis` (as MIL requires).
 Tensor scatterAlongAxis(const Tensor& data, const Tensor& indices, const Tensor& updates,
                         int64_t axis, ScatterMode mode);
 

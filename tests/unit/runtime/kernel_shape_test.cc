@@ -90,9 +90,13 @@ TEST(KernelIndexing, ScatterAlongAxisCombinesByMode) {
   expectValues(scatterAlongAxis(x, index, updates, 1, ScatterMode::Add), {20, 1, 12, 3, 74, 5});
   expectValues(scatterAlongAxis(x, index, updates, -1, ScatterMode::Max), {20, 1, 10, 3, 40, 5});
   expectValues(scatterAlongAxis(x, index, updates, 1, ScatterMode::Mul), {0, 1, 20, 3, 4800, 5});
-  // Along axis 0 with an index smaller than x outside the axis: column 0 only.
-  expectValues(scatterAlongAxis(x, ints({1, 1}, {1}), floats({1, 1}, {9}), 0, ScatterMode::Update),
-               {0, 1, 2, 9, 4, 5});
+  // Along axis 0: one row of indices, one per column.
+  expectValues(scatterAlongAxis(x, ints({1, 3}, {1, 0, 1}), floats({1, 3}, {7, 8, 9}), 0,
+                                ScatterMode::Update),
+               {0, 8, 2, 7, 4, 9});
+  // MIL needs data's sizes outside the axis: a smaller index there is refused.
+  EXPECT_THROW(scatterAlongAxis(x, ints({1, 1}, {1}), floats({1, 1}, {9}), 0, ScatterMode::Update),
+               Error);
   Tensor counts = ints({2, 2}, {1, 2, 3, 4});
   Tensor total = scatterAlongAxis(counts, ints({2, 2}, {0, 0, 1, 1}), ints({2, 2}, {5, 6, 7, 8}), 1,
                                   ScatterMode::Add);
@@ -115,6 +119,7 @@ TEST(KernelIndexing, GatherConcatSplitPad) {
   expectValues(g, {4, 5, 0, 1, 2, 3, 2, 3});
   EXPECT_THROW(gather(x, ints({1}, {3}), 0), Error);
   expectValues(gatherAlongAxis(x, ints({3, 1}, {1, 0, 1}), 1), {1, 2, 5});
+  EXPECT_THROW(gatherAlongAxis(x, ints({2, 1}, {1, 0}), 1), Error);  // MIL: x's sizes off axis
 
   Tensor a = floats({2, 1}, {1, 2});
   Tensor b = floats({2, 2}, {3, 4, 5, 6});
