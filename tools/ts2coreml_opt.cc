@@ -90,8 +90,7 @@ int run(int argc, char** argv) {
   std::unique_ptr<ir::Graph> graph = ir::parseGraph(text.str(), file);
   ir::verifyGraph(*graph, file);
   passes::PassOptions options;
-  options.hasSideEffects = lower::hasSideEffects;  // the op table's side-effects column
-  options.foldOf = lower::foldOf;                  // and its folds
+  lower::useOpTable(options);  // its side-effects column and its folds
   options.fp32Ops = splitCommas(fp32Ops);
   for (const std::string& name : splitCommas(outputDtypes)) {
     std::optional<DType> dtype = name == "-" ? std::nullopt : dtypeFromName(name);

@@ -115,8 +115,7 @@ passes::PassOptions passOptions(const ConvertOptions& options,
                                 const backends::ModelInterface& interface) {
   passes::PassOptions result;
   result.fp32Ops = options.fp32Ops;
-  result.hasSideEffects = lower::hasSideEffects;
-  result.foldOf = lower::foldOf;
+  lower::useOpTable(result);
   for (size_t i = 0; i < interface.inputs.size(); ++i) {
     if (interface.inputs[i].image) result.imageInputs.emplace_back(i, *interface.inputs[i].image);
   }

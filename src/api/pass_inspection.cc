@@ -50,8 +50,7 @@ std::string irAfterPass(const std::string& archivePath, const std::vector<InputS
   auto archive = archive::TorchScriptArchive::open(archivePath);
   torchscript::CompileResult compiled = torchscript::compileForward(archive, inputs, false, entry);
   passes::PassOptions options;
-  options.hasSideEffects = lower::hasSideEffects;
-  options.foldOf = lower::foldOf;
+  lower::useOpTable(options);
   for (size_t i = 0; i < compiled.inputSpecIndex.size(); ++i) {
     int index = compiled.inputSpecIndex[i];
     if (index >= 0 && inputs[static_cast<size_t>(index)].image)

@@ -41,6 +41,11 @@ bool hasSideEffects(const ir::Node& node) {
   return row && row->sideEffects;
 }
 
+void useOpTable(passes::PassOptions& options) {
+  options.hasSideEffects = hasSideEffects;
+  options.foldOf = foldOf;
+}
+
 std::optional<ir::TypePtr> inferResultType(const std::string& kind,
                                            const passes::OpOperands& operands, size_t index) {
   return passes::inferTensorType(kind, operands, index, shapeRuleOf(kind));

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "lower/lowering.h"
+#include "passes/pass_manager.h"
 #include "passes/shape_inference.h"
 #include "passes/static_eval.h"
 
@@ -65,6 +66,8 @@ const passes::FoldFn* foldOf(const std::string& name);
 // Whether `node` must stay although nothing reads it: its row has side effects (the query the
 // torch-level dead-code elimination is given, passes::SideEffectQuery).
 bool hasSideEffects(const ir::Node& node);
+// Gives the passes that read the op table (eliminate-dead-code, fold-constants) its queries.
+void useOpTable(passes::PassOptions& options);
 // The refined type of result `index` of `kind` (passes::inferTensorType with the row's rule).
 std::optional<ir::TypePtr> inferResultType(const std::string& kind,
                                            const passes::OpOperands& operands, size_t index = 0);

@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "lower/aten_op_table.h"
+#include "passes/torch_constants.h"
 
 namespace ts2coreml::lower {
 
@@ -76,9 +77,7 @@ ir::Value* LoweringContext::get(const ir::Value* torchValue) {
 }
 
 std::optional<IValue> LoweringContext::constant(const ir::Value* torchValue) const {
-  const ir::Node* producer = torchValue->producer();
-  if (producer && producer->kind() == "prim::Constant") return producer->attribute("value");
-  return std::nullopt;
+  return passes::constantValueOf(torchValue);
 }
 
 bool LoweringContext::isNone(const ir::Value* torchValue) const {

@@ -54,6 +54,10 @@ DType dtypeOf(const ir::Value* milValue);
 // axis (end must then be begin + 1).
 ir::Value* sliceAlong(LoweringContext& ctx, ir::Value* x, int64_t axis, int64_t begin, int64_t end,
                       bool squeeze);
+// x[:corner_0, :corner_1, ...] (x of known shape, no smaller than `corner`), except along
+// `keepAxis` (-1: none): the part a torch op reads when its index is smaller than x.
+ir::Value* cutToCorner(LoweringContext& ctx, ir::Value* x, const Shape& corner,
+                       int64_t keepAxis = -1);
 // y[.., i, j] = sum over (k, l) of rows[i, k] * x[.., k, l] * cols[j, l] for constant fp32
 // matrices rows [OH, H] and cols [OW, W]: separable resampling of the last two axes (adaptive
 // average pooling, interpolation) as two matmuls and two transposes (ops_resize.cc).

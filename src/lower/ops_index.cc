@@ -228,9 +228,8 @@ LoweringFn scatter(const char* defaultMode) {
       if (srcShape.size() != indexShape.size()) ctx.fail(node, "src must have index's rank");
       for (int64_t d = 0; d < rank; ++d) {
         if (srcShape[d] < indexShape[d]) ctx.fail(node, "src is smaller than index");
-        if (srcShape[d] > indexShape[d])
-          updates = sliceAlong(ctx, updates, d, 0, indexShape[d], false);
       }
+      updates = cutToCorner(ctx, updates, indexShape);
     }
     auto& b = ctx.builder();
     ctx.bind(node.output(), b.op1("scatter_along_axis",
@@ -256,6 +255,15 @@ ir::Value* sliceAlong(LoweringContext& ctx, ir::Value* x, int64_t axis, int64_t 
   }
   return sliceAxis(ctx, x, static_cast<int64_t>(shape->size()), axis, begin, end, 1, squeeze,
                    ir::Type::tensor(x->type()->dtype(), out));
+}
+
+ir::Value* cutToCorner(LoweringContext& ctx, ir::Value* x, const Shape& corner, int64_t keepAxis) {
+  const Shape shape = *x->type()->shape();
+  for (int64_t d = 0; d < static_cast<int64_t>(corner.size()); ++d) {
+    const size_t i = static_cast<size_t>(d);
+    if (d != keepAxis && corner[i] < shape[i]) x = sliceAlong(ctx, x, d, 0, corner[i], false);
+  }
+  return x;
 }
 
 void registerIndexOps(LoweringTable& table) {

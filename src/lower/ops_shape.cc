@@ -216,13 +216,12 @@ void lowerGather(LoweringContext& ctx, const ir::Node& node) {
   // smaller ones and reads only that corner of x, so x is cut to it.
   const Shape indexShape = knownShape(ctx, node, index);
   if (static_cast<int64_t>(indexShape.size()) != rank) ctx.fail(node, "index must have x's rank");
+  const Shape& shape = knownShape(ctx, node, x);
   for (int64_t d = 0; d < rank; ++d) {
-    const int64_t size = knownShape(ctx, node, x)[static_cast<size_t>(d)];
-    if (d != axis && indexShape[static_cast<size_t>(d)] > size)
+    if (d != axis && indexShape[static_cast<size_t>(d)] > shape[static_cast<size_t>(d)])
       ctx.fail(node, "index is larger than x outside dim");
-    if (d != axis && indexShape[static_cast<size_t>(d)] < size)
-      x = sliceAlong(ctx, x, d, 0, indexShape[static_cast<size_t>(d)], false);
   }
+  x = cutToCorner(ctx, x, indexShape, axis);
   auto& b = ctx.builder();
   ctx.bind(node.output(),
            b.op1("gather_along_axis", {{"x", x}, {"indices", index}, {"axis", b.constInt(axis)}},

@@ -5,29 +5,9 @@
 #include <vector>
 
 #include "core/error.h"
+#include "passes/torch_constants.h"
 
 namespace ts2coreml::passes {
-
-namespace {
-
-std::optional<IValue> constantOf(const ir::Value* value) {
-  const ir::Node* producer = value->producer();
-  if (producer && producer->kind() == "prim::Constant") return producer->attribute("value");
-  return std::nullopt;
-}
-
-// A prim::Constant at the start of the top block (visible in every nested block), as the
-// compiler places its constants.
-ir::Value* addConstant(ir::Graph& graph, const IValue& value) {
-  ir::Block* top = graph.top();
-  const ir::Node* first = top->nodes().empty() ? nullptr : top->nodes().front().get();
-  ir::Node* node =
-      first ? top->insertNodeBefore(first, "prim::Constant") : top->appendNode("prim::Constant");
-  node->setAttribute("value", value);
-  return node->addOutput(typeOfValue(value));
-}
-
-}  // namespace
 
 int foldConstants(ir::Graph& graph, const FoldQuery& foldOf,
                   const SideEffectQuery& hasSideEffects) {
@@ -41,7 +21,7 @@ int foldConstants(ir::Graph& graph, const FoldQuery& foldOf,
     if (hasSideEffects && hasSideEffects(*node)) continue;
     std::vector<IValue> args;
     for (const ir::Value* input : node->inputs()) {
-      std::optional<IValue> value = constantOf(input);
+      std::optional<IValue> value = constantValueOf(input);
       if (!value) break;
       args.push_back(std::move(*value));
     }
@@ -54,7 +34,7 @@ int foldConstants(ir::Graph& graph, const FoldQuery& foldOf,
       throw Error(node->describe(), error);
     }
     if (!value) continue;
-    ir::replaceAllUsesWith(graph.top(), node->output(0), addConstant(graph, *value));
+    ir::replaceAllUsesWith(graph.top(), node->output(0), addConstantAtTop(graph, *value));
     ++folded;
   }
   return folded;

@@ -117,38 +117,58 @@ Tensor gather(const Tensor& x, const Tensor& indices, int64_t axis) {
   return result;
 }
 
+namespace {
+
+// indices has data's rank and its sizes outside `axis` (as MIL requires of both ops).
+bool fitsOffAxis(const Tensor& data, const Tensor& indices, int64_t axis) {
+  bool fits = indices.rank() == data.rank();
+  for (int64_t d = 0; fits && d < data.rank(); ++d)
+    fits = d == axis || indices.dim(d) == data.dim(d);
+  return fits;
+}
+
+// Calls fn(i, offset) for each element i of `indices` (row-major): `offset` is where i's position
+// lands in a contiguous tensor of `shape` once its `axis` coordinate is indices[i] (negative
+// counts from the end; out of range is an Error naming `op`).
+template <class Fn>
+void forEachAlongAxis(const Shape& shape, const std::vector<int64_t>& indices,
+                      const Shape& indexShape, int64_t axis, const char* op, Fn&& fn) {
+  const Shape strides = contiguousStrides(shape);
+  const int64_t dim = shape[static_cast<size_t>(axis)];
+  std::vector<int64_t> pos(indexShape.size(), 0);
+  for (size_t i = 0; i < indices.size(); ++i) {
+    int64_t v = indices[i];
+    if (v < -dim || v >= dim)
+      throw Error(std::string(op) + " index " + std::to_string(v) + " is out of range");
+    if (v < 0) v += dim;
+    int64_t offset = 0;
+    for (size_t d = 0; d < pos.size(); ++d)
+      offset += (static_cast<int64_t>(d) == axis ? v : pos[d]) * strides[d];
+    fn(i, offset);
+    for (size_t d = pos.size(); d-- > 0;) {
+      if (++pos[d] < indexShape[d]) break;
+      pos[d] = 0;
+    }
+  }
+}
+
+}  // namespace
+
 Tensor gatherAlongAxis(const Tensor& x, const Tensor& indices, int64_t axis) {
   axis = normalizeAxis(axis, x.rank(), "gather_along_axis axis");
-  bool fits = indices.rank() == x.rank();
-  for (int64_t d = 0; fits && d < x.rank(); ++d) fits = d == axis || indices.dim(d) == x.dim(d);
-  if (!fits) {  // as MIL requires
+  if (!fitsOffAxis(x, indices, axis)) {
     throw Error("gather_along_axis indices " + shapeToString(indices.shape()) + " must have x " +
                 shapeToString(x.shape()) + "'s sizes outside axis " + std::to_string(axis));
   }
   Tensor in = x.contiguous();
-  const int64_t dim = in.dim(axis);
-  std::vector<int64_t> idx = toInt64s(indices);
   Tensor result(x.dtype(), indices.shape());
-  const int64_t item = static_cast<int64_t>(elementSize(x.dtype()));
-  const Shape inStrides = contiguousStrides(in.shape());
-  const Shape& outShape = indices.shape();
-  std::vector<int64_t> pos(outShape.size(), 0);
-  for (int64_t i = 0; i < result.numel(); ++i) {
-    int64_t v = idx[i];
-    if (v < -dim || v >= dim)
-      throw Error("gather_along_axis index " + std::to_string(v) + " is out of range");
-    if (v < 0) v += dim;
-    int64_t offset = 0;
-    for (size_t d = 0; d < pos.size(); ++d) {
-      offset += (static_cast<int64_t>(d) == axis ? v : pos[d]) * inStrides[d];
-    }
-    std::memcpy(static_cast<uint8_t*>(result.mutableRawData()) + i * item,
-                static_cast<const uint8_t*>(in.rawData()) + offset * item, item);
-    for (size_t d = pos.size(); d-- > 0;) {
-      if (++pos[d] < outShape[d]) break;
-      pos[d] = 0;
-    }
-  }
+  const size_t item = elementSize(x.dtype());
+  const auto* src = static_cast<const uint8_t*>(in.rawData());
+  auto* dst = static_cast<uint8_t*>(result.mutableRawData());
+  forEachAlongAxis(in.shape(), toInt64s(indices), indices.shape(), axis, "gather_along_axis",
+                   [&](size_t i, int64_t offset) {
+                     std::memcpy(dst + i * item, src + static_cast<size_t>(offset) * item, item);
+                   });
   return result;
 }
 
@@ -196,23 +216,9 @@ void scatterInto(Tensor& result, const std::vector<int64_t>& indices, const Tens
   const Tensor values = updates.to(result.dtype()).contiguous();
   const T* update = values.data<T>();
   T* out = result.mutableData<T>();
-  const Shape strides = contiguousStrides(result.shape());
-  const int64_t dim = result.dim(axis);
-  std::vector<int64_t> pos(indexShape.size(), 0);
-  for (size_t i = 0; i < indices.size(); ++i) {
-    int64_t v = indices[i];
-    if (v < -dim || v >= dim)
-      throw Error("scatter_along_axis index " + std::to_string(v) + " is out of range");
-    if (v < 0) v += dim;
-    int64_t offset = 0;
-    for (size_t d = 0; d < pos.size(); ++d)
-      offset += (static_cast<int64_t>(d) == axis ? v : pos[d]) * strides[d];
-    out[offset] = combine(out[offset], update[i], mode);
-    for (size_t d = pos.size(); d-- > 0;) {
-      if (++pos[d] < indexShape[d]) break;
-      pos[d] = 0;
-    }
-  }
+  forEachAlongAxis(
+      result.shape(), indices, indexShape, axis, "scatter_along_axis",
+      [&](size_t i, int64_t offset) { out[offset] = combine(out[offset], update[i], mode); });
 }
 
 }  // namespace
@@ -220,10 +226,7 @@ void scatterInto(Tensor& result, const std::vector<int64_t>& indices, const Tens
 Tensor scatterAlongAxis(const Tensor& data, const Tensor& indices, const Tensor& updates,
                         int64_t axis, ScatterMode mode) {
   axis = normalizeAxis(axis, data.rank(), "scatter_along_axis axis");
-  bool fits = indices.rank() == data.rank() && updates.shape() == indices.shape();
-  for (int64_t d = 0; fits && d < data.rank(); ++d)
-    fits = d == axis || indices.dim(d) == data.dim(d);
-  if (!fits) {
+  if (updates.shape() != indices.shape() || !fitsOffAxis(data, indices, axis)) {
     throw Error("scatter_along_axis: indices " + shapeToString(indices.shape()) + " and updates " +
                 shapeToString(updates.shape()) + " must have one shape, with data " +
                 shapeToString(data.shape()) + "'s sizes outside axis " + std::to_string(axis));

@@ -3,6 +3,7 @@
 #include "lower/aten_op_table.h"
 #include "passes/shape_inference.h"
 #include "passes/static_eval.h"
+#include "passes/torch_constants.h"
 
 namespace ts2coreml::torchscript {
 
@@ -23,18 +24,11 @@ bool isTensorList(const IValue& list) {
 ir::Value* GraphEmitter::constant(const IValue& value) {
   // Constants go to the start of the top block: visible in every nested block, and a value
   // cached by the compiler (a module weight) stays valid wherever it is used next.
-  ir::Block* top = graph_.top();
-  const ir::Node* first = top->nodes().empty() ? nullptr : top->nodes().front().get();
-  ir::Node* node =
-      first ? top->insertNodeBefore(first, "prim::Constant") : top->appendNode("prim::Constant");
-  node->setAttribute("value", value);
-  return node->addOutput(passes::typeOfValue(value));
+  return passes::addConstantAtTop(graph_, value);
 }
 
 std::optional<IValue> GraphEmitter::constantValue(const ir::Value* v) {
-  const ir::Node* producer = v->producer();
-  if (producer && producer->kind() == "prim::Constant") return producer->attribute("value");
-  return std::nullopt;
+  return passes::constantValueOf(v);
 }
 
 ir::Node* GraphEmitter::appendNode(const std::string& kind) {

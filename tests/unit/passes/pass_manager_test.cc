@@ -98,10 +98,10 @@ TEST(PassManager, ConversionPipelinesInOrder) {
   };
   std::vector<std::string> program = flatten(conversionPipelines({true, true}));
   ASSERT_GE(program.size(), 6u);
-  EXPECT_EQ(std::vector<std::string>(program.begin(), program.begin() + 5),
-            (std::vector<std::string>{"fold-constants", "eliminate-dead-code",
-                                      "add-image-preprocessing", "fp16-compute-precision",
-                                      "cast-outputs"}));
+  EXPECT_EQ(
+      std::vector<std::string>(program.begin(), program.begin() + 5),
+      (std::vector<std::string>{"fold-constants", "eliminate-dead-code", "add-image-preprocessing",
+                                "fp16-compute-precision", "cast-outputs"}));
   std::vector<std::string> network = flatten(conversionPipelines({false, false}));
   for (const char* name :
        {"add-image-preprocessing", "fp16-compute-precision", "fuse-hard-sigmoid"}) {
