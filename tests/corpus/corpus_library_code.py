@@ -137,3 +137,31 @@ class TracedWindowPadding(nn.Module):
         pad_bottom = (window - h % window) % window
         x = F.pad(x, (0, 0, 0, int(pad_right), 0, int(pad_bottom)))
         return x * (torch.tensor(h) / 4.0)
+
+
+@entry("lib_relative_position_index", [("x", (2, 3, 4, 5))], {"any": normal(2, 3, 4, 5)})
+class RelativePositionIndex(nn.Module):
+    """timm's lambda layer: relative position embeddings gathered by two index buffers at once
+    (`self.pos_emb[self.rel_pos_indices[0], self.rel_pos_indices[1]]`, all constants: evaluated at
+    conversion); and indexing by two run-time index tensors computed from the input, adjacent
+    after a full slice (`x[:, i, j]`: their broadcast shape takes the place of the two
+    dimensions), separated by a slice (`x[i, :, j]`: it comes first), with negative indices."""
+
+    def __init__(self):
+        super().__init__()
+        self.pos_emb = nn.Parameter(torch.randn(7, 9, 4))
+        grid = torch.meshgrid(torch.arange(4), torch.arange(5), indexing="ij")
+        pos = torch.stack(grid).flatten(1)
+        rel = pos[:, None, :] - pos[:, :, None]
+        rel[0] += 3
+        rel[1] += 4
+        self.register_buffer("rel_pos_indices", rel)
+
+    def forward(self, x):
+        pos_emb = self.pos_emb[self.rel_pos_indices[0], self.rel_pos_indices[1]]
+        mixed = x.flatten(2) @ pos_emb.sum(-1)
+        rows = (x[0, 0, :, 0] > 0).long()
+        columns = (x[0, 0, 0, :] > 0).long() * 2 - 1
+        adjacent = x[:, rows.unsqueeze(1), columns.unsqueeze(0)]
+        separated = x[rows, :, columns[:4]]
+        return mixed, adjacent, separated
