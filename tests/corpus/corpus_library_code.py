@@ -165,3 +165,22 @@ class RelativePositionIndex(nn.Module):
         adjacent = x[:, rows.unsqueeze(1), columns.unsqueeze(0)]
         separated = x[rows, :, columns[:4]]
         return mixed, adjacent, separated
+
+
+@entry("lib_cond_conv", [("x", (2, 4, 6, 6))], {"any": normal(2, 4, 6, 6)})
+class CondConv(nn.Module):
+    """timm's CondConv2d (efficientnet_cc_*): each sample's kernel is a mixture of expert kernels
+    by routing weights computed from the input, and one grouped convolution runs the batch
+    folded into channels: the convolution's weights are computed at run time."""
+
+    def __init__(self):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(3, 5 * 4 * 3 * 3) * 0.2)
+        self.routing = nn.Linear(4, 3)
+
+    def forward(self, x):
+        B, C, H, W = x.shape
+        routing = torch.sigmoid(self.routing(x.mean((2, 3))))
+        weight = torch.matmul(routing, self.weight).view(B * 5, C, 3, 3)
+        out = F.conv2d(x.reshape(1, B * C, H, W), weight, None, 1, 1, 1, B)
+        return out.view(B, 5, H, W)

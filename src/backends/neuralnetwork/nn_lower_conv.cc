@@ -1,5 +1,6 @@
 // conv, pooling and batch_norm: the rank-4 image layers, with their constants stored inline.
 #include <algorithm>
+#include <optional>
 
 #include "backends/neuralnetwork/nn_lowerings.h"
 
@@ -106,27 +107,41 @@ void lowerConv3d(NNContext& ctx, const ir::Node& node, const Tensor& weight, boo
 
 void lowerConv(NNContext& ctx, const ir::Node& node) {
   const ir::Value* x = ctx.input(node, "x");
-  {
-    Tensor weight = ctx.constFloatTensor(node, "weight");
-    if (weight.rank() == 5) return lowerConv3d(ctx, node, weight, /*transposed=*/false);
+  const ir::Value* weightValue = ctx.input(node, "weight");
+  // Weights computed at run time (CondConv's per-sample mixture of experts) are the layer's
+  // second input, which the convolution layer takes from specification version 4 on.
+  const bool runTimeWeight = NNContext::constTensor(weightValue) == nullptr;
+  std::optional<Tensor> weight;
+  Shape weightShape;
+  if (runTimeWeight) {
+    auto shape = NNContext::staticShape(weightValue);
+    if (!shape || shape->size() != 4)
+      ctx.fail(node,
+               "a convolution whose weights are computed at run time needs them rank 4 "
+               "with a known shape");
+    weightShape = *shape;
+  } else {
+    weight = ctx.constFloatTensor(node, "weight");
+    if (weight->rank() == 5) return lowerConv3d(ctx, node, *weight, /*transposed=*/false);
+    weightShape = weight->shape();
   }
   requireRank4(ctx, node, x);
-  Tensor weight = ctx.constFloatTensor(node, "weight");
-  if (weight.rank() != 4) ctx.fail(node, "conv weight must be rank 4");
+  if (weightShape.size() != 4) ctx.fail(node, "conv weight must be rank 4");
   int64_t groups = static_cast<int64_t>(ctx.constNumber(node, "groups", 1));
+  if (runTimeWeight) ctx.requireSpecVersion(4, node, "a convolution with run-time weights");
 
-  auto* layer = ctx.addLayer(node, {x});
+  auto* layer = runTimeWeight ? ctx.addLayer(node, {x, weightValue}) : ctx.addLayer(node, {x});
   auto* conv = layer->mutable_convolution();
-  conv->set_outputchannels(static_cast<uint64_t>(weight.dim(0)));
-  conv->set_kernelchannels(static_cast<uint64_t>(weight.dim(1)));
+  conv->set_outputchannels(static_cast<uint64_t>(weightShape[0]));
+  conv->set_kernelchannels(static_cast<uint64_t>(weightShape[1]));
   conv->set_ngroups(static_cast<uint64_t>(groups));
-  conv->add_kernelsize(static_cast<uint64_t>(weight.dim(2)));
-  conv->add_kernelsize(static_cast<uint64_t>(weight.dim(3)));
+  conv->add_kernelsize(static_cast<uint64_t>(weightShape[2]));
+  conv->add_kernelsize(static_cast<uint64_t>(weightShape[3]));
   for (uint64_t s : unsignedOf(ctx.constInts(node, "strides", {1, 1}))) conv->add_stride(s);
   for (uint64_t d : unsignedOf(ctx.constInts(node, "dilations", {1, 1})))
     conv->add_dilationfactor(d);
   setPadding(ctx, node, conv);
-  ctx.fillWeights(conv->mutable_weights(), weight);
+  if (weight) ctx.fillWeights(conv->mutable_weights(), *weight);
   if (ctx.optionalInput(node, "bias")) {
     conv->set_hasbias(true);
     ctx.fillWeights(conv->mutable_bias(), ctx.constFloatTensor(node, "bias"));

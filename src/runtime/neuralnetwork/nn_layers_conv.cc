@@ -55,8 +55,8 @@ kernels::SpatialPadding padding(LayerIO& io, const Params& params, const Tensor&
 
 void runConvolution(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
   const auto& p = layer.convolution();
-  if (io.numInputs() != 1)
-    io.fail("convolution with weights as an input is not supported by the runtime");
+  if (io.numInputs() != 1 && (io.numInputs() != 2 || p.isdeconvolution()))
+    io.fail("a convolution takes one input, or two when its weights are the second");
   const Tensor& x = io.input(0);
   if (x.rank() < 4)
     io.fail("convolution needs an input of rank >= 4, got " + shapeToString(x.shape()));
@@ -84,8 +84,18 @@ void runConvolution(LayerIO& io, const spec::NeuralNetworkLayer& layer) {
                kernels::convTranspose(asBatchCHW(x), weight, bias, params, outputSpatial), x));
     return;
   }
-  Tensor weight = io.weights(p.weights(), cout * kc * kernel[0] * kernel[1], "weights")
-                      .reshaped({cout, kc, kernel[0], kernel[1]});
+  const Shape weightShape = {cout, kc, kernel[0], kernel[1]};
+  Tensor weight;
+  if (io.numInputs() == 2) {
+    // Weights computed by the network (specification version 4 on).
+    weight = io.input(1).contiguous().to(DType::Float32);
+    if (weight.shape() != weightShape)
+      io.fail("the weights input has shape " + shapeToString(weight.shape()) +
+              ", the layer's parameters give " + shapeToString(weightShape));
+  } else {
+    weight =
+        io.weights(p.weights(), cout * kc * kernel[0] * kernel[1], "weights").reshaped(weightShape);
+  }
   std::optional<Tensor> bias;
   if (p.hasbias()) bias = io.weights(p.bias(), cout, "bias");
   io.setOutput(0, withLeadingAxes(kernels::conv(asBatchCHW(x), weight, bias, params), x));
