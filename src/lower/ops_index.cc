@@ -1,7 +1,7 @@
 // Lists of tensors and indexing: prim::ListConstruct (recorded, like tuples), cat -> concat,
 // stack, unsqueeze -> expand_dims, slice -> slice_by_index, select -> slice_by_index with a
-// squeezed axis (constant index) or gather (index computed at run time); scatter and
-// scatter_add -> scatter_along_axis.
+// squeezed axis (constant index) or gather (index computed at run time); gather ->
+// gather_along_axis, scatter and scatter_add -> scatter_along_axis.
 #include <limits>
 #include <optional>
 #include <string>
@@ -9,6 +9,7 @@
 #include "lower/op_families.h"
 #include "passes/shape_rules_index.h"
 #include "passes/shape_rules_pool.h"
+#include "passes/shape_rules_shape.h"
 #include "passes/static_eval.h"
 
 namespace ts2coreml::lower {
@@ -191,6 +192,28 @@ void lowerReshape(LoweringContext& ctx, const ir::Node& node) {
                              milTypeOf(node.output()->type())));
 }
 
+// gather(self, dim, index, sparse_grad) -> gather_along_axis.
+void lowerGather(LoweringContext& ctx, const ir::Node& node) {
+  ir::Value* x = ctx.get(node.input(0));
+  int64_t rank = static_cast<int64_t>(knownShape(ctx, node, x).size());
+  int64_t axis = axisOf(ctx, node, ctx.constantInt(node, 1), rank);
+  ir::Value* index = castTo(ctx, ctx.get(node.input(2)), DType::Int32);
+  // Core ML's gather_along_axis needs index's sizes equal to x's outside the axis; torch allows
+  // smaller ones and reads only that corner of x, so x is cut to it.
+  const Shape indexShape = knownShape(ctx, node, index);
+  if (static_cast<int64_t>(indexShape.size()) != rank) ctx.fail(node, "index must have x's rank");
+  const Shape& shape = knownShape(ctx, node, x);
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d != axis && indexShape[static_cast<size_t>(d)] > shape[static_cast<size_t>(d)])
+      ctx.fail(node, "index is larger than x outside dim");
+  }
+  x = cutToCorner(ctx, x, indexShape, axis);
+  auto& b = ctx.builder();
+  ctx.bind(node.output(),
+           b.op1("gather_along_axis", {{"x", x}, {"indices", index}, {"axis", b.constInt(axis)}},
+                 outputType(node)));
+}
+
 // scatter(self, dim, index, src | value[, reduce]) and scatter_add(self, dim, index, src) ->
 // mil.scatter_along_axis: out[.., index[p], ..] = src[p] (or combined with the value there). src
 // is cut to index's shape (torch reads only that corner of it); a scalar value is broadcast to it.
@@ -278,10 +301,12 @@ void registerIndexOps(LoweringTable& table) {
   table["aten::unsqueeze"] = lowerUnsqueeze;
   table["aten::slice"] = lowerSlice;
   table["aten::select"] = lowerSelect;
+  table["aten::gather"] = lowerGather;
   table["aten::scatter"] = scatter("update");
   table["aten::scatter_add"] = scatter("add");
 
   // Result types (aten_op_table.h).
+  table.setShapeRule("aten::gather", passes::rules::gathered());
   for (const char* name : {"aten::cat", "aten::concat"}) {
     table.setShapeRule(name, passes::rules::concatenated());
   }

@@ -2,7 +2,7 @@
 // expand/expand_as and repeat (mil.tile), squeeze, narrow, t,
 // unflatten/view_as/reshape_as (reshape), flip and roll (gathers and concats of
 // slices), pixel_shuffle/unshuffle and channel_shuffle (reshape, transpose, reshape), tril/triu
-// (select with a constant mask), and the index-tensor ops index_select, gather and embedding.
+// (select with a constant mask), and the index-tensor ops index_select and embedding.
 #include "lower/op_families.h"
 #include "passes/shape_rules_index.h"
 #include "passes/shape_rules_pool.h"
@@ -206,28 +206,6 @@ void lowerIndexSelect(LoweringContext& ctx, const ir::Node& node) {
                  outputType(node)));
 }
 
-// gather(self, dim, index, sparse_grad) -> gather_along_axis.
-void lowerGather(LoweringContext& ctx, const ir::Node& node) {
-  ir::Value* x = ctx.get(node.input(0));
-  int64_t rank = static_cast<int64_t>(knownShape(ctx, node, x).size());
-  int64_t axis = axisOf(ctx, node, ctx.constantInt(node, 1), rank);
-  ir::Value* index = castTo(ctx, ctx.get(node.input(2)), DType::Int32);
-  // Core ML's gather_along_axis needs index's sizes equal to x's outside the axis; torch allows
-  // smaller ones and reads only that corner of x, so x is cut to it.
-  const Shape indexShape = knownShape(ctx, node, index);
-  if (static_cast<int64_t>(indexShape.size()) != rank) ctx.fail(node, "index must have x's rank");
-  const Shape& shape = knownShape(ctx, node, x);
-  for (int64_t d = 0; d < rank; ++d) {
-    if (d != axis && indexShape[static_cast<size_t>(d)] > shape[static_cast<size_t>(d)])
-      ctx.fail(node, "index is larger than x outside dim");
-  }
-  x = cutToCorner(ctx, x, indexShape, axis);
-  auto& b = ctx.builder();
-  ctx.bind(node.output(),
-           b.op1("gather_along_axis", {{"x", x}, {"indices", index}, {"axis", b.constInt(axis)}},
-                 outputType(node)));
-}
-
 // embedding(weight, indices, padding_idx, scale_grad_by_freq, sparse) -> gather on axis 0.
 void lowerEmbedding(LoweringContext& ctx, const ir::Node& node) {
   ir::Value* weight = ctx.get(node.input(0));
@@ -293,7 +271,6 @@ void registerShapeOps(LoweringTable& table) {
   table["aten::tril"] = triangle(true);
   table["aten::triu"] = triangle(false);
   table["aten::index_select"] = lowerIndexSelect;
-  table["aten::gather"] = lowerGather;
   table["aten::embedding"] = lowerEmbedding;
 
   table["aten::transpose"] = permutation(true);
@@ -322,7 +299,6 @@ void registerShapeOps(LoweringTable& table) {
   table.setShapeRule("aten::pixel_shuffle", passes::rules::pixelShuffle(true));
   table.setShapeRule("aten::pixel_unshuffle", passes::rules::pixelShuffle(false));
   table.setShapeRule("aten::index_select", passes::rules::indexSelect());
-  table.setShapeRule("aten::gather", passes::rules::gathered());
 }
 
 }  // namespace ts2coreml::lower
