@@ -67,9 +67,11 @@ def main(argv):
              "tools/gen_real_models_table.py); do not edit. ✓: converted by ts2coreml, run in its",
              "runtime and matched torch (fp32 ≤ 1e-4 + 1e-3·max|ref|, fp16 ≤ 3e-2·max(1, max|ref|));",
              "✗: failed (first failure column); —: torch itself could not build the archive;",
-             "≈: no verdict: torch's own float32 and float64 outputs differ by more than the",
-             "tolerance (the random test weights make the model chaotic), or (fp16) torch's output",
-             "exceeds fp16's largest finite value 65504; not counted as converted.",
+             "≈: no verdict: torch's own float32 and float64 outputs (for fp16: torch with fp16-",
+             "rounded weights and activations) differ by more than the tolerance (the random test",
+             "weights make the model chaotic), or (fp16) torch's output exceeds fp16's largest",
+             "finite value 65504; not counted as converted. Batch-norm statistics are random at",
+             "the scale of each norm's input (README, \"Real-model suite\").",
              "coremltools: whether coremltools 9.0 `ct.convert` converts the same archive here.", ""]
     lines += ["| suite | models | torch built | ML Program fp32 | fp16 | neural network |"
               " coremltools converts |", "|---|---|---|---|---|---|---|"]

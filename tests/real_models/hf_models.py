@@ -173,16 +173,16 @@ def build(name, out_dir):
     model = getattr(transformers, model_class)(config)
     if input_kind in ("encoder", "mel"):
         model = model.get_encoder()
-    archive_io.randomise_norms(model)
     model.eval()
     inputs = make_inputs(input_kind, torch, config)
     with torch.no_grad():
+        archive_io.randomise_norms(model, tuple(inputs))
         traced = torch.jit.trace(model, tuple(inputs), strict=False)
         outputs = traced(*inputs)
     archive_io.save_case(out_dir, traced, inputs, outputs, how="trace",
                          versions={"torch": torch.__version__,
                                    "transformers": transformers.__version__},
-                         spread=archive_io.float64_spread(model, inputs, outputs))
+                         spread=archive_io.spreads(model, inputs, outputs))
 
 
 def main(argv):

@@ -3,11 +3,15 @@ runs it in our runtime and compares with torch's outputs; asks coremltools to co
 
 A result per target is "pass" or the first failure as one line: our `error: ...` line, a
 numeric mismatch, or what went wrong around it (outputs missing, run failed). A mismatch where
-torch's own float32 and float64 outputs already differ by more than the tolerance is reported as
-"ill-conditioned: ...": with these random weights the comparison says nothing either way.
+torch's own float32 and float64 outputs already differ by more than the tolerance (for fp16: torch
+with its weights and activations rounded to fp16) is reported as "ill-conditioned: ...": with
+these random weights the comparison says nothing either way.
+A conversion refused because a layer needs a newer deployment target than the default is done
+again with the target the message names, as a user would.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +29,8 @@ import archive_io  # noqa: E402
 TARGETS = {"mlprogram_fp32": (".mlpackage", "fp32"), "mlprogram_fp16": (".mlpackage", "fp16"),
            "neuralnetwork": (".mlmodel", "fp32")}
 CONVERT_TIMEOUT = 900
+# "... convert with --minimum-deployment-target iOS14, or ..." (nn_context.cc)
+DEPLOYMENT_ADVICE = re.compile(r"convert with --minimum-deployment-target (iOS\d+)")
 COREMLTOOLS_TIMEOUT = 300
 
 
@@ -50,8 +56,10 @@ def compare(outputs, spec, references, precision):
         if len(outputs) != len(names):
             return f"outputs {sorted(outputs)} != torch's {names}"
         return f"output names {sorted(outputs)} != torch's {names}"
-    spreads = spec.get("fp64_spread") or [None] * len(names)
-    for name, reference, spread in zip(names, references, spreads):
+    # How far rounding alone moves torch's output: float32 against float64 for an fp32 model,
+    # fp16 rounding of weights and activations for an fp16 one (archive_io).
+    spreads = spec.get("fp16_spread" if precision == "fp16" else "fp64_spread")
+    for name, reference, spread in zip(names, references, spreads or [None] * len(names)):
         ours = outputs[name]
         if ours.shape != reference.shape:
             return f"{name}: shape {list(ours.shape)} != torch's {list(reference.shape)}"
@@ -66,8 +74,11 @@ def compare(outputs, spec, references, precision):
             return f"{name}: non-finite values"
         if not error <= limit:
             if spread is not None and spread > limit:
-                return (f"ill-conditioned: {name}: torch's float32 and float64 outputs differ by "
-                        f"{spread:.3g} > {limit:.3g}; ours by {error:.3g} ({precision})")
+                cause = ("torch with fp16-rounded weights and activations differs by"
+                         if precision == "fp16" else
+                         "torch's float32 and float64 outputs differ by")
+                return (f"ill-conditioned: {name}: {cause} {spread:.3g} > {limit:.3g}; ours by "
+                        f"{error:.3g} ({precision})")
             return f"{name}: max abs error {error:.3g} > {limit:.3g} ({precision})"
     return "pass"
 
@@ -83,6 +94,11 @@ def check_target(case_dir, work_dir, target):
         args += ["--input", item]
     try:
         result = e2e_helpers.run_cli(*args, timeout=CONVERT_TIMEOUT)
+        advice = DEPLOYMENT_ADVICE.search(result.stderr) if result.returncode != 0 else None
+        if advice:
+            # A layer newer than the default target: convert again as the message advises.
+            result = e2e_helpers.run_cli(*args, "--minimum-deployment-target", advice.group(1),
+                                         timeout=CONVERT_TIMEOUT)
     except subprocess.TimeoutExpired:
         return f"conversion took more than {CONVERT_TIMEOUT} s"
     if result.returncode != 0:

@@ -5,8 +5,8 @@ ML Program fp16 and a neural network, run in our runtime and compared with torch
 What each (model, target) is expected to do is data in expectations.py: "pass" (converts and
 matches torch), or the failure it has today. An expected refusal is asserted to stay one
 `error: ...` line naming it with its Python file:line; refusals without a location and wrong
-results are strict xfails; a model that torch's own float32/float64 spread makes incomparable
-("ill-conditioned"), or whose output exceeds fp16's range ("out of fp16 range", fp16 only), is
+results are strict xfails; a model that torch's own rounding spread makes incomparable
+("ill-conditioned": float32 against float64, or fp16 rounding for fp16), or whose output exceeds fp16's range ("out of fp16 range", fp16 only), is
 expected to stay so. So a fix makes its test fail until the expectation is flipped to
 "pass" (tests/real_models/update_expectations.py), and a regression of a passing model fails.
 The archives are generated once (archives.py) and cached under the build folder.

@@ -70,7 +70,6 @@ def build(name, out_dir):
     torch.manual_seed(0)
     with timm.models.layers.set_layer_config(scriptable=True, exportable=False, no_jit=False):
         model = timm.create_model(name, pretrained=False, scriptable=True)
-    archive_io.randomise_norms(model)
     model.eval()
     shape = (1, *input_size(name))
     x = torch.randn(shape, generator=torch.Generator().manual_seed(2))
@@ -80,11 +79,14 @@ def build(name, out_dir):
         except Exception:  # noqa: BLE001 - too small for this model: timm's own test size
             shape = (1, *input_size(name, target=128))
             x = torch.randn(shape, generator=torch.Generator().manual_seed(2))
+        # Norm statistics at the scale each norm sees on the test image and 3 other random ones.
+        others = torch.randn((3, *shape[1:]), generator=torch.Generator().manual_seed(3))
+        archive_io.randomise_norms(model, (torch.cat([x, others]),))
         scripted = torch.jit.script(model)
         outputs = scripted(x)
     archive_io.save_case(out_dir, scripted, [x], outputs, how="script",
                          versions={"torch": torch.__version__, "timm": timm.__version__},
-                         spread=archive_io.float64_spread(model, [x], outputs))
+                         spread=archive_io.spreads(model, [x], outputs))
 
 
 def main(argv):
