@@ -93,7 +93,8 @@ def main(argv):
                for suite, rows in sorted(by_suite.items())
                if list_sizes.get(suite, len(rows)) != len(rows)]
     lines += ["", "Percentages are of the models run (a model torch could not build counts as "
-              "not converted)" + ("; this run covered " + ", ".join(partial) + " (in list order)"
+              "not converted)" + ("; this run covered " + ", ".join(partial) +
+                                  " (the rows below; a subset is no sample of the whole list)"
                                   if partial else ", which are the whole list") + ".", "",
               "## First failures, by kind", "",
               "| count | first failure (location cut off) |", "|---|---|"]
