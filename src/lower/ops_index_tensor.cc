@@ -33,9 +33,14 @@ ir::Value* gatherByIndexTensors(LoweringContext& ctx, const ir::Node& node, ir::
     kept.push_back(shape[static_cast<size_t>(d)]);
   }
   int64_t merged = 1;
-  for (const auto& item : indexed) merged *= shape[static_cast<size_t>(item.first)];
-  if (merged > std::numeric_limits<int32_t>::max())
-    ctx.fail(node, "the indexed dimensions hold more than 2^31 elements");
+  for (const auto& item : indexed) {
+    const int64_t size = shape[static_cast<size_t>(item.first)];
+    if (size <= 0)
+      ctx.fail(node, fmt::format("indexing dimension {} of size {}", item.first, size));
+    merged *= size;
+    if (merged > std::numeric_limits<int32_t>::max())
+      ctx.fail(node, "the indexed dimensions hold more than 2^31 elements");
+  }
   Shape flatShape{merged};
   flatShape.insert(flatShape.end(), kept.begin(), kept.end());
   ir::Value* flat = reshapeTo(ctx, transposeBy(ctx, x, perm), flatShape);

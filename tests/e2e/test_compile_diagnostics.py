@@ -69,6 +69,12 @@ class DimensionOutOfRange(nn.Module):
         return x * x.size(self.dim)
 
 
+class IndexEmptyDimension(nn.Module):
+    def forward(self, x):
+        empty = x[:, 0:0]
+        return empty[torch.tensor([0]), torch.tensor([0])]
+
+
 class Plain(nn.Module):
     def forward(self, x):
         return torch.relu(x) + 1
@@ -81,6 +87,9 @@ CASES = {
     "zero_range_step": (ZeroRangeStep, "range(0, 3, self.step)", "step must not be zero"),
     "dimension_out_of_range": (DimensionOutOfRange, "x * x.size(self.dim)",
                                "dimension out of range"),
+    "index_empty_dimension": (IndexEmptyDimension,
+                              "empty[torch.tensor([0]), torch.tensor([0])]",
+                              "indexing dimension 1 of size 0"),
 }
 
 
