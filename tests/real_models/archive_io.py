@@ -39,6 +39,16 @@ def flatten(value, path, items):
     return items
 
 
+def _largest_differences(outputs, result):
+    """Per output, max |outputs - result| (both flattened alike), or None when the two runs give
+    different outputs."""
+    items, other_items = flatten(outputs, "", []), flatten(result, "", [])
+    if [n for n, _ in items] != [n for n, _ in other_items]:
+        return None
+    return [float((a.double() - b.double()).abs().max()) if a.numel() else 0.0
+            for (_, a), (_, b) in zip(items, other_items)]
+
+
 def float64_spread(model, inputs, outputs):
     """Per output, how far float32 rounding alone moves torch's result: the largest difference
     between `outputs` and the eager `model` run in float64. Random batch-norm statistics can make
@@ -53,11 +63,7 @@ def float64_spread(model, inputs, outputs):
         wide = copy.deepcopy(model).double()
         with torch.no_grad():
             result = wide(*[t.double() if t.is_floating_point() else t for t in inputs])
-        narrow_items, wide_items = flatten(outputs, "", []), flatten(result, "", [])
-        if [n for n, _ in narrow_items] != [n for n, _ in wide_items]:
-            return None
-        return [float((a.double() - b.double()).abs().max()) if a.numel() else 0.0
-                for (_, a), (_, b) in zip(narrow_items, wide_items)]
+        return _largest_differences(outputs, result)
     except Exception:  # noqa: BLE001 - a model with float32 baked in: no spread, plain comparison
         return None
 
@@ -88,11 +94,7 @@ def float16_spread(model, inputs, outputs):
             for module in narrow.modules():
                 module.register_forward_hook(lambda _m, _i, out: rounded(out))
             result = narrow(*[rounded(t) for t in inputs])
-        wide_items, narrow_items = flatten(outputs, "", []), flatten(result, "", [])
-        if [n for n, _ in wide_items] != [n for n, _ in narrow_items]:
-            return None
-        return [float((a.double() - b.double()).abs().max()) if a.numel() else 0.0
-                for (_, a), (_, b) in zip(wide_items, narrow_items)]
+        return _largest_differences(outputs, result)
     except Exception:  # noqa: BLE001 - no estimate: plain comparison
         return None
 
